@@ -1,0 +1,103 @@
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from "@aws-sdk/client-dynamodb";
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { MAX_RECEIVE_COUNT, type ResourceNames } from "./resources.ts";
+import { GSI1, GSI2, TTL_ATTRIBUTE } from "./tableDesign.ts";
+
+/** Queue URLs after bootstrap. */
+export interface PlatformQueues {
+  hotPathQueueUrl: string;
+  hotPathDlqUrl: string;
+  webhookQueueUrl: string;
+  webhookDlqUrl: string;
+}
+
+/**
+ * Creates the queues (with their DLQs and redrive) and the metadata table if missing.
+ * Idempotent: safe to run on every start, by `npm start`, the tests and the LocalStack init.
+ */
+export async function bootstrapPlatform(deps: { sqs: SQSClient; dynamoDb: DynamoDBClient }, names: ResourceNames): Promise<PlatformQueues> {
+  const [queues] = await Promise.all([createQueues(deps.sqs, names), createTable(deps.dynamoDb, names.table)]);
+  return queues;
+}
+
+async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<string> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (!QueueUrl) throw new Error(`CreateQueue returned no URL for ${name}`);
+  return QueueUrl;
+}
+
+async function queueArn(sqs: SQSClient, url: string): Promise<string> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }));
+  const arn = Attributes?.QueueArn;
+  if (!arn) throw new Error(`no QueueArn for ${url}`);
+  return arn;
+}
+
+async function createQueues(sqs: SQSClient, names: ResourceNames): Promise<PlatformQueues> {
+  const fifo = { FifoQueue: "true", ContentBasedDeduplication: "false" };
+  const fourteenDays = String(14 * 24 * 3600);
+  const [hotPathDlqUrl, webhookDlqUrl] = await Promise.all([
+    createQueue(sqs, names.hotPathDlq, { ...fifo, MessageRetentionPeriod: fourteenDays }),
+    createQueue(sqs, names.webhookDlq, { MessageRetentionPeriod: fourteenDays }),
+  ]);
+  const redrive = async (dlqUrl: string) =>
+    JSON.stringify({ deadLetterTargetArn: await queueArn(sqs, dlqUrl), maxReceiveCount: MAX_RECEIVE_COUNT });
+  const [hotPathQueueUrl, webhookQueueUrl] = await Promise.all([
+    createQueue(sqs, names.hotPathQueue, { ...fifo, VisibilityTimeout: "60", RedrivePolicy: await redrive(hotPathDlqUrl) }),
+    createQueue(sqs, names.webhookQueue, { VisibilityTimeout: "30", RedrivePolicy: await redrive(webhookDlqUrl) }),
+  ]);
+  return { hotPathQueueUrl, hotPathDlqUrl, webhookQueueUrl, webhookDlqUrl };
+}
+
+async function createTable(dynamoDb: DynamoDBClient, table: string): Promise<void> {
+  const attr = (name: string) => ({ AttributeName: name, AttributeType: "S" as const });
+  const index = (name: string) => ({
+    IndexName: name,
+    KeySchema: [
+      { AttributeName: `${name}pk`, KeyType: "HASH" as const },
+      { AttributeName: `${name}sk`, KeyType: "RANGE" as const },
+    ],
+    Projection: { ProjectionType: "ALL" as const },
+  });
+  try {
+    await dynamoDb.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: ["pk", "sk", `${GSI1}pk`, `${GSI1}sk`, `${GSI2}pk`, `${GSI2}sk`].map(attr),
+        KeySchema: [
+          { AttributeName: "pk", KeyType: "HASH" },
+          { AttributeName: "sk", KeyType: "RANGE" },
+        ],
+        GlobalSecondaryIndexes: [index(GSI1), index(GSI2)],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await waitForTable(dynamoDb, table);
+  try {
+    await dynamoDb.send(
+      new UpdateTimeToLiveCommand({ TableName: table, TimeToLiveSpecification: { Enabled: true, AttributeName: TTL_ATTRIBUTE } }),
+    );
+  } catch (error) {
+    // dynalite has no TTL API, and a table whose TTL is already on answers ValidationException.
+    const name = (error as { name?: string }).name;
+    if (name !== "UnknownOperationException" && name !== "ValidationException") throw error;
+  }
+}
+
+async function waitForTable(dynamoDb: DynamoDBClient, table: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const { Table } = await dynamoDb.send(new DescribeTableCommand({ TableName: table }));
+    if (Table?.TableStatus === "ACTIVE") return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`table ${table} did not become ACTIVE`);
+}

@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+/** Normalised activity types; every partner adapter maps its own vocabulary to these. */
+export const ACTIVITY_TYPES = ["run", "ride", "swim", "walk", "hike", "workout", "other"] as const;
+export const ActivityTypeSchema = z.enum(ACTIVITY_TYPES);
+export type ActivityType = z.infer<typeof ActivityTypeSchema>;
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/** The light part of an activity: enough to decide whether to write it. */
+export const ActivityMetadataSchema = z
+  .object({
+    id: z.string().min(1),
+    startTime: isoDateTime,
+    endTime: isoDateTime,
+    type: ActivityTypeSchema,
+    name: z.string().max(255),
+    /** Last modification (or upload) time at the partner: the sync watermark. */
+    updatedAt: isoDateTime,
+    /** The deterministic id it was written with, when SyncWell wrote it. */
+    externalId: z.string().max(255).optional(),
+  })
+  .strict();
+export type ActivityMetadata = z.infer<typeof ActivityMetadataSchema>;
+
+/** One sample of the activity's time series. */
+export const SampleSchema = z
+  .object({
+    offsetSeconds: z.number().int().min(0),
+    heartRate: z.number().int().min(20).max(250).optional(),
+    lat: z.number().min(-90).max(90).optional(),
+    lon: z.number().min(-180).max(180).optional(),
+  })
+  .strict();
+export type Sample = z.infer<typeof SampleSchema>;
+
+/** The heavy part: metadata plus the samples (the GPX-like body). */
+export const ActivityPayloadSchema = ActivityMetadataSchema.extend({ samples: z.array(SampleSchema).max(100_000) }).strict();
+export type ActivityPayload = z.infer<typeof ActivityPayloadSchema>;
+
+/** The deterministic id a record written by SyncWell carries at the destination. */
+export function externalIdFor(sourceProvider: string, sourceRecordId: string): string {
+  return `syncwell-${sourceProvider}-${sourceRecordId}`;
+}

@@ -1,0 +1,4 @@
+export * from "./activity.ts";
+export * from "./domain.ts";
+export * from "./jobMessage.ts";
+export * from "./providers.ts";

@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+export const TRIGGERS = ["manual", "webhook", "poll"] as const;
+export const TriggerSchema = z.enum(TRIGGERS);
+export type Trigger = z.infer<typeof TriggerSchema>;
+
+/**
+ * The one message on HotPathSyncQueue. It carries identifiers only: the worker re-reads
+ * everything else (config, tokens, data), so a stale message can never write stale data.
+ */
+export const JobMessageSchema = z
+  .object({
+    jobId: z.string().min(1).max(128),
+    userId: z.string().min(1).max(128),
+    syncConfigId: z.string().min(1).max(128),
+    trigger: TriggerSchema,
+    requestedAt: z.iso.datetime(),
+    idempotencyKey: z.string().min(1).max(255).optional(),
+    coalescingKey: z.string().min(1).max(255).optional(),
+  })
+  .strict();
+export type JobMessage = z.infer<typeof JobMessageSchema>;
+
+/** Parses a raw SQS body; returns the reason instead of throwing, so the caller can dead-letter it. */
+export function parseJobMessage(body: string): { ok: true; message: JobMessage } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return { ok: false, reason: "message body is not JSON" };
+  }
+  const result = JobMessageSchema.safeParse(json);
+  if (result.success) return { ok: true, message: result.data };
+  const issue = result.error.issues[0];
+  return { ok: false, reason: `invalid job message: ${issue?.path.join(".") || "(root)"} ${issue?.message ?? ""}`.trim() };
+}

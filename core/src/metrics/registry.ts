@@ -1,0 +1,11 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+
+export { Counter, Gauge, Histogram, Registry };
+
+/** A registry per service with the default process metrics under the `syncwell_` prefix. */
+export function createMetricsRegistry(service: string): Registry {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry, prefix: "syncwell_" });
+  return registry;
+}

@@ -1,0 +1,1 @@
+export type { DataProvider, ProviderCredentials, PushRecord, PushResult, TimeRange } from "./DataProvider.ts";

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+// Runs the unit (`<workspace>/src/**/*.spec.ts`) or integration (`<workspace>/test/**/*.spec.ts`)
+// tests of every workspace with Node's test runner (Node 20 has no --test globs).
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+const kind = process.argv[2];
+if (kind !== "unit" && kind !== "integration") {
+  console.error("usage: run-tests.mjs unit|integration");
+  process.exit(2);
+}
+const root = new URL("..", import.meta.url).pathname;
+const { workspaces } = JSON.parse((await import("node:fs")).readFileSync(join(root, "package.json"), "utf8"));
+
+function specs(dir) {
+  let out = [];
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (entry === "node_modules") continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) out = out.concat(specs(path));
+    else if (entry.endsWith(".spec.ts")) out.push(path);
+  }
+  return out;
+}
+
+const files = workspaces.flatMap((ws) => specs(join(root, ws, kind === "unit" ? "src" : "test")));
+if (files.length === 0) {
+  console.error(`no ${kind} tests found`);
+  process.exit(1);
+}
+const concurrency = kind === "unit" ? "4" : "2";
+const result = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
+  { stdio: "inherit", env: { ...process.env, AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1" } },
+);
+process.exit(result.status ?? 1);
