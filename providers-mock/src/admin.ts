@@ -1,0 +1,201 @@
+import {
+  ActivityTypeSchema,
+  HttpProblem,
+  OperationSchema,
+  type Provider,
+  ProviderSchema,
+  parseOrThrow,
+  SampleSchema,
+  sendProblem,
+} from "@syncwell/core";
+import express, { type Request } from "express";
+import { z } from "zod";
+import type { FaultRegistry } from "./faults.ts";
+import type { OAuthService } from "./oauth.ts";
+import type { PartnerModule } from "./providers/types.ts";
+import type { RateLimiter } from "./rateLimit.ts";
+import type { CallStats } from "./stats.ts";
+import type { PartnerStore, StoredActivity } from "./store.ts";
+
+const iso = z.iso.datetime({ offset: true });
+
+const NewActivitySchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -")
+      .optional(),
+    startTime: iso,
+    endTime: iso,
+    type: ActivityTypeSchema,
+    name: z.string().min(1).max(255),
+    updatedAt: iso.optional(),
+    externalId: z.string().min(1).max(255).optional(),
+    utcOffsetSeconds: z
+      .number()
+      .int()
+      .min(-14 * 3600)
+      .max(14 * 3600)
+      .optional(),
+    samples: z.array(SampleSchema).max(100_000).optional(),
+  })
+  .strict()
+  .refine((a) => Date.parse(a.endTime) > Date.parse(a.startTime), { message: "endTime must be after startTime", path: ["endTime"] });
+
+const FaultSchema = z
+  .object({
+    provider: ProviderSchema,
+    operation: OperationSchema,
+    status: z.number().int().min(400).max(599).optional(),
+    times: z.number().int().min(1).optional(),
+    probability: z.number().gt(0).max(1).optional(),
+    latencyMs: z.number().int().min(1).max(60_000).optional(),
+  })
+  .strict()
+  .refine((f) => f.status !== undefined || f.latencyMs !== undefined, { message: "give a status, a latencyMs or both" });
+
+const RateLimitsSchema = z.object({ provider: ProviderSchema, limits: z.record(z.string(), z.number().int().min(0)) }).strict();
+
+/** The normalised view the test-control API returns. */
+export function normalise(a: StoredActivity) {
+  return {
+    id: a.nativeId,
+    startTime: a.startTime.toISOString(),
+    endTime: a.endTime.toISOString(),
+    type: a.type,
+    name: a.name,
+    updatedAt: a.updatedAt.toISOString(),
+    utcOffsetSeconds: a.utcOffsetSeconds,
+    ...(a.externalId ? { externalId: a.externalId } : {}),
+    samples: a.samples,
+  };
+}
+
+/** Test-control API: create partner users, add/list their activities, inject faults, read stats. */
+export function createAdminRouter(deps: {
+  modules: ReadonlyMap<Provider, PartnerModule>;
+  limiters: ReadonlyMap<Provider, RateLimiter>;
+  store: PartnerStore;
+  oauth: OAuthService;
+  faults: FaultRegistry;
+  stats: CallStats;
+  now: () => Date;
+}): express.Router {
+  const router = express.Router();
+  const { store, oauth } = deps;
+
+  const moduleOf = (req: Request): PartnerModule => {
+    const module = deps.modules.get(req.params.provider as Provider);
+    if (!module)
+      throw new HttpProblem(404, `unknown provider "${String(req.params.provider)}"; known: ${[...deps.modules.keys()].join(", ")}`);
+    return module;
+  };
+  const userOf = async (req: Request): Promise<{ module: PartnerModule; partnerUserId: string }> => {
+    const module = moduleOf(req);
+    const partnerUserId = String(req.params.partnerUserId);
+    if (!(await store.userExists(module.provider, partnerUserId)))
+      throw new HttpProblem(404, `no ${module.provider} user ${partnerUserId}`);
+    return { module, partnerUserId };
+  };
+
+  router.post("/:provider/_admin/users", async (req, res) => {
+    const module = moduleOf(req);
+    const partnerUserId = await module.newUserId();
+    await store.createUser(module.provider, partnerUserId);
+    res.status(201).json({ partnerUserId, authorizationCode: await oauth.issueCode(module.provider, partnerUserId) });
+  });
+
+  router.post("/:provider/_admin/users/:partnerUserId/authorization-codes", async (req, res) => {
+    const { module, partnerUserId } = await userOf(req);
+    res.status(201).json({ authorizationCode: await oauth.issueCode(module.provider, partnerUserId) });
+  });
+
+  router.post("/:provider/_admin/users/:partnerUserId/activities", async (req, res) => {
+    const { module, partnerUserId } = await userOf(req);
+    const input = parseOrThrow(z.array(NewActivitySchema).min(1).max(1000), req.body);
+    const now = deps.now();
+    const rows = [];
+    for (const a of input) {
+      rows.push({
+        provider: module.provider,
+        partnerUserId,
+        nativeId: a.id ?? (await module.newActivityId()),
+        externalId: a.externalId ?? null,
+        name: a.name,
+        type: a.type,
+        startTime: new Date(a.startTime),
+        endTime: new Date(a.endTime),
+        utcOffsetSeconds: a.utcOffsetSeconds ?? 0,
+        updatedAt: a.updatedAt ? new Date(a.updatedAt) : now,
+        visibleAt: now,
+        samples: a.samples ?? [],
+      });
+    }
+    let stored: StoredActivity[];
+    try {
+      stored = await store.insertActivities(rows);
+    } catch (error) {
+      if ((error as { code?: string }).code === "23505") throw new HttpProblem(409, "an activity with that id already exists");
+      throw error;
+    }
+    module.announce(partnerUserId, stored);
+    res.status(201).json(stored.map(normalise));
+  });
+
+  router.get("/:provider/_admin/users/:partnerUserId/activities", async (req, res) => {
+    const { module, partnerUserId } = await userOf(req);
+    res.json((await store.listActivities({ provider: module.provider, partnerUserId })).map(normalise));
+  });
+
+  router.post("/:provider/_admin/users/:partnerUserId/expire-tokens", async (req, res) => {
+    const { module, partnerUserId } = await userOf(req);
+    await oauth.expireAccessTokens(module.provider, partnerUserId);
+    res.status(204).end();
+  });
+
+  router.post("/:provider/_admin/users/:partnerUserId/revoke", async (req, res) => {
+    const { module, partnerUserId } = await userOf(req);
+    await oauth.revoke(module.provider, partnerUserId);
+    module.announceRevoke(partnerUserId);
+    res.status(204).end();
+  });
+
+  router.post("/_admin/faults", (req, res) => {
+    res.status(201).json(deps.faults.add(parseOrThrow(FaultSchema, req.body)));
+  });
+  router.get("/_admin/faults", (_req, res) => {
+    res.json(deps.faults.list());
+  });
+  router.delete("/_admin/faults", (_req, res) => {
+    deps.faults.clear();
+    res.status(204).end();
+  });
+
+  router.get("/_admin/stats", (_req, res) => {
+    res.json(deps.stats.snapshot());
+  });
+  router.post("/_admin/stats/reset", (_req, res) => {
+    deps.stats.reset();
+    res.status(204).end();
+  });
+
+  router.get("/_admin/rate-limits", (_req, res) => {
+    res.json(Object.fromEntries([...deps.limiters].map(([p, l]) => [p, Object.fromEntries(l.limits.map((w) => [w.name, w.limit]))])));
+  });
+  router.post("/_admin/rate-limits", (req, res) => {
+    const { provider, limits } = parseOrThrow(RateLimitsSchema, req.body);
+    const limiter = deps.limiters.get(provider);
+    try {
+      limiter?.setLimits(limits);
+    } catch (error) {
+      return sendProblem(res, 400, (error as Error).message);
+    }
+    res.json(Object.fromEntries(limiter?.limits.map((w) => [w.name, w.limit]) ?? []));
+  });
+  router.delete("/_admin/rate-limits", (_req, res) => {
+    for (const limiter of deps.limiters.values()) limiter.reset();
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,210 @@
+import { randomUUID } from "node:crypto";
+import { type ActivityType, fromGpx, toGpx } from "@syncwell/core";
+import express, { type Response } from "express";
+import multer from "multer";
+import type { WindowLimit } from "../rateLimit.ts";
+import type { StoredActivity } from "../store.ts";
+import { bearer, epochSeconds, heartRateSummary, intParam, userOf } from "./common.ts";
+import { standardTokenEndpoint } from "./oauthStandard.ts";
+import type { PartnerContext, PartnerModule } from "./types.ts";
+
+const TO_GARMIN: Record<ActivityType, string> = {
+  run: "RUNNING",
+  ride: "CYCLING",
+  swim: "LAP_SWIMMING",
+  walk: "WALKING",
+  hike: "HIKING",
+  workout: "FITNESS_EQUIPMENT",
+  other: "OTHER",
+};
+const FROM_GARMIN = Object.fromEntries(Object.entries(TO_GARMIN).map(([k, v]) => [v, k as ActivityType]));
+const MAX_RANGE_SECONDS = 86400;
+
+/** Garmin Health/Activity API: ping/pull by upload time, activity files, uploads with duplicate detection. */
+export function createGarmin(ctx: PartnerContext): PartnerModule {
+  const rateLimits: WindowLimit[] = [
+    { name: "app:minute", bucket: "app", windowSeconds: 60, limit: ctx.options.garmin.limits["app:minute"] ?? 600 },
+  ];
+  const router = express.Router();
+  const auth = bearer(ctx, () => module);
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 25 * 1024 * 1024, files: 1 } });
+
+  const summary = (a: StoredActivity) => {
+    const hr = heartRateSummary(a.samples);
+    return {
+      userId: a.partnerUserId,
+      summaryId: a.nativeId,
+      activityId: Number(a.nativeId),
+      activityName: a.name,
+      activityType: TO_GARMIN[a.type],
+      startTimeInSeconds: epochSeconds(a.startTime),
+      startTimeOffsetInSeconds: a.utcOffsetSeconds,
+      durationInSeconds: Math.round((a.endTime.getTime() - a.startTime.getTime()) / 1000),
+      ...(hr.average !== undefined ? { averageHeartRateInBeatsPerMinute: hr.average, maxHeartRateInBeatsPerMinute: hr.max } : {}),
+      deviceName: a.externalId ? "unknown" : "forerunner965",
+      manual: false,
+    };
+  };
+
+  router.post(
+    "/di-oauth2-service/oauth/token",
+    ctx.op("oauth_token"),
+    standardTokenEndpoint(ctx, "garmin", 86400, (_set, base) => ({
+      ...base,
+      scope: "ACTIVITY_EXPORT ACTIVITY_IMPORT",
+      refresh_token_expires_in: 7_775_999,
+    })),
+  );
+
+  router.get("/wellness-api/rest/user/id", ctx.op("list_metadata"), auth, (_req, res) => void res.json({ userId: userOf(res) }));
+
+  router.get("/wellness-api/rest/activities", ctx.op("list_metadata"), auth, async (req, res) => {
+    const from = intParam(req.query.uploadStartTimeInSeconds);
+    const to = intParam(req.query.uploadEndTimeInSeconds);
+    if (from === undefined || to === undefined || Number.isNaN(from) || Number.isNaN(to)) {
+      return module.sendError(res, 400, "uploadStartTimeInSeconds and uploadEndTimeInSeconds are required integers");
+    }
+    if (to <= from || to - from > MAX_RANGE_SECONDS) {
+      return module.sendError(res, 400, `invalid upload time range: must be positive and at most ${MAX_RANGE_SECONDS} seconds`);
+    }
+    const activities = await ctx.store.listActivities({
+      provider: "garmin",
+      partnerUserId: userOf(res),
+      updatedFrom: new Date(from * 1000),
+      updatedTo: new Date(to * 1000),
+      visibleAt: ctx.now(),
+      orderBy: "updated_at",
+    });
+    res.json(activities.map(summary));
+  });
+
+  router.get("/wellness-api/rest/activityFile", ctx.op("get_payload"), auth, async (req, res) => {
+    const id = typeof req.query.id === "string" ? req.query.id : "";
+    const activity = await ctx.store.getActivity("garmin", id);
+    if (!activity || activity.partnerUserId !== userOf(res)) return module.sendError(res, 404, "activity file not found");
+    res.type("application/gpx+xml").send(
+      toGpx({
+        name: activity.name,
+        type: activity.type,
+        startTime: activity.startTime.toISOString(),
+        endTime: activity.endTime.toISOString(),
+        externalId: activity.externalId ?? undefined,
+        samples: activity.samples,
+      }),
+    );
+  });
+
+  router.post("/upload-service/upload", ctx.op("create"), auth, upload.single("file"), async (req, res) => {
+    if (!req.file) return module.sendError(res, 400, "file is required");
+    let file: ReturnType<typeof fromGpx>;
+    try {
+      file = fromGpx(req.file.buffer.toString("utf8"));
+    } catch (error) {
+      return module.sendError(res, 400, (error as Error).message);
+    }
+    const owner = userOf(res);
+    const start = new Date(file.startTime);
+    const end = new Date(file.endTime);
+    const result = await ctx.store.withUserLock("garmin", owner, async (store) => {
+      const byExternalId = file.externalId ? await store.findByExternalId("garmin", owner, file.externalId) : undefined;
+      const overlapping = await store.overlapping("garmin", owner, start, end);
+      const duplicate = byExternalId ?? overlapping.find((a) => a.startTime.getTime() === start.getTime());
+      if (duplicate) return { conflict: duplicate, message: { code: 202, content: "Duplicate Activity." } };
+      const overlap = overlapping[0];
+      if (overlap) return { conflict: overlap, message: { code: 203, content: "Activity overlaps an existing activity." } };
+      const [stored] = await store.insertActivities([
+        {
+          provider: "garmin",
+          partnerUserId: owner,
+          nativeId: await store.nextNumericId(),
+          externalId: file.externalId ?? null,
+          name: file.name,
+          type: file.type,
+          startTime: start,
+          endTime: end,
+          utcOffsetSeconds: 0,
+          updatedAt: ctx.now(),
+          visibleAt: ctx.now(),
+          samples: file.samples,
+        },
+      ]);
+      return { stored };
+    });
+    const base = {
+      uploadId: Date.now(),
+      uploadUuid: { uuid: randomUUID() },
+      owner,
+      fileSize: req.file.size,
+      fileName: req.file.originalname,
+      creationDate: ctx.now().toISOString(),
+    };
+    if ("conflict" in result && result.conflict) {
+      return res.status(409).json({
+        detailedImportResult: {
+          ...base,
+          successes: [],
+          failures: [{ internalId: Number(result.conflict.nativeId), externalId: file.externalId ?? null, messages: [result.message] }],
+        },
+      });
+    }
+    const stored = (result as { stored: StoredActivity }).stored;
+    res.status(201).json({
+      detailedImportResult: {
+        ...base,
+        successes: [{ internalId: Number(stored.nativeId), externalId: file.externalId ?? null, messages: null }],
+        failures: [],
+      },
+    });
+  });
+
+  router.put("/activity-service/activity/:id", ctx.op("update"), auth, async (req, res) => {
+    const activity = await ctx.store.getActivity("garmin", String(req.params.id));
+    if (!activity || activity.partnerUserId !== userOf(res)) return module.sendError(res, 404, "activity not found");
+    const body = (req.body ?? {}) as { activityName?: unknown; activityType?: unknown };
+    const name = body.activityName;
+    const type = body.activityType;
+    if (
+      (name !== undefined && (typeof name !== "string" || name.length === 0 || name.length > 255)) ||
+      (type !== undefined && !FROM_GARMIN[String(type)])
+    ) {
+      return module.sendError(res, 400, "invalid activityName or activityType");
+    }
+    await ctx.store.updateActivity(
+      "garmin",
+      activity.nativeId,
+      { ...(typeof name === "string" ? { name } : {}), ...(type !== undefined ? { type: FROM_GARMIN[String(type)] } : {}) },
+      ctx.now(),
+    );
+    res.status(204).end();
+  });
+
+  const ping = (body: Record<string, unknown>) => {
+    if (!ctx.options.webhookBaseUrl) return;
+    ctx.webhooks.send({
+      url: `${ctx.options.webhookBaseUrl}/garmin`,
+      headers: { "garmin-client-id": ctx.options.clients.garmin.clientId },
+      body: JSON.stringify(body),
+    });
+  };
+
+  const module: PartnerModule = {
+    provider: "garmin",
+    router,
+    rateLimits,
+    buckets: () => ["app"],
+    rateLimitHeaders: () => {},
+    sendError: (res: Response, status: number, message: string) => void res.status(status).json({ errorMessage: message }),
+    newUserId: async () => randomUUID(),
+    newActivityId: () => ctx.store.nextNumericId(),
+    announce(partnerUserId, activities) {
+      if (activities.length === 0) return;
+      const times = activities.map((a) => epochSeconds(a.updatedAt));
+      const from = Math.min(...times);
+      const to = Math.max(...times) + 1;
+      const callbackURL = `${ctx.options.publicUrl}/garmin/wellness-api/rest/activities?uploadStartTimeInSeconds=${from}&uploadEndTimeInSeconds=${to}`;
+      ping({ activities: [{ userId: partnerUserId, uploadStartTimeInSeconds: from, uploadEndTimeInSeconds: to, callbackURL }] });
+    },
+    announceRevoke: (partnerUserId) => ping({ deregistrations: [{ userId: partnerUserId }] }),
+  };
+  return module;
+}

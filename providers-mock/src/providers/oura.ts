@@ -1,0 +1,159 @@
+import { createHmac, randomUUID } from "node:crypto";
+import type { ActivityType } from "@syncwell/core";
+import express, { type Response } from "express";
+import type { WindowLimit } from "../rateLimit.ts";
+import type { StoredActivity } from "../store.ts";
+import { bearer, epochSeconds, opaqueId, userOf } from "./common.ts";
+import { standardTokenEndpoint } from "./oauthStandard.ts";
+import type { PartnerContext, PartnerModule } from "./types.ts";
+
+const TO_OURA: Record<ActivityType, string> = {
+  run: "running",
+  ride: "cycling",
+  swim: "swimming",
+  walk: "walking",
+  hike: "hiking",
+  workout: "strengthTraining",
+  other: "other",
+};
+export const OURA_PAGE_SIZE = 50;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** HMAC-SHA256 over timestamp + body, upper-case hex: the `x-oura-signature` of a webhook. */
+export function ouraSignature(secret: string, timestamp: string, body: string): string {
+  return createHmac("sha256", secret)
+    .update(timestamp + body)
+    .digest("hex")
+    .toUpperCase();
+}
+
+/** ISO time in the activity's local offset, as Oura writes datetimes. */
+function localIso(date: Date, offsetSeconds: number): string {
+  const local = new Date(date.getTime() + offsetSeconds * 1000).toISOString().slice(0, 19);
+  const sign = offsetSeconds < 0 ? "-" : "+";
+  const abs = Math.abs(offsetSeconds);
+  return `${local}${sign}${String(Math.floor(abs / 3600)).padStart(2, "0")}:${String(Math.floor((abs % 3600) / 60)).padStart(2, "0")}`;
+}
+
+const localDay = (a: StoredActivity) => new Date(a.startTime.getTime() + a.utcOffsetSeconds * 1000).toISOString().slice(0, 10);
+
+/** Oura API v2: daily-collection workouts with next_token paging, heart-rate series, signed webhooks. */
+export function createOura(ctx: PartnerContext): PartnerModule {
+  const rateLimits: WindowLimit[] = [
+    { name: "app:5min", bucket: "app", windowSeconds: 300, limit: ctx.options.oura.limits["app:5min"] ?? 5000 },
+  ];
+  const router = express.Router();
+  const auth = bearer(ctx, () => module);
+
+  const workout = (a: StoredActivity) => ({
+    id: a.nativeId,
+    activity: TO_OURA[a.type],
+    calories: null,
+    day: localDay(a),
+    distance: null,
+    end_datetime: localIso(a.endTime, a.utcOffsetSeconds),
+    intensity: "moderate",
+    label: a.name,
+    source: "manual",
+    start_datetime: localIso(a.startTime, a.utcOffsetSeconds),
+  });
+
+  const page = <T>(items: T[], token: unknown) => {
+    const offset =
+      typeof token === "string" && /^\d+$/.test(Buffer.from(token, "base64url").toString())
+        ? Number(Buffer.from(token, "base64url").toString())
+        : 0;
+    const slice = items.slice(offset, offset + OURA_PAGE_SIZE);
+    const next = offset + OURA_PAGE_SIZE < items.length ? Buffer.from(String(offset + OURA_PAGE_SIZE)).toString("base64url") : null;
+    return { data: slice, next_token: next };
+  };
+
+  router.post(
+    "/oauth/token",
+    ctx.op("oauth_token"),
+    standardTokenEndpoint(ctx, "oura", 86400, (_set, base) => base),
+  );
+
+  router.get("/v2/usercollection/workout", ctx.op("list_metadata"), auth, async (req, res) => {
+    const today = ctx.now().toISOString().slice(0, 10);
+    const end = req.query.end_date ?? today;
+    const start = req.query.start_date ?? new Date(Date.parse(`${String(end)}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
+    if (
+      typeof start !== "string" ||
+      typeof end !== "string" ||
+      !DAY.test(start) ||
+      !DAY.test(end) ||
+      Number.isNaN(Date.parse(start)) ||
+      Number.isNaN(Date.parse(end))
+    ) {
+      return res.status(400).json({ detail: "start_date and end_date must be dates (YYYY-MM-DD)" });
+    }
+    if (start > end) return res.status(400).json({ detail: "Start date is greater than end date" });
+    const all = (await ctx.store.listActivities({ provider: "oura", partnerUserId: userOf(res), visibleAt: ctx.now() })).filter((a) => {
+      const day = localDay(a);
+      return day >= start && day <= end;
+    });
+    res.json(page(all.map(workout), req.query.next_token));
+  });
+
+  router.get("/v2/usercollection/workout/:id", ctx.op("list_metadata"), auth, async (req, res) => {
+    const a = await ctx.store.getActivity("oura", String(req.params.id));
+    if (!a || a.partnerUserId !== userOf(res)) return res.status(404).json({ detail: "Not Found" });
+    res.json(workout(a));
+  });
+
+  router.get("/v2/usercollection/heartrate", ctx.op("get_payload"), auth, async (req, res) => {
+    const from = Date.parse(String(req.query.start_datetime ?? ""));
+    const to = Date.parse(String(req.query.end_datetime ?? ""));
+    if (Number.isNaN(from) || Number.isNaN(to) || to <= from)
+      return res.status(400).json({ detail: "start_datetime and end_datetime must be datetimes, start before end" });
+    if (to - from > 30 * 86400_000) return res.status(400).json({ detail: "The time range must not exceed 30 days" });
+    const activities = await ctx.store.overlapping("oura", userOf(res), new Date(from), new Date(to));
+    const points = activities
+      .flatMap((a) =>
+        a.samples.flatMap((s) =>
+          s.heartRate === undefined
+            ? []
+            : [{ bpm: s.heartRate, source: "workout", timestamp: new Date(a.startTime.getTime() + s.offsetSeconds * 1000).toISOString() }],
+        ),
+      )
+      .filter((p) => Date.parse(p.timestamp) >= from && Date.parse(p.timestamp) < to)
+      .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+    res.json(page(points, req.query.next_token));
+  });
+
+  const module: PartnerModule = {
+    provider: "oura",
+    router,
+    rateLimits,
+    buckets: () => ["app"],
+    rateLimitHeaders: () => {},
+    sendError: (res: Response, status: number, message: string) => void res.status(status).json({ detail: message }),
+    newUserId: async () => opaqueId(12).toUpperCase(),
+    newActivityId: async () => randomUUID(),
+    announce(partnerUserId, activities) {
+      const target = ctx.options.webhookBaseUrl;
+      if (!target) return;
+      for (const a of activities) {
+        const body = JSON.stringify({
+          event_type: "create",
+          data_type: "workout",
+          object_id: a.nativeId,
+          event_time: ctx.now().toISOString(),
+          user_id: partnerUserId,
+        });
+        const timestamp = String(epochSeconds(ctx.now()));
+        ctx.webhooks.send({
+          url: `${target}/oura`,
+          headers: {
+            "x-oura-timestamp": timestamp,
+            "x-oura-signature": ouraSignature(ctx.options.clients.oura.clientSecret, timestamp, body),
+          },
+          body,
+        });
+      }
+    },
+    announceRevoke: () => {},
+  };
+  return module;
+}
