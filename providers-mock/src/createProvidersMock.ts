@@ -1,4 +1,4 @@
-import { type Knex, type Logger, PROVIDERS, type Provider, problemErrorHandler, sendProblem } from "@syncwell/core";
+import { HttpProblem, type Knex, type Logger, PROVIDERS, type Provider, problemErrorHandler, sendProblem } from "@syncwell/core";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import multer from "multer";
 import { createAdminRouter } from "./admin.ts";
@@ -68,7 +68,7 @@ export function createProvidersMock(
     // Malformed requests to a partner are answered in that partner's own error shape.
     app.use(`/${module.provider}`, ((error, _req, res, next) => {
       const status = (error as { status?: number }).status ?? (error instanceof multer.MulterError ? 400 : undefined);
-      if (status === undefined || status >= 500 || res.headersSent) return next(error);
+      if (error instanceof HttpProblem || status === undefined || status >= 500 || res.headersSent) return next(error);
       module.sendError(res, status, (error as Error).message);
     }) satisfies ErrorRequestHandler);
   }

@@ -25,6 +25,8 @@ export function isoDuration(totalSeconds: number): string {
   return `PT${h}H${m}M${s}S`;
 }
 
+const POLAR_ERROR_TYPES: Record<number, string> = { 401: "unauthorized", 403: "forbidden", 404: "not_found", 429: "too_many_requests" };
+
 interface TransactionRow {
   id: string;
   partner_user_id: string;
@@ -204,8 +206,7 @@ export function createPolar(ctx: PartnerContext): PartnerModule {
       void res.status(status).json({
         timestamp: ctx.now().toISOString(),
         status,
-        errorType:
-          status === 429 ? "too_many_requests" : status === 401 ? "unauthorized" : status >= 500 ? "internal_error" : "bad_request",
+        errorType: POLAR_ERROR_TYPES[status] ?? (status >= 500 ? "internal_error" : "bad_request"),
         message,
         corrId: randomUUID(),
       }),
