@@ -45,7 +45,13 @@ export class Api {
   async call<T = any>(
     method: string,
     path: string,
-    options: { json?: unknown; form?: Record<string, string>; token?: string; headers?: Record<string, string>; body?: BodyInit } = {},
+    options: {
+      json?: unknown;
+      form?: Record<string, string>;
+      token?: string;
+      headers?: Record<string, string>;
+      body?: RequestInit["body"];
+    } = {},
   ): Promise<Reply<T>> {
     const headers: Record<string, string> = { ...options.headers };
     let body = options.body;

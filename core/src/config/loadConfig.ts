@@ -39,8 +39,14 @@ export function configOrExit<T>(fn: () => T): T {
 /** Helpers for the common variable shapes. */
 export const env = {
   port: (fallback: number) =>
-    z.coerce.number().int("must be an integer").min(0, "must be a port (0-65535)").max(65535, "must be a port (0-65535)").default(fallback),
-  int: (fallback: number, min = 0) => z.coerce.number().int("must be an integer").min(min, `must be at least ${min}`).default(fallback),
+    z.coerce
+      .number({ error: "must be a port number (0-65535)" })
+      .int("must be a port number (0-65535)")
+      .min(0, "must be a port (0-65535)")
+      .max(65535, "must be a port (0-65535)")
+      .default(fallback),
+  int: (fallback: number, min = 0) =>
+    z.coerce.number({ error: "must be an integer" }).int("must be an integer").min(min, `must be at least ${min}`).default(fallback),
   url: () => z.url("must be a URL"),
   bool: (fallback: boolean) =>
     z

@@ -1,0 +1,27 @@
+import { env, loadConfig } from "@syncwell/core";
+import { z } from "zod";
+
+/** Configuration of `npm start` (the only place in the launcher that reads `process.env`). */
+export const PlatformEnv = z.object({
+  GATEWAY_PORT: env.port(8080).describe("HTTP port of the gateway"),
+  PROVIDERS_MOCK_PORT: env.port(9090).describe("HTTP port of the mock partner APIs"),
+  AWS_REGION: z.string().default("us-east-1").describe("AWS region (any value works on the emulators)"),
+  AWS_ENDPOINT_URL: env.url().optional().describe("Endpoint for every AWS service (LocalStack); unset = embedded emulators"),
+  AWS_ENDPOINT_URL_SQS: env.url().optional().describe("SQS endpoint; unset = AWS_ENDPOINT_URL or the embedded fauxqs"),
+  AWS_ENDPOINT_URL_DYNAMODB: env.url().optional().describe("DynamoDB endpoint; unset = AWS_ENDPOINT_URL or the embedded dynalite"),
+  REDIS_URL: env.url().optional().describe("Redis URL; unset = start redis-server from PATH"),
+  DATABASE_URL: env.url().optional().describe("PostgreSQL URL; unset = start a throw-away server with initdb/postgres from PATH"),
+  SYNCWELL_RESOURCE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, "may hold letters, digits, _ and - only")
+    .default("")
+    .describe("Prefix for queue and table names (isolates test runs)"),
+  LOG_LEVEL: env.logLevel().describe("pino log level of every service"),
+});
+export type PlatformConfig = z.infer<typeof PlatformEnv>;
+
+export function loadPlatformConfig(source: Record<string, string | undefined> = process.env): PlatformConfig {
+  // The SDK warns that its 2027 releases need Node 22; that is known (README) and not news at every start.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  return loadConfig(PlatformEnv, source);
+}

@@ -1,0 +1,100 @@
+import { bootstrapPlatform, createDynamoDbClient, createSqsClient, type PlatformQueues, resourceNames } from "@syncwell/core";
+import type { PlatformConfig } from "./config.ts";
+import { type EmbeddedAws, startEmbeddedAws } from "./emulators.ts";
+import { ensurePostgres, ensureRedis, type LocalServer, PlatformError } from "./localServers.ts";
+import { checkPortFree } from "./ports.ts";
+import { type ServiceProcess, spawnService, waitHealthy } from "./services.ts";
+
+/** Credentials the emulators accept; real AWS uses the default provider chain instead. */
+const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
+
+export interface RunningPlatform {
+  urls: { providersMock: string };
+  /** The environment every service was started with (tests reuse it to reach the same stack). */
+  env: Record<string, string>;
+  queues: PlatformQueues;
+  /** Resolves with the name of the first service that exits on its own. */
+  unexpectedExit: Promise<string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole platform without Docker: emulators, Redis, PostgreSQL, bootstrap, services.
+ * On any failure everything already started is stopped before the error is rethrown.
+ */
+export async function startPlatform(config: PlatformConfig, progress: (line: string) => void = () => {}): Promise<RunningPlatform> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    cleanups.length = 0;
+  };
+  try {
+    for (const [variable, port] of [["PROVIDERS_MOCK_PORT", config.PROVIDERS_MOCK_PORT]] as const) {
+      await checkPortFree(port).catch(() => {
+        throw new PlatformError(`port ${port} is already in use (set ${variable} to another port)`);
+      });
+    }
+
+    const sqsEndpoint = config.AWS_ENDPOINT_URL_SQS ?? config.AWS_ENDPOINT_URL;
+    const dynamoDbEndpoint = config.AWS_ENDPOINT_URL_DYNAMODB ?? config.AWS_ENDPOINT_URL;
+    let embedded: EmbeddedAws | undefined;
+    if (!sqsEndpoint || !dynamoDbEndpoint) {
+      embedded = await startEmbeddedAws();
+      cleanups.push(() => (embedded as EmbeddedAws).stop());
+      progress(`embedded SQS (fauxqs) at ${embedded.sqsEndpoint}, DynamoDB (dynalite) at ${embedded.dynamoDbEndpoint}`);
+    }
+    const aws = {
+      region: config.AWS_REGION,
+      sqsEndpoint: sqsEndpoint ?? embedded?.sqsEndpoint,
+      dynamoDbEndpoint: dynamoDbEndpoint ?? embedded?.dynamoDbEndpoint,
+      credentials: EMULATOR_CREDENTIALS,
+    };
+
+    const [redis, postgres] = await Promise.all([ensureRedis(config.REDIS_URL), ensurePostgres(config.DATABASE_URL)]).catch(
+      async (error) => {
+        throw error;
+      },
+    );
+    cleanups.push(
+      () => redis.stop(),
+      () => postgres.stop(),
+    );
+    const describe = (what: string, server: LocalServer) => `${what} ${server.started ? "started at" : "at"} ${server.url}`;
+    progress(`${describe("Redis", redis)}; ${describe("PostgreSQL", postgres)}`);
+
+    const sqs = createSqsClient(aws);
+    const dynamoDb = createDynamoDbClient(aws);
+    const queues = await bootstrapPlatform({ sqs, dynamoDb }, resourceNames(config.SYNCWELL_RESOURCE_PREFIX));
+    sqs.destroy();
+    dynamoDb.destroy();
+    progress("queues and table bootstrapped");
+
+    const env: Record<string, string> = {
+      AWS_REGION: config.AWS_REGION,
+      AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint ?? "",
+      AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoDbEndpoint ?? "",
+      AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+      REDIS_URL: redis.url,
+      DATABASE_URL: postgres.url,
+      SYNCWELL_RESOURCE_PREFIX: config.SYNCWELL_RESOURCE_PREFIX,
+      PROVIDERS_MOCK_PORT: String(config.PROVIDERS_MOCK_PORT),
+      LOG_LEVEL: config.LOG_LEVEL,
+    };
+    const providersMockUrl = `http://127.0.0.1:${config.PROVIDERS_MOCK_PORT}`;
+    const services: ServiceProcess[] = [];
+    const start = async (name: string, workspace: string, healthUrl: string) => {
+      const service = spawnService(name, workspace, env);
+      services.push(service);
+      cleanups.push(() => service.stop());
+      await waitHealthy(service, healthUrl);
+    };
+    await start("providers-mock", "providers-mock", `${providersMockUrl}/health`);
+
+    const unexpectedExit = Promise.race(services.map((s) => s.exited.then(() => s.name)));
+    return { urls: { providersMock: providersMockUrl }, env, queues, unexpectedExit, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,41 @@
+import { ConfigError } from "@syncwell/core";
+import { loadPlatformConfig } from "./config.ts";
+import { PlatformError } from "./localServers.ts";
+import { type RunningPlatform, startPlatform } from "./platform.ts";
+
+// `npm start`: the whole platform without Docker. Prints the URL lines once everything is healthy
+// and stops everything it started on SIGINT/SIGTERM, also when the signal comes during start-up.
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const started = Date.now();
+let platform: RunningPlatform | undefined;
+let stopping: string | undefined;
+
+async function shutdown(reason: string, code: number): Promise<void> {
+  if (stopping) return;
+  stopping = reason;
+  if (!platform) return; // still starting: stopped as soon as start-up returns
+  log(`stopping (${reason}) …`);
+  await platform.stop();
+  log("stopped.");
+  process.exit(code);
+}
+process.once("SIGINT", () => void shutdown("SIGINT", 0));
+process.once("SIGTERM", () => void shutdown("SIGTERM", 0));
+
+try {
+  const config = loadPlatformConfig();
+  platform = await startPlatform(config, (line) => log(`  … ${line}`));
+  if (stopping) {
+    await platform.stop();
+    process.exit(0);
+  }
+  log(`providers-mock: ${platform.urls.providersMock}`);
+  log(`SyncWell is up in ${((Date.now() - started) / 1000).toFixed(1)} s. Press Ctrl-C to stop.`);
+  platform.unexpectedExit.then((name) => shutdown(`${name} exited unexpectedly`, 1));
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof PlatformError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}
