@@ -62,6 +62,7 @@ export const migrations: readonly Migration[] = [
         t.string("partner_user_id", 64).notNullable();
         t.jsonb("activity_pks").notNullable();
         t.timestamp("committed_at", { useTz: true });
+        t.timestamp("expires_at", { useTz: true }).notNullable();
       });
     },
     async down(knex: Knex) {

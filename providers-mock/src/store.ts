@@ -159,6 +159,10 @@ export class PartnerStore {
     return row ? fromRow(row) : undefined;
   }
 
+  async deleteActivity(provider: Provider, nativeId: string): Promise<void> {
+    await this.db("activities").where({ provider, native_id: nativeId }).delete();
+  }
+
   async updateActivity(
     provider: Provider,
     nativeId: string,

@@ -11,6 +11,10 @@
  * | job status      | JOB#{jobId}                | JOB                   |                                               |                            |
  * | idempotency     | IDEMP#{userId}#{keyHash}   | IDEMP                 |                                               |                            |
  * | poll lease      | LEASE#{syncConfigId}       | LEASE                 |                                               |                            |
+ * | ledger entry    | LEDGER#{syncConfigId}      | {sourceRecordId}      |                                               |                            |
+ *
+ * The ledger remembers which source records a config already wrote (with TTL = the adapters'
+ * lookback), so a re-listed record costs neither a payload fetch nor a push.
  */
 export const keys = {
   user: (userId: string) => `USER#${userId}`,
@@ -22,6 +26,7 @@ export const keys = {
   idempotency: (userId: string, keyHash: string) => `IDEMP#${userId}#${keyHash}`,
   pollShard: (shard: number) => `POLL#${shard}`,
   lease: (syncConfigId: string) => `LEASE#${syncConfigId}`,
+  ledger: (syncConfigId: string) => `LEDGER#${syncConfigId}`,
 } as const;
 
 export const GSI1 = "gsi1";

@@ -19,6 +19,8 @@ export const ActivityMetadataSchema = z
     updatedAt: isoDateTime,
     /** The deterministic id it was written with, when SyncWell wrote it. */
     externalId: z.string().max(255).optional(),
+    /** Adapter-private locator of the record (e.g. a Polar exercise URL); never shown to users. */
+    sourceRef: z.string().max(2048).optional(),
   })
   .strict();
 export type ActivityMetadata = z.infer<typeof ActivityMetadataSchema>;
@@ -40,5 +42,12 @@ export type ActivityPayload = z.infer<typeof ActivityPayloadSchema>;
 
 /** The deterministic id a record written by SyncWell carries at the destination. */
 export function externalIdFor(sourceProvider: string, sourceRecordId: string): string {
-  return `syncwell-${sourceProvider}-${sourceRecordId}`;
+  return `${EXTERNAL_ID_PREFIX}${sourceProvider}-${sourceRecordId}`;
+}
+
+export const EXTERNAL_ID_PREFIX = "syncwell-";
+
+/** True for a record SyncWell itself wrote (never synced back: that would echo forever). */
+export function writtenBySyncWell(record: { externalId?: string | undefined }): boolean {
+  return record.externalId?.startsWith(EXTERNAL_ID_PREFIX) ?? false;
 }

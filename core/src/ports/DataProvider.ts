@@ -11,8 +11,16 @@ export interface TimeRange {
 export interface PushRecord {
   payload: ActivityPayload;
   externalId: string;
-  /** Destination record this one replaces (source_wins over an overlapping record). */
-  replacesId?: string;
+  /** Destination record this one replaces, when conflict resolution saw it. */
+  replacesId?: string | undefined;
+  /** What to do when the destination reports an overlap the engine did not see: replace it or report a conflict. */
+  onConflict: "replace" | "report";
+}
+
+/** A source listing; `commit` (where the partner has one, e.g. Polar transactions) runs only after the job succeeded. */
+export interface SourceListing {
+  records: ActivityMetadata[];
+  commit?: () => Promise<void>;
 }
 
 /** The per-record outcome of a push; a push never throws for one bad record. */
@@ -35,13 +43,27 @@ export interface ProviderCredentials {
 export interface DataProvider {
   readonly provider: Provider;
   /** Metadata of every record modified since the watermark (all pages; adapters add their lookback). */
-  fetchMetadata(credentials: ProviderCredentials, since: string | undefined): Promise<ActivityMetadata[]>;
+  fetchMetadata(credentials: ProviderCredentials, since: string | undefined): Promise<SourceListing>;
   /** Metadata of the records overlapping a time range, for conflict resolution at the destination. */
   fetchOverlapping(credentials: ProviderCredentials, range: TimeRange): Promise<ActivityMetadata[]>;
   /** The heavy payloads, only for the records that will be written. */
-  fetchPayloads(credentials: ProviderCredentials, ids: readonly string[]): Promise<ActivityPayload[]>;
+  fetchPayloads(credentials: ProviderCredentials, records: readonly ActivityMetadata[]): Promise<ActivityPayload[]>;
   /** Writes records; duplicates of earlier writes are reported, not re-created. */
   pushData(credentials: ProviderCredentials, records: readonly PushRecord[]): Promise<PushResult[]>;
   /** The partner's cheap "anything new since T?" call. */
   hasNewData(credentials: ProviderCredentials, since: string | undefined): Promise<boolean>;
+}
+
+/** Tokens from a partner's OAuth token endpoint. */
+export interface TokenGrant {
+  accessToken: string;
+  refreshToken: string;
+  expiresAt: string;
+  providerUserId: string;
+}
+
+/** The partner's OAuth2 token endpoint. */
+export interface OAuthClient {
+  exchangeCode(code: string): Promise<TokenGrant>;
+  refresh(refreshToken: string): Promise<Omit<TokenGrant, "providerUserId">>;
 }

@@ -1,1 +1,10 @@
-export type { DataProvider, ProviderCredentials, PushRecord, PushResult, TimeRange } from "./DataProvider.ts";
+export type {
+  DataProvider,
+  OAuthClient,
+  ProviderCredentials,
+  PushRecord,
+  PushResult,
+  SourceListing,
+  TimeRange,
+  TokenGrant,
+} from "./DataProvider.ts";

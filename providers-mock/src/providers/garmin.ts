@@ -178,6 +178,13 @@ export function createGarmin(ctx: PartnerContext): PartnerModule {
     res.status(204).end();
   });
 
+  router.delete("/activity-service/activity/:id", ctx.op("update"), auth, async (req, res) => {
+    const activity = await ctx.store.getActivity("garmin", String(req.params.id));
+    if (!activity || activity.partnerUserId !== userOf(res)) return module.sendError(res, 404, "activity not found");
+    await ctx.store.deleteActivity("garmin", activity.nativeId);
+    res.status(204).end();
+  });
+
   const ping = (body: Record<string, unknown>) => {
     if (!ctx.options.webhookBaseUrl) return;
     ctx.webhooks.send({

@@ -96,6 +96,10 @@ export function createOura(ctx: PartnerContext): PartnerModule {
     res.json(page(all.map(workout), req.query.next_token));
   });
 
+  router.get("/v2/usercollection/personal_info", ctx.op("list_metadata"), auth, (_req, res) => {
+    res.json({ id: userOf(res), age: null, weight: null, height: null, biological_sex: null, email: null });
+  });
+
   router.get("/v2/usercollection/workout/:id", ctx.op("list_metadata"), auth, async (req, res) => {
     const a = await ctx.store.getActivity("oura", String(req.params.id));
     if (!a || a.partnerUserId !== userOf(res)) return res.status(404).json({ detail: "Not Found" });

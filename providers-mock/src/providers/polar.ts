@@ -27,6 +27,9 @@ export function isoDuration(totalSeconds: number): string {
 
 const POLAR_ERROR_TYPES: Record<number, string> = { 401: "unauthorized", 403: "forbidden", 404: "not_found", 429: "too_many_requests" };
 
+/** An uncommitted transaction is abandoned after 10 minutes and its data offered again. */
+const TRANSACTION_TTL_MS = 10 * 60_000;
+
 interface TransactionRow {
   id: string;
   partner_user_id: string;
@@ -114,20 +117,36 @@ export function createPolar(ctx: PartnerContext): PartnerModule {
   router.post("/v3/users/:userId/exercise-transactions", ctx.op("list_metadata"), auth, async (req, res) => {
     if (!sameUser(req, res)) return;
     const user = userOf(res);
-    const open = await ctx.store.db<TransactionRow>("polar_transactions").where({ partner_user_id: user }).whereNull("committed_at");
-    const taken = new Set(open.flatMap((t) => t.activity_pks));
-    const pending = await ctx.store
-      .db("activities")
-      .select("pk")
-      .where({ provider: "polar", partner_user_id: user, delivered: false })
-      .orderBy("pk");
-    const pks = pending.map((r: { pk: string }) => Number(r.pk)).filter((pk: number) => !taken.has(pk));
-    if (pks.length === 0) return res.status(204).end();
-    const [row] = await ctx.store
-      .db("polar_transactions")
-      .insert({ partner_user_id: user, activity_pks: JSON.stringify(pks) })
-      .returning("id");
-    res.status(201).json({ "transaction-id": Number(row.id), "resource-uri": `${base}/users/${user}/exercise-transactions/${row.id}` });
+    const created = await ctx.store.withUserLock("polar", user, async (store) => {
+      // One open transaction per user: asking again hands back the open one until it expires.
+      const open = await store
+        .db<TransactionRow>("polar_transactions")
+        .where({ partner_user_id: user })
+        .whereNull("committed_at")
+        .where("expires_at", ">", ctx.now())
+        .first();
+      if (open) return open;
+      const pending = await store
+        .db("activities")
+        .select("pk")
+        .where({ provider: "polar", partner_user_id: user, delivered: false })
+        .orderBy("pk");
+      if (pending.length === 0) return undefined;
+      const pks = pending.map((r: { pk: string }) => Number(r.pk));
+      const [row] = await store
+        .db("polar_transactions")
+        .insert({
+          partner_user_id: user,
+          activity_pks: JSON.stringify(pks),
+          expires_at: new Date(ctx.now().getTime() + TRANSACTION_TTL_MS),
+        })
+        .returning("*");
+      return row as TransactionRow;
+    });
+    if (!created) return res.status(204).end();
+    res
+      .status(201)
+      .json({ "transaction-id": Number(created.id), "resource-uri": `${base}/users/${user}/exercise-transactions/${created.id}` });
   });
 
   router.get("/v3/users/:userId/exercise-transactions/:transactionId", ctx.op("list_metadata"), auth, async (req, res) => {

@@ -1,0 +1,402 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { z } from "zod";
+import { GSI1, isExpired, keys } from "../aws/tableDesign.ts";
+import type { ConnectionStatusSchema, SyncConfig } from "../contracts/domain.ts";
+import type { TokenCipher } from "../crypto/tokenCipher.ts";
+import type { ConnectionRecord, IdempotencyRecord, JobRecord, LedgerEntry } from "./types.ts";
+
+type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
+
+const isConditionFailure = (error: unknown) =>
+  error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === "ConditionalCheckFailedException";
+
+/** Outcome of moving a config's watermark forward. */
+export type WatermarkResult = "advanced" | "already_past";
+
+/**
+ * The DynamoDB adapter of `SyncWellMetadata` (item types in tableDesign.ts). Single-item
+ * conditional writes only: no transactions, so it runs on dynalite as on DynamoDB.
+ */
+export class MetadataStore {
+  constructor(
+    private readonly deps: { db: DynamoDBDocumentClient; cipher: TokenCipher; now?: () => number },
+    private readonly options: { table: string },
+  ) {}
+
+  get #table(): string {
+    return this.options.table;
+  }
+
+  #now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  // ── connections ──────────────────────────────────────────────────────────────
+  async putConnection(c: ConnectionRecord): Promise<void> {
+    const { accessToken, refreshToken, ...rest } = c;
+    await this.deps.db.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: {
+          pk: keys.user(c.userId),
+          sk: keys.connection(c.connectionId),
+          gsi1pk: keys.owner(c.provider, c.providerUserId),
+          gsi1sk: keys.connection(c.connectionId),
+          type: "connection",
+          ...rest,
+          accessToken: this.deps.cipher.encrypt(accessToken),
+          refreshToken: this.deps.cipher.encrypt(refreshToken),
+        },
+      }),
+    );
+  }
+
+  async getConnection(userId: string, connectionId: string): Promise<ConnectionRecord | undefined> {
+    const { Item } = await this.deps.db.send(
+      new GetCommand({ TableName: this.#table, Key: { pk: keys.user(userId), sk: keys.connection(connectionId) }, ConsistentRead: true }),
+    );
+    return Item ? this.#connection(Item) : undefined;
+  }
+
+  /** Connections of a provider-side user (webhook owner → connection). */
+  async findConnectionsByOwner(provider: string, providerUserId: string): Promise<ConnectionRecord[]> {
+    const { Items = [] } = await this.deps.db.send(
+      new QueryCommand({
+        TableName: this.#table,
+        IndexName: GSI1,
+        KeyConditionExpression: "gsi1pk = :o",
+        ExpressionAttributeValues: { ":o": keys.owner(provider, providerUserId) },
+      }),
+    );
+    return Items.map((i) => this.#connection(i));
+  }
+
+  /** Stores refreshed tokens only if nobody refreshed since `expectedVersion` was read. */
+  async updateTokens(
+    userId: string,
+    connectionId: string,
+    expectedVersion: number,
+    tokens: { accessToken: string; refreshToken: string; tokenExpiresAt: string },
+  ): Promise<boolean> {
+    try {
+      await this.deps.db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: keys.user(userId), sk: keys.connection(connectionId) },
+          UpdateExpression: "SET accessToken = :a, refreshToken = :r, tokenExpiresAt = :e, tokenVersion = :next",
+          ConditionExpression: "tokenVersion = :expected",
+          ExpressionAttributeValues: {
+            ":a": this.deps.cipher.encrypt(tokens.accessToken),
+            ":r": this.deps.cipher.encrypt(tokens.refreshToken),
+            ":e": tokens.tokenExpiresAt,
+            ":expected": expectedVersion,
+            ":next": expectedVersion + 1,
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async setConnectionStatus(userId: string, connectionId: string, status: ConnectionStatus): Promise<void> {
+    await this.deps.db.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: { pk: keys.user(userId), sk: keys.connection(connectionId) },
+        UpdateExpression: "SET #s = :s",
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":s": status },
+      }),
+    );
+  }
+
+  #connection(item: Record<string, unknown>): ConnectionRecord {
+    const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, accessToken, refreshToken, ...rest } = item;
+    return {
+      ...(rest as Omit<ConnectionRecord, "accessToken" | "refreshToken">),
+      accessToken: this.deps.cipher.decrypt(String(accessToken)),
+      refreshToken: this.deps.cipher.decrypt(String(refreshToken)),
+    };
+  }
+
+  // ── sync configs ─────────────────────────────────────────────────────────────
+  async putConfig(c: SyncConfig, sourceProvider: string): Promise<void> {
+    await this.deps.db.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: {
+          pk: keys.user(c.userId),
+          sk: keys.config(c.syncConfigId),
+          gsi1pk: keys.sourceConnection(c.sourceConnectionId),
+          gsi1sk: keys.config(c.syncConfigId),
+          type: "config",
+          sourceProvider,
+          ...c,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+  }
+
+  async getConfig(userId: string, syncConfigId: string): Promise<SyncConfig | undefined> {
+    const { Item } = await this.deps.db.send(
+      new GetCommand({ TableName: this.#table, Key: { pk: keys.user(userId), sk: keys.config(syncConfigId) }, ConsistentRead: true }),
+    );
+    return Item ? this.#config(Item) : undefined;
+  }
+
+  /** Configs whose source is this connection (webhook → configs). */
+  async findConfigsBySource(connectionId: string): Promise<SyncConfig[]> {
+    const { Items = [] } = await this.deps.db.send(
+      new QueryCommand({
+        TableName: this.#table,
+        IndexName: GSI1,
+        KeyConditionExpression: "gsi1pk = :c",
+        ExpressionAttributeValues: { ":c": keys.sourceConnection(connectionId) },
+      }),
+    );
+    return Items.map((i) => this.#config(i));
+  }
+
+  /** Optimistic update: applies `patch` only at `expectedVersion`; answers the new config or undefined on a lost race. */
+  async updateConfig(
+    userId: string,
+    syncConfigId: string,
+    expectedVersion: number,
+    patch: Partial<Pick<SyncConfig, "conflictResolutionStrategy" | "enabled">>,
+  ): Promise<SyncConfig | undefined> {
+    const names: Record<string, string> = { "#v": "version" };
+    const values: Record<string, unknown> = { ":expected": expectedVersion, ":one": 1 };
+    const sets: string[] = [];
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+    try {
+      const { Attributes } = await this.deps.db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: keys.user(userId), sk: keys.config(syncConfigId) },
+          UpdateExpression: `SET ${[...sets, "#v = #v + :one"].join(", ")}`,
+          ConditionExpression: "#v = :expected",
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return Attributes ? this.#config(Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async deleteConfig(userId: string, syncConfigId: string): Promise<boolean> {
+    const { Attributes } = await this.deps.db.send(
+      new DeleteCommand({ TableName: this.#table, Key: { pk: keys.user(userId), sk: keys.config(syncConfigId) }, ReturnValues: "ALL_OLD" }),
+    );
+    return Attributes !== undefined;
+  }
+
+  /**
+   * Moves lastSyncTime forward to `to`. It never moves backwards, and of two jobs that read the
+   * same version only one moves it (the other re-reads and tries again from the new value).
+   */
+  async advanceWatermark(userId: string, syncConfigId: string, to: string): Promise<WatermarkResult> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const current = await this.getConfig(userId, syncConfigId);
+      if (!current) return "already_past";
+      if (current.lastSyncTime !== undefined && Date.parse(current.lastSyncTime) >= Date.parse(to)) return "already_past";
+      try {
+        await this.deps.db.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: { pk: keys.user(userId), sk: keys.config(syncConfigId) },
+            UpdateExpression: "SET lastSyncTime = :to, #v = #v + :one",
+            ConditionExpression: "#v = :expected",
+            ExpressionAttributeNames: { "#v": "version" },
+            ExpressionAttributeValues: { ":to": to, ":expected": current.version, ":one": 1 },
+          }),
+        );
+        return "advanced";
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    throw new Error(`could not advance the watermark of ${syncConfigId}: too much contention`);
+  }
+
+  #config(item: Record<string, unknown>): SyncConfig {
+    const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, sourceProvider: _s, ...rest } = item;
+    return rest as unknown as SyncConfig;
+  }
+
+  // ── jobs ─────────────────────────────────────────────────────────────────────
+  async putJob(job: JobRecord, ttlSeconds: number): Promise<void> {
+    await this.deps.db.send(
+      new PutCommand({
+        TableName: this.#table,
+        Item: { pk: keys.job(job.jobId), sk: "JOB", type: "job", ...job, expiresAt: Math.floor(this.#now() / 1000) + ttlSeconds },
+      }),
+    );
+  }
+
+  async getJob(jobId: string): Promise<JobRecord | undefined> {
+    const { Item } = await this.deps.db.send(
+      new GetCommand({ TableName: this.#table, Key: { pk: keys.job(jobId), sk: "JOB" }, ConsistentRead: true }),
+    );
+    if (!Item || isExpired(Item, this.#now())) return undefined;
+    const { pk: _pk, sk: _sk, type: _t, expiresAt: _e, ...job } = Item;
+    return job as JobRecord;
+  }
+
+  /** Sets fields of an existing job; `incrementAttempts` adds one failed attempt atomically and answers the count. */
+  async updateJob(
+    jobId: string,
+    patch: Partial<Omit<JobRecord, "jobId" | "attempts">>,
+    incrementAttempts = false,
+  ): Promise<number | undefined> {
+    const names: Record<string, string> = { "#u": "updatedAt" };
+    const values: Record<string, unknown> = { ":u": new Date(this.#now()).toISOString() };
+    const sets = ["#u = :u"];
+    for (const [field, value] of Object.entries(patch)) {
+      if (value === undefined || field === "updatedAt") continue;
+      names[`#${field}`] = field;
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+    let expression = `SET ${sets.join(", ")}`;
+    if (incrementAttempts) {
+      names["#a"] = "attempts";
+      values[":one"] = 1;
+      expression += " ADD #a :one";
+    }
+    try {
+      const { Attributes } = await this.deps.db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: keys.job(jobId), sk: "JOB" },
+          UpdateExpression: expression,
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return Attributes?.attempts as number | undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  // ── idempotency ──────────────────────────────────────────────────────────────
+  /** Claims a (user, key) for 24 h; answers the existing record when somebody holds it. */
+  async claimIdempotencyKey(
+    userId: string,
+    keyHash: string,
+    record: IdempotencyRecord,
+    ttlSeconds: number,
+  ): Promise<{ claimed: true } | { claimed: false; existing: IdempotencyRecord }> {
+    const nowSeconds = Math.floor(this.#now() / 1000);
+    const key = { pk: keys.idempotency(userId, keyHash), sk: "IDEMP" };
+    try {
+      await this.deps.db.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...key, type: "idempotency", ...record, expiresAt: nowSeconds + ttlSeconds },
+          // An expired record is absent, whether or not DynamoDB has deleted it yet.
+          ConditionExpression: "attribute_not_exists(pk) OR expiresAt <= :now",
+          ExpressionAttributeValues: { ":now": nowSeconds },
+        }),
+      );
+      return { claimed: true };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const { Item } = await this.deps.db.send(new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }));
+    if (!Item) return this.claimIdempotencyKey(userId, keyHash, record, ttlSeconds);
+    return {
+      claimed: false,
+      existing: { jobId: String(Item.jobId), fingerprint: String(Item.fingerprint), state: Item.state as IdempotencyRecord["state"] },
+    };
+  }
+
+  async markIdempotencyEnqueued(userId: string, keyHash: string): Promise<void> {
+    await this.deps.db.send(
+      new UpdateCommand({
+        TableName: this.#table,
+        Key: { pk: keys.idempotency(userId, keyHash), sk: "IDEMP" },
+        UpdateExpression: "SET #s = :s",
+        ExpressionAttributeNames: { "#s": "state" },
+        ExpressionAttributeValues: { ":s": "enqueued" },
+      }),
+    );
+  }
+
+  async releaseIdempotencyKey(userId: string, keyHash: string): Promise<void> {
+    await this.deps.db.send(new DeleteCommand({ TableName: this.#table, Key: { pk: keys.idempotency(userId, keyHash), sk: "IDEMP" } }));
+  }
+
+  // ── ledger of written records ────────────────────────────────────────────────
+  /** Which of these source records were already written for the config (and at which source version). */
+  async getLedger(syncConfigId: string, sourceIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
+    const found = new Map<string, LedgerEntry>();
+    const unique = [...new Set(sourceIds)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.#table]: { Keys: unique.slice(i, i + 100).map((id) => ({ pk: keys.ledger(syncConfigId), sk: id })) },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const {
+          Responses,
+          UnprocessedKeys,
+        }: {
+          Responses?: Record<string, Record<string, unknown>[]>;
+          UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }>;
+        } = await this.deps.db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of Responses?.[this.#table] ?? []) {
+          if (isExpired(item, this.#now())) continue;
+          found.set(String(item.sk), {
+            sourceId: String(item.sk),
+            sourceUpdatedAt: String(item.sourceUpdatedAt),
+            destinationId: item.destinationId as string | undefined,
+          });
+        }
+        request = UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async markWritten(syncConfigId: string, entries: readonly LedgerEntry[], ttlSeconds: number): Promise<void> {
+    const expiresAt = Math.floor(this.#now() / 1000) + ttlSeconds;
+    for (let i = 0; i < entries.length; i += 25) {
+      let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
+        [this.#table]: entries
+          .slice(i, i + 25)
+          .map((e) => ({ PutRequest: { Item: { pk: keys.ledger(syncConfigId), sk: e.sourceId, type: "ledger", ...e, expiresAt } } })),
+      };
+      while (request && Object.keys(request).length > 0) {
+        const { UnprocessedItems } = await this.deps.db.send(new BatchWriteCommand({ RequestItems: request }));
+        request = UnprocessedItems as typeof request;
+      }
+    }
+  }
+}

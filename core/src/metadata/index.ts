@@ -1,0 +1,2 @@
+export { MetadataStore, type WatermarkResult } from "./MetadataStore.ts";
+export * from "./types.ts";

@@ -1,0 +1,46 @@
+import type { JobStatus } from "../contracts/domain.ts";
+import type { Connection, SyncConfig, Trigger } from "../contracts/index.ts";
+
+/** A connection with its OAuth tokens (plaintext in memory, encrypted in the table). */
+export interface ConnectionRecord extends Connection {
+  accessToken: string;
+  refreshToken: string;
+  /** ISO time the access token expires. */
+  tokenExpiresAt: string;
+  /** Incremented by every token refresh: the compare-and-set guard of single-flight refresh. */
+  tokenVersion: number;
+}
+
+export type ErrorCategory = "transient" | "rate_limited" | "auth" | "permanent" | "invalid_message" | "unknown";
+
+/** The status item of one job, readable through `GET /v1/sync-jobs/{jobId}`. */
+export interface JobRecord {
+  jobId: string;
+  userId: string;
+  syncConfigId: string;
+  trigger: Trigger;
+  status: JobStatus;
+  /** Failed attempts so far (rate-limit waits do not count). */
+  attempts: number;
+  recordsWritten?: number;
+  errorCategory?: ErrorCategory;
+  errorMessage?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An idempotency record: one per (user, Idempotency-Key), kept 24 h. */
+export interface IdempotencyRecord {
+  jobId: string;
+  fingerprint: string;
+  state: "pending" | "enqueued";
+}
+
+/** What the ledger remembers of a source record SyncWell wrote. */
+export interface LedgerEntry {
+  sourceId: string;
+  sourceUpdatedAt: string;
+  destinationId?: string | undefined;
+}
+
+export type { SyncConfig };

@@ -1,0 +1,57 @@
+import type { ActivityMetadata, ActivityPayload, ActivityType } from "../contracts/activity.ts";
+import type { Provider } from "../contracts/providers.ts";
+import { PartnerError } from "../errors/PartnerError.ts";
+import { fromGpx, toGpx } from "../gpx.ts";
+import type { PushRecord } from "../ports/DataProvider.ts";
+import type { PartnerCallObserver } from "./PartnerHttp.ts";
+
+/** What every adapter is built from. */
+export interface AdapterOptions {
+  /** The partner's API root, e.g. `https://www.strava.com` or `http://127.0.0.1:9090/strava`. */
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** @defaultValue 10000 */
+  timeoutMs?: number;
+  /** How far before the watermark a listing starts, for partners that filter on start time. */
+  lookbackSeconds?: number;
+  /** How far back the first sync of a config reads. */
+  initialWindowSeconds?: number;
+  observe?: PartnerCallObserver;
+  now?: () => number;
+}
+
+export const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
+
+/** The record as a GPX upload: the deterministic external id travels inside the file. */
+export function gpxFor(record: PushRecord): string {
+  const p = record.payload;
+  return toGpx({
+    name: p.name,
+    type: p.type,
+    startTime: p.startTime,
+    endTime: p.endTime,
+    externalId: record.externalId,
+    samples: p.samples,
+  });
+}
+
+/** Samples from a partner's GPX, on top of metadata the engine already has. */
+export function payloadFromGpx(metadata: ActivityMetadata, gpx: string): ActivityPayload {
+  const { sourceRef: _ref, ...rest } = metadata;
+  return { ...rest, samples: fromGpx(gpx).samples };
+}
+
+export function overlapsRange(a: { startTime: string; endTime: string }, from: string, to: string): boolean {
+  return Date.parse(a.startTime) < Date.parse(to) && Date.parse(a.endTime) > Date.parse(from);
+}
+
+export function notADestination(provider: Provider): never {
+  throw new PartnerError("permanent", `${provider} is a source only: SyncWell cannot write to it`, { provider, operation: "create" });
+}
+
+/** Reverse lookup of a type table, defaulting to `other`. */
+export function typeFrom(table: Record<ActivityType, string>, native: string): ActivityType {
+  const found = (Object.entries(table) as [ActivityType, string][]).find(([, v]) => v === native);
+  return found?.[0] ?? "other";
+}

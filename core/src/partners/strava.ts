@@ -1,0 +1,187 @@
+import type { ActivityMetadata, ActivityPayload, ActivityType } from "../contracts/activity.ts";
+import { PartnerError } from "../errors/PartnerError.ts";
+import type { DataProvider, OAuthClient, PushResult } from "../ports/DataProvider.ts";
+import { type AdapterOptions, gpxFor, iso, overlapsRange } from "./adapterSupport.ts";
+import { PartnerHttp } from "./PartnerHttp.ts";
+
+const TYPES: Record<string, ActivityType> = { Run: "run", Ride: "ride", Swim: "swim", Walk: "walk", Hike: "hike", Workout: "workout" };
+const SPORT: Record<ActivityType, string> = {
+  run: "Run",
+  ride: "Ride",
+  swim: "Swim",
+  walk: "Walk",
+  hike: "Hike",
+  workout: "Workout",
+  other: "Workout",
+};
+const PAGE = 100;
+
+interface SummaryActivity {
+  id: number;
+  name: string;
+  sport_type: string;
+  start_date: string;
+  elapsed_time: number;
+  external_id: string | null;
+}
+
+interface Upload {
+  id: number;
+  error: string | null;
+  activity_id: number | null;
+}
+
+/**
+ * Strava API v3. Strava lists by *start* time and has no modification time, so listings read
+ * `lookbackSeconds` before the watermark (late uploads) and `updatedAt` is the activity's end.
+ * Uploads are processed asynchronously; a re-upload is reported as "duplicate of activity N".
+ */
+export function createStravaAdapter(options: AdapterOptions): { dataProvider: DataProvider; oauth: OAuthClient } {
+  const now = options.now ?? Date.now;
+  const http = new PartnerHttp(
+    { provider: "strava", observe: options.observe, now },
+    { baseUrl: options.baseUrl, timeoutMs: options.timeoutMs ?? 10_000 },
+  );
+  const lookback = options.lookbackSeconds ?? 7 * 86400;
+  const initial = options.initialWindowSeconds ?? 30 * 86400;
+
+  const toMetadata = (a: SummaryActivity): ActivityMetadata => {
+    const start = Date.parse(a.start_date);
+    const end = new Date(start + a.elapsed_time * 1000).toISOString();
+    return {
+      id: String(a.id),
+      startTime: new Date(start).toISOString(),
+      endTime: end,
+      type: TYPES[a.sport_type] ?? "other",
+      name: a.name,
+      updatedAt: end,
+      ...(a.external_id ? { externalId: a.external_id } : {}),
+    };
+  };
+
+  const list = async (token: string, after: number, before?: number, maxPages = Number.POSITIVE_INFINITY): Promise<ActivityMetadata[]> => {
+    const out: ActivityMetadata[] = [];
+    for (let page = 1; page <= maxPages; page++) {
+      const reply = await http.request("list_metadata", "/api/v3/athlete/activities", {
+        token,
+        query: { after, before, page, per_page: PAGE },
+      });
+      const batch = reply.json<SummaryActivity[]>();
+      out.push(...batch.map(toMetadata));
+      if (batch.length < PAGE) break;
+    }
+    return out;
+  };
+
+  const tokenGrant = (body: { access_token: string; refresh_token: string; expires_at: number; athlete?: { id: number } }) => ({
+    accessToken: body.access_token,
+    refreshToken: body.refresh_token,
+    expiresAt: iso(body.expires_at),
+    providerUserId: String(body.athlete?.id ?? ""),
+  });
+
+  const awaitUpload = async (token: string, upload: Upload): Promise<Upload> => {
+    let current = upload;
+    for (let i = 0; i < 40 && current.activity_id === null && current.error === null; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      current = (await http.request("create", `/api/v3/uploads/${upload.id}`, { token })).json<Upload>();
+    }
+    return current;
+  };
+
+  const dataProvider: DataProvider = {
+    provider: "strava",
+    async fetchMetadata({ accessToken }, since) {
+      const from = since ? Date.parse(since) / 1000 - lookback : now() / 1000 - initial;
+      return { records: await list(accessToken, Math.floor(from)) };
+    },
+    async fetchOverlapping({ accessToken }, range) {
+      // Filtered on start time: anything overlapping started at most a day before the range.
+      const records = await list(accessToken, Math.floor(Date.parse(range.from) / 1000 - 86400), Math.ceil(Date.parse(range.to) / 1000));
+      return records.filter((r) => overlapsRange(r, range.from, range.to));
+    },
+    async fetchPayloads({ accessToken }, records) {
+      const payloads: ActivityPayload[] = [];
+      for (const record of records) {
+        const streams = (
+          await http.request("get_payload", `/api/v3/activities/${record.id}/streams`, {
+            token: accessToken,
+            query: { keys: "time,heartrate,latlng", key_by_type: "true" },
+          })
+        ).json<{ time?: { data: number[] }; heartrate?: { data: (number | null)[] }; latlng?: { data: ([number, number] | null)[] } }>();
+        const { sourceRef: _ref, ...metadata } = record;
+        payloads.push({
+          ...metadata,
+          samples: (streams.time?.data ?? []).map((t, i) => {
+            const hr = streams.heartrate?.data[i];
+            const pos = streams.latlng?.data[i];
+            return { offsetSeconds: t, ...(hr != null ? { heartRate: hr } : {}), ...(pos ? { lat: pos[0], lon: pos[1] } : {}) };
+          }),
+        });
+      }
+      return payloads;
+    },
+    async pushData({ accessToken }, records) {
+      const results: PushResult[] = [];
+      for (const record of records) {
+        const form = new FormData();
+        form.set("data_type", "gpx");
+        form.set("external_id", record.externalId);
+        form.set("name", record.payload.name);
+        form.set("sport_type", SPORT[record.payload.type]);
+        form.set("file", new Blob([gpxFor(record)], { type: "application/gpx+xml" }), `${record.externalId}.gpx`);
+        try {
+          const upload = await awaitUpload(
+            accessToken,
+            (await http.request("create", "/api/v3/uploads", { token: accessToken, body: form })).json<Upload>(),
+          );
+          const duplicate = upload.error && /duplicate of activity (\d+)/.exec(upload.error);
+          if (duplicate) results.push({ externalId: record.externalId, status: "duplicate", destinationId: duplicate[1] });
+          else if (upload.error) results.push({ externalId: record.externalId, status: "failed", message: upload.error, retryable: false });
+          else
+            results.push({
+              externalId: record.externalId,
+              status: "written",
+              destinationId: String(upload.activity_id ?? `upload-${upload.id}`),
+            });
+        } catch (error) {
+          if (!(error instanceof PartnerError) || error.category === "auth" || error.category === "rate_limited") throw error;
+          results.push({
+            externalId: record.externalId,
+            status: "failed",
+            message: error.message,
+            retryable: error.category === "transient",
+          });
+        }
+      }
+      return results;
+    },
+    async hasNewData({ accessToken }, since) {
+      const after = Math.floor((since ? Date.parse(since) : now() - initial * 1000) / 1000);
+      const reply = await http.request("preflight", "/api/v3/athlete/activities", { token: accessToken, query: { after, per_page: 1 } });
+      return reply.json<unknown[]>().length > 0;
+    },
+  };
+
+  const oauth: OAuthClient = {
+    async exchangeCode(code) {
+      const reply = await http.request("oauth_token", "/oauth/token", {
+        form: { client_id: options.clientId, client_secret: options.clientSecret, code, grant_type: "authorization_code" },
+      });
+      return tokenGrant(reply.json());
+    },
+    async refresh(refreshToken) {
+      const reply = await http.request("oauth_token", "/oauth/token", {
+        form: {
+          client_id: options.clientId,
+          client_secret: options.clientSecret,
+          refresh_token: refreshToken,
+          grant_type: "refresh_token",
+        },
+      });
+      const { providerUserId: _id, ...grant } = tokenGrant(reply.json());
+      return grant;
+    },
+  };
+  return { dataProvider, oauth };
+}
