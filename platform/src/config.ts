@@ -1,10 +1,16 @@
-import { env, loadConfig } from "@syncwell/core";
+import { DEV_JWT_SECRET, env, loadConfig } from "@syncwell/core";
 import { z } from "zod";
 
 /** Configuration of `npm start` (the only place in the launcher that reads `process.env`). */
 export const PlatformEnv = z.object({
   GATEWAY_PORT: env.port(8080).describe("HTTP port of the gateway"),
   PROVIDERS_MOCK_PORT: env.port(9090).describe("HTTP port of the mock partner APIs"),
+  WORKER_PORT: env.port(8081).describe("HTTP port of the worker's /health and /metrics"),
+  GATEWAY_JWT_SECRET: z
+    .string()
+    .min(16)
+    .default(DEV_JWT_SECRET)
+    .describe("HS256 secret the gateway verifies (npm start signs the demo token with it)"),
   AWS_REGION: z.string().default("us-east-1").describe("AWS region (any value works on the emulators)"),
   AWS_ENDPOINT_URL: env.url().optional().describe("Endpoint for every AWS service (LocalStack); unset = embedded emulators"),
   AWS_ENDPOINT_URL_SQS: env.url().optional().describe("SQS endpoint; unset = AWS_ENDPOINT_URL or the embedded fauxqs"),

@@ -1,4 +1,4 @@
-import { bootstrapPlatform, createDynamoDbClient, createSqsClient, type PlatformQueues, resourceNames } from "@syncwell/core";
+import { bootstrapPlatform, createDynamoDbClient, createSqsClient, type PlatformQueues, resourceNames, signJwt } from "@syncwell/core";
 import type { PlatformConfig } from "./config.ts";
 import { type EmbeddedAws, startEmbeddedAws } from "./emulators.ts";
 import { ensurePostgres, ensureRedis, type LocalServer, PlatformError } from "./localServers.ts";
@@ -9,7 +9,9 @@ import { type ServiceProcess, spawnService, waitHealthy } from "./services.ts";
 const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 
 export interface RunningPlatform {
-  urls: { providersMock: string };
+  urls: { gateway: string; providersMock: string; worker: string };
+  /** A bearer token for the user `demo-user`, valid 24 h. */
+  demoToken: string;
   /** The environment every service was started with (tests reuse it to reach the same stack). */
   env: Record<string, string>;
   queues: PlatformQueues;
@@ -29,7 +31,12 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
     cleanups.length = 0;
   };
   try {
-    for (const [variable, port] of [["PROVIDERS_MOCK_PORT", config.PROVIDERS_MOCK_PORT]] as const) {
+    const ports = [
+      ["GATEWAY_PORT", config.GATEWAY_PORT],
+      ["PROVIDERS_MOCK_PORT", config.PROVIDERS_MOCK_PORT],
+      ["WORKER_PORT", config.WORKER_PORT],
+    ] as const;
+    for (const [variable, port] of ports) {
       await checkPortFree(port).catch(() => {
         throw new PlatformError(`port ${port} is already in use (set ${variable} to another port)`);
       });
@@ -78,10 +85,17 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       REDIS_URL: redis.url,
       DATABASE_URL: postgres.url,
       SYNCWELL_RESOURCE_PREFIX: config.SYNCWELL_RESOURCE_PREFIX,
+      REDIS_KEY_PREFIX: config.SYNCWELL_RESOURCE_PREFIX,
       PROVIDERS_MOCK_PORT: String(config.PROVIDERS_MOCK_PORT),
+      PARTNER_API_BASE_URL: `http://127.0.0.1:${config.PROVIDERS_MOCK_PORT}`,
+      GATEWAY_PORT: String(config.GATEWAY_PORT),
+      GATEWAY_JWT_SECRET: config.GATEWAY_JWT_SECRET,
+      WORKER_PORT: String(config.WORKER_PORT),
       LOG_LEVEL: config.LOG_LEVEL,
     };
     const providersMockUrl = `http://127.0.0.1:${config.PROVIDERS_MOCK_PORT}`;
+    const gatewayUrl = `http://127.0.0.1:${config.GATEWAY_PORT}`;
+    const workerUrl = `http://127.0.0.1:${config.WORKER_PORT}`;
     const services: ServiceProcess[] = [];
     const start = async (name: string, workspace: string, healthUrl: string) => {
       const service = spawnService(name, workspace, env);
@@ -90,9 +104,17 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       await waitHealthy(service, healthUrl);
     };
     await start("providers-mock", "providers-mock", `${providersMockUrl}/health`);
+    await Promise.all([start("gateway-shim", "gateway-shim", `${gatewayUrl}/health`), start("worker", "worker", `${workerUrl}/health`)]);
 
     const unexpectedExit = Promise.race(services.map((s) => s.exited.then(() => s.name)));
-    return { urls: { providersMock: providersMockUrl }, env, queues, unexpectedExit, stop };
+    return {
+      urls: { gateway: gatewayUrl, providersMock: providersMockUrl, worker: workerUrl },
+      demoToken: signJwt(config.GATEWAY_JWT_SECRET, "demo-user", 86400),
+      env,
+      queues,
+      unexpectedExit,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

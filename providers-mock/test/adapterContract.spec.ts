@@ -175,19 +175,17 @@ describe("DataProvider contract, every adapter against providers-mock", () => {
   it("never follows a partner-supplied URL off the partner's host", async () => {
     const creds = await connect("polar");
     await assert.rejects(
-      adapters
-        .dataProvider("polar")
-        .fetchPayloads(creds, [
-          {
-            id: "x",
-            startTime: "2026-01-01T00:00:00Z",
-            endTime: "2026-01-01T01:00:00Z",
-            type: "run",
-            name: "x",
-            updatedAt: "2026-01-01T01:00:00Z",
-            sourceRef: "http://169.254.169.254/latest",
-          },
-        ]),
+      adapters.dataProvider("polar").fetchPayloads(creds, [
+        {
+          id: "x",
+          startTime: "2026-01-01T00:00:00Z",
+          endTime: "2026-01-01T01:00:00Z",
+          type: "run",
+          name: "x",
+          updatedAt: "2026-01-01T01:00:00Z",
+          sourceRef: "http://169.254.169.254/latest",
+        },
+      ]),
       /refusing to fetch a URL outside/,
     );
   });

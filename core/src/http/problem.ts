@@ -36,6 +36,7 @@ export class HttpProblem extends Error {
     readonly status: number,
     readonly detail: string,
     readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(detail);
     this.name = "HttpProblem";
@@ -54,7 +55,10 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, wha
 /** The last middleware: HttpProblem → its problem, body-parser errors → 400/413, anything else → 500. */
 export function problemErrorHandler(onUnexpected: (error: unknown) => void): ErrorRequestHandler {
   return (error, _req, res, _next) => {
-    if (error instanceof HttpProblem) return sendProblem(res, error.status, error.detail, error.extensions);
+    if (error instanceof HttpProblem) {
+      for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
+      return sendProblem(res, error.status, error.detail, error.extensions);
+    }
     const status = (error as { status?: number; type?: string }).status;
     const type = (error as { type?: string }).type;
     if (type === "entity.too.large") return sendProblem(res, 413, "request body is too large");

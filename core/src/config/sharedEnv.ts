@@ -1,0 +1,95 @@
+import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { z } from "zod";
+import type { PlatformQueues } from "../aws/bootstrap.ts";
+import type { AwsOptions } from "../aws/clients.ts";
+import { type ResourceNames, resourceNames } from "../aws/resources.ts";
+import { PROVIDERS, type Provider } from "../contracts/providers.ts";
+import { DEV_TOKEN_ENCRYPTION_KEY } from "../crypto/tokenCipher.ts";
+import type { AdapterOptions } from "../partners/adapterSupport.ts";
+import { env } from "./loadConfig.ts";
+
+/** AWS variables every service reads. */
+export const awsEnv = {
+  AWS_REGION: z.string().default("us-east-1").describe("AWS region"),
+  AWS_ENDPOINT_URL: env.url().optional().describe("Endpoint for every AWS service (LocalStack, emulators); unset on real AWS"),
+  AWS_ENDPOINT_URL_SQS: env.url().optional().describe("SQS endpoint (overrides AWS_ENDPOINT_URL)"),
+  AWS_ENDPOINT_URL_DYNAMODB: env.url().optional().describe("DynamoDB endpoint (overrides AWS_ENDPOINT_URL)"),
+  SYNCWELL_RESOURCE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]*$/, "may hold letters, digits, _ and - only")
+    .default("")
+    .describe("Prefix of queue and table names"),
+};
+
+export function awsOptions(c: {
+  AWS_REGION: string;
+  AWS_ENDPOINT_URL?: string | undefined;
+  AWS_ENDPOINT_URL_SQS?: string | undefined;
+  AWS_ENDPOINT_URL_DYNAMODB?: string | undefined;
+}): AwsOptions {
+  return {
+    region: c.AWS_REGION,
+    sqsEndpoint: c.AWS_ENDPOINT_URL_SQS ?? c.AWS_ENDPOINT_URL,
+    dynamoDbEndpoint: c.AWS_ENDPOINT_URL_DYNAMODB ?? c.AWS_ENDPOINT_URL,
+  };
+}
+
+export function names(c: { SYNCWELL_RESOURCE_PREFIX: string }): ResourceNames {
+  return resourceNames(c.SYNCWELL_RESOURCE_PREFIX);
+}
+
+/** Looks up the queue URLs of existing queues (created by the bootstrap or the stack). */
+export async function queueUrls(sqs: SQSClient, n: ResourceNames): Promise<PlatformQueues> {
+  const url = async (QueueName: string) => {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName }));
+    if (!QueueUrl) throw new Error(`queue ${QueueName} not found`);
+    return QueueUrl;
+  };
+  const [hotPathQueueUrl, hotPathDlqUrl, webhookQueueUrl, webhookDlqUrl] = await Promise.all([
+    url(n.hotPathQueue),
+    url(n.hotPathDlq),
+    url(n.webhookQueue),
+    url(n.webhookDlq),
+  ]);
+  return { hotPathQueueUrl, hotPathDlqUrl, webhookQueueUrl, webhookDlqUrl };
+}
+
+/** Partner API locations and OAuth clients, read by every service that calls partners. */
+export const partnerEnv = {
+  PARTNER_API_BASE_URL: env
+    .url()
+    .default("http://127.0.0.1:9090")
+    .describe("Root of the partner APIs: <root>/<provider> (providers-mock locally)"),
+  STRAVA_CLIENT_ID: z.string().default("syncwell-strava").describe("Strava OAuth client id"),
+  STRAVA_CLIENT_SECRET: z.string().default("dev-strava-secret").describe("Strava OAuth client secret"),
+  GARMIN_CLIENT_ID: z.string().default("syncwell-garmin").describe("Garmin consumer key"),
+  GARMIN_CLIENT_SECRET: z.string().default("dev-garmin-secret").describe("Garmin consumer secret"),
+  POLAR_CLIENT_ID: z.string().default("syncwell-polar").describe("Polar AccessLink client id"),
+  POLAR_CLIENT_SECRET: z.string().default("dev-polar-secret").describe("Polar AccessLink client secret"),
+  OURA_CLIENT_ID: z.string().default("syncwell-oura").describe("Oura client id"),
+  OURA_CLIENT_SECRET: z.string().default("dev-oura-secret").describe("Oura client secret"),
+  PARTNER_TIMEOUT_MS: env.int(10_000, 100).describe("Timeout of one partner call"),
+};
+
+type PartnerConfig = { [K in keyof typeof partnerEnv]: z.infer<(typeof partnerEnv)[K]> };
+
+export function partnerAdapterOptions(c: PartnerConfig): Record<Provider, Omit<AdapterOptions, "observe" | "now">> {
+  const root = c.PARTNER_API_BASE_URL.replace(/\/$/, "");
+  const client = (p: Provider) => {
+    const upper = p.toUpperCase() as "STRAVA" | "GARMIN" | "POLAR" | "OURA";
+    return { clientId: c[`${upper}_CLIENT_ID`], clientSecret: c[`${upper}_CLIENT_SECRET`] };
+  };
+  return Object.fromEntries(
+    PROVIDERS.map((p) => [p, { baseUrl: `${root}/${p}`, timeoutMs: c.PARTNER_TIMEOUT_MS, ...client(p) }]),
+  ) as Record<Provider, Omit<AdapterOptions, "observe" | "now">>;
+}
+
+/** Storage and secrets shared by gateway and worker. */
+export const storageEnv = {
+  REDIS_URL: env.url().default("redis://127.0.0.1:6379").describe("Redis URL"),
+  REDIS_KEY_PREFIX: z.string().default("").describe("Prefix of every Redis key (isolates test runs)"),
+  TOKEN_ENCRYPTION_KEY: z
+    .string()
+    .default(DEV_TOKEN_ENCRYPTION_KEY)
+    .describe("Base64 AES-256 key encrypting OAuth tokens at rest (dev default; production: from Secrets Manager)"),
+};

@@ -1,0 +1,24 @@
+import { awsEnv, DEV_JWT_SECRET, env, loadConfig, partnerEnv, storageEnv } from "@syncwell/core";
+import { z } from "zod";
+
+/** The gateway's whole configuration (the only place that reads `process.env`). */
+export const GatewayEnv = z.object({
+  ...awsEnv,
+  ...storageEnv,
+  ...partnerEnv,
+  GATEWAY_PORT: env.port(8080).describe("HTTP port of the gateway"),
+  GATEWAY_HOST: z.string().default("127.0.0.1").describe("Interface to bind (0.0.0.0 in containers)"),
+  GATEWAY_JWT_SECRET: z
+    .string()
+    .min(16, "must be at least 16 characters")
+    .default(DEV_JWT_SECRET)
+    .describe("HS256 secret of the bearer JWTs (dev default; production: the IdP's)"),
+  IDEMPOTENCY_TTL_SECONDS: env.int(86400, 300).describe("How long an Idempotency-Key is remembered"),
+  GATEWAY_RATE_LIMIT_PER_MINUTE: env.int(120, 1).describe("Requests per user per minute"),
+  LOG_LEVEL: env.logLevel().describe("pino log level"),
+});
+export type GatewayConfig = z.infer<typeof GatewayEnv>;
+
+export function loadGatewayConfig(source: Record<string, string | undefined> = process.env): GatewayConfig {
+  return loadConfig(GatewayEnv, source);
+}

@@ -1,0 +1,37 @@
+import { problemErrorHandler, sendProblem } from "@syncwell/core";
+import express, { type Express } from "express";
+import { perUserRateLimit, requireUser } from "./auth.ts";
+import type { GatewayDeps, GatewayOptions } from "./deps.ts";
+import { connectionRoutes } from "./routes/connections.ts";
+import { syncConfigRoutes } from "./routes/syncConfigs.ts";
+import { syncJobRoutes } from "./routes/syncJobs.ts";
+
+/** The gateway's HTTP surface: control API and mobile sync behind JWT auth, health and metrics open. */
+export function createGateway(deps: GatewayDeps, options: GatewayOptions): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("query parser", "simple");
+  app.use((req, res, next) => {
+    const started = performance.now();
+    res.on("finish", () => {
+      // The route pattern, never the ids in the path (no user data in labels).
+      const route = (req.route?.path as string | undefined) ? `${req.baseUrl}${req.route.path}` : "unmatched";
+      deps.metrics.requests.inc({ method: req.method, route, status: String(res.statusCode) });
+      deps.metrics.requestDuration.observe({ method: req.method, route }, (performance.now() - started) / 1000);
+    });
+    next();
+  });
+  app.use(express.json({ limit: "16kb", strict: true, type: ["application/json", "application/*+json"] }));
+
+  app.get("/health", (_req, res) => void res.json({ status: "ok" }));
+  app.get("/metrics", async (_req, res) => void res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
+
+  const api = express.Router();
+  api.use(requireUser(options.jwtSecret), perUserRateLimit(deps, options.rateLimitPerMinute));
+  api.use(connectionRoutes(deps), syncConfigRoutes(deps), syncJobRoutes(deps, options));
+  app.use(api);
+
+  app.use((req, res) => sendProblem(res, 404, `no route ${req.method} ${req.path}`));
+  app.use(problemErrorHandler((error) => deps.logger.error({ err: error }, "unexpected error")));
+  return app;
+}

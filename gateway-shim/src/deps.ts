@@ -1,0 +1,20 @@
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { Logger, MetadataStore, PartnerAdapters, PlatformQueues, Redis } from "@syncwell/core";
+import type { GatewayMetrics } from "./metrics.ts";
+
+/** Everything the routes use, wired by createGateway. */
+export interface GatewayDeps {
+  store: MetadataStore;
+  adapters: PartnerAdapters;
+  sqs: SQSClient;
+  queues: PlatformQueues;
+  redis: Redis;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}
+
+export interface GatewayOptions {
+  jwtSecret: string;
+  idempotencyTtlSeconds: number;
+  rateLimitPerMinute: number;
+}

@@ -1,0 +1,85 @@
+import { randomUUID } from "node:crypto";
+import { ConflictStrategySchema, DataTypeSchema, HttpProblem, parseOrThrow, type SyncConfig } from "@syncwell/core";
+import express from "express";
+import { z } from "zod";
+import { userOf } from "../auth.ts";
+import type { GatewayDeps } from "../deps.ts";
+
+/** Partners SyncWell can write to. */
+const DESTINATIONS = new Set(["strava", "garmin"]);
+
+const CreateBody = z
+  .object({
+    sourceConnectionId: z.string().min(1).max(128),
+    destinationConnectionId: z.string().min(1).max(128),
+    dataType: DataTypeSchema,
+    conflictResolutionStrategy: ConflictStrategySchema.default("source_wins"),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+const PatchBody = z
+  .object({ conflictResolutionStrategy: ConflictStrategySchema.optional(), enabled: z.boolean().optional() })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: "give conflictResolutionStrategy or enabled" });
+
+export const view = (c: SyncConfig) => ({
+  syncConfigId: c.syncConfigId,
+  sourceConnectionId: c.sourceConnectionId,
+  destinationConnectionId: c.destinationConnectionId,
+  dataType: c.dataType,
+  conflictResolutionStrategy: c.conflictResolutionStrategy,
+  enabled: c.enabled,
+  ...(c.lastSyncTime ? { lastSyncTime: c.lastSyncTime } : {}),
+  version: c.version,
+});
+
+/** Sync-config CRUD. A user only ever sees their own configs: anything else answers 404. */
+export function syncConfigRoutes(deps: GatewayDeps): express.Router {
+  const router = express.Router();
+
+  const ownConfig = async (userId: string, id: string): Promise<SyncConfig> => {
+    const config = await deps.store.getConfig(userId, id);
+    if (!config) throw new HttpProblem(404, "no such sync config");
+    return config;
+  };
+
+  router.post("/v1/sync-configs", async (req, res) => {
+    const body = parseOrThrow(CreateBody, req.body);
+    const userId = userOf(res);
+    const [source, destination] = await Promise.all([
+      deps.store.getConnection(userId, body.sourceConnectionId),
+      deps.store.getConnection(userId, body.destinationConnectionId),
+    ]);
+    if (!source) throw new HttpProblem(422, "sourceConnectionId: no such connection");
+    if (!destination) throw new HttpProblem(422, "destinationConnectionId: no such connection");
+    if (source.connectionId === destination.connectionId)
+      throw new HttpProblem(422, "source and destination must be different connections");
+    if (!DESTINATIONS.has(destination.provider)) throw new HttpProblem(422, `${destination.provider} can only be a source`);
+    const config: SyncConfig = { syncConfigId: randomUUID(), userId, ...body, version: 1 };
+    await deps.store.putConfig(config, source.provider);
+    res.status(201).location(`/v1/sync-configs/${config.syncConfigId}`).json(view(config));
+  });
+
+  router.get("/v1/sync-configs/:id", async (req, res) => {
+    res.json(view(await ownConfig(userOf(res), String(req.params.id))));
+  });
+
+  router.patch("/v1/sync-configs/:id", async (req, res) => {
+    const patch = parseOrThrow(PatchBody, req.body);
+    const userId = userOf(res);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const current = await ownConfig(userId, String(req.params.id));
+      const updated = await deps.store.updateConfig(userId, current.syncConfigId, current.version, patch);
+      if (updated) return void res.json(view(updated));
+    }
+    throw new HttpProblem(409, "the sync config is being changed concurrently; try again");
+  });
+
+  router.delete("/v1/sync-configs/:id", async (req, res) => {
+    if (!(await deps.store.deleteConfig(userOf(res), String(req.params.id)))) throw new HttpProblem(404, "no such sync config");
+    res.status(204).end();
+  });
+
+  return router;
+}

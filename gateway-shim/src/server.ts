@@ -1,0 +1,70 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import {
+  awsOptions,
+  createDocumentClient,
+  createDynamoDbClient,
+  createPartnerAdapters,
+  createRedis,
+  createSqsClient,
+  type Logger,
+  MetadataStore,
+  names,
+  partnerAdapterOptions,
+  queueUrls,
+  TokenCipher,
+} from "@syncwell/core";
+import type { GatewayConfig } from "./config.ts";
+import { createGateway } from "./createGateway.ts";
+import { createGatewayMetrics } from "./metrics.ts";
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Connects the adapters and listens. Used by main.ts and the integration tests (port 0). */
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const aws = awsOptions(config);
+  const sqs = createSqsClient(aws);
+  const dynamoDb = createDynamoDbClient(aws);
+  const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX });
+  redis.on("error", (error) => logger.debug({ err: error.message }, "redis error"));
+  const metrics = createGatewayMetrics();
+  const store = new MetadataStore(
+    { db: createDocumentClient(dynamoDb), cipher: new TokenCipher(config.TOKEN_ENCRYPTION_KEY) },
+    { table: names(config).table },
+  );
+  const adapters = createPartnerAdapters(partnerAdapterOptions(config), { observe: metrics.observePartnerCall });
+  const queues = await queueUrls(sqs, names(config));
+  const app = createGateway(
+    { store, adapters, sqs, queues, redis, metrics, logger },
+    {
+      jwtSecret: config.GATEWAY_JWT_SECRET,
+      idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+      rateLimitPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,
+    },
+  );
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, () => resolve());
+  }).catch((error) => {
+    redis.disconnect();
+    throw error;
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      redis.disconnect();
+      sqs.destroy();
+      dynamoDb.destroy();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export { loadWorkerConfig, type WorkerConfig, WorkerEnv } from "./config.ts";
+export { type RunningWorker, startWorker } from "./createWorker.ts";

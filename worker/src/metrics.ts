@@ -1,0 +1,58 @@
+import { Counter, createMetricsRegistry, Histogram, type PartnerCallObserver, type Registry } from "@syncwell/core";
+
+/** The worker's metrics (SPEC §9); labels never carry user ids. */
+export function createWorkerMetrics(registry: Registry = createMetricsRegistry("worker")) {
+  const partnerRequests = new Counter({
+    name: "syncwell_partner_requests_total",
+    help: "Partner API calls by provider, operation and HTTP status (0 = network error)",
+    labelNames: ["provider", "operation", "status"],
+    registers: [registry],
+  });
+  const partnerDuration = new Histogram({
+    name: "syncwell_partner_request_duration_seconds",
+    help: "Partner API call duration",
+    labelNames: ["provider", "operation"],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const observePartnerCall: PartnerCallObserver = ({ provider, operation, status, seconds }) => {
+    partnerRequests.inc({ provider, operation, status: String(status) });
+    partnerDuration.observe({ provider, operation }, seconds);
+  };
+  return {
+    registry,
+    observePartnerCall,
+    jobsProcessed: new Counter({
+      name: "syncwell_jobs_processed_total",
+      help: "Jobs processed by outcome",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    jobDuration: new Histogram({
+      name: "syncwell_job_duration_seconds",
+      help: "Duration of one job attempt",
+      labelNames: ["outcome"],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    destinationFetchesSkipped: new Counter({
+      name: "syncwell_destination_fetches_skipped_total",
+      help: "Destination metadata fetches skipped, by reason",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    recordsWritten: new Counter({
+      name: "syncwell_records_written_total",
+      help: "Records written to destinations",
+      labelNames: ["destination"],
+      registers: [registry],
+    }),
+    tokenRefreshes: new Counter({
+      name: "syncwell_token_refreshes_total",
+      help: "OAuth token refreshes by provider and result",
+      labelNames: ["provider", "result"],
+      registers: [registry],
+    }),
+  };
+}
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;

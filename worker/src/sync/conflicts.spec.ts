@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { ActivityMetadata } from "@syncwell/core";
+import { overlapSeconds, resolveConflicts } from "./conflicts.ts";
+
+const rec = (id: string, start: string, minutes: number, updatedAt = "2026-11-24T12:00:00Z", externalId?: string): ActivityMetadata => ({
+  id,
+  startTime: new Date(`2026-11-24T${start}:00Z`).toISOString(),
+  endTime: new Date(Date.parse(`2026-11-24T${start}:00Z`) + minutes * 60_000).toISOString(),
+  type: "run",
+  name: id,
+  updatedAt: new Date(updatedAt).toISOString(),
+  ...(externalId ? { externalId } : {}),
+});
+
+const base = { sourceProvider: "strava", overlapSeconds: 60 };
+
+describe("conflict resolution", () => {
+  it("measures overlap in seconds", () => {
+    assert.equal(overlapSeconds(rec("a", "10:00", 30), rec("b", "10:20", 30)), 600);
+    assert.equal(overlapSeconds(rec("a", "10:00", 30), rec("b", "10:30", 30)), 0);
+    assert.equal(overlapSeconds(rec("a", "10:00", 30), rec("b", "11:00", 30)), 0);
+  });
+
+  it("does not count an overlap at or under the threshold as a conflict", () => {
+    const source = [rec("s", "10:00", 30)];
+    const destination = [rec("d", "10:29", 30)];
+    const plan = resolveConflicts({ ...base, source, destination, strategy: "dest_wins" });
+    assert.deepEqual(plan.writes, [{ sourceId: "s", onConflict: "report" }]);
+  });
+
+  it("source_wins writes everything and replaces the largest overlap", () => {
+    const source = [rec("s2", "12:00", 30), rec("s1", "10:00", 60)];
+    const destination = [rec("d1", "10:10", 10), rec("d2", "10:20", 40)];
+    const plan = resolveConflicts({ ...base, source, destination, strategy: "source_wins" });
+    assert.deepEqual(plan.writes, [
+      { sourceId: "s1", replacesId: "d2", onConflict: "replace" },
+      { sourceId: "s2", onConflict: "replace" },
+    ]);
+    assert.deepEqual(plan.skipped, []);
+  });
+
+  it("dest_wins skips conflicting records and writes the rest", () => {
+    const plan = resolveConflicts({
+      ...base,
+      source: [rec("s1", "10:00", 30), rec("s2", "14:00", 30)],
+      destination: [rec("d", "10:05", 30)],
+      strategy: "dest_wins",
+    });
+    assert.deepEqual(plan.writes, [{ sourceId: "s2", onConflict: "report" }]);
+    assert.deepEqual(plan.skipped, [{ sourceId: "s1", reason: "destination_wins", destinationId: "d" }]);
+  });
+
+  it("newest_wins keeps the later modification, and the destination on a tie", () => {
+    const destination = [rec("d", "10:05", 30, "2026-11-24T11:00:00Z")];
+    const newer = resolveConflicts({
+      ...base,
+      source: [rec("s", "10:00", 30, "2026-11-24T11:30:00Z")],
+      destination,
+      strategy: "newest_wins",
+    });
+    assert.deepEqual(newer.writes, [{ sourceId: "s", replacesId: "d", onConflict: "replace" }]);
+    const older = resolveConflicts({
+      ...base,
+      source: [rec("s", "10:00", 30, "2026-11-24T10:30:00Z")],
+      destination,
+      strategy: "newest_wins",
+    });
+    assert.deepEqual(older.skipped, [{ sourceId: "s", reason: "destination_newer", destinationId: "d" }]);
+    const tie = resolveConflicts({
+      ...base,
+      source: [rec("s", "10:00", 30, "2026-11-24T11:00:00Z")],
+      destination,
+      strategy: "newest_wins",
+    });
+    assert.equal(tie.writes.length, 0);
+  });
+
+  it("treats the destination's copy of this very record as already written, under every strategy", () => {
+    const destination = [rec("d", "10:00", 30, undefined, "syncwell-strava-s")];
+    for (const strategy of ["source_wins", "dest_wins", "newest_wins"] as const) {
+      const plan = resolveConflicts({ ...base, source: [rec("s", "10:00", 30)], destination, strategy });
+      assert.deepEqual(plan, { writes: [], skipped: [{ sourceId: "s", reason: "already_at_destination", destinationId: "d" }] }, strategy);
+    }
+  });
+
+  it("without destination data writes everything, replacing only when the source wins", () => {
+    const source = [rec("s", "10:00", 30)];
+    assert.deepEqual(resolveConflicts({ ...base, source, destination: undefined, strategy: "source_wins" }).writes, [
+      { sourceId: "s", onConflict: "replace" },
+    ]);
+    assert.deepEqual(resolveConflicts({ ...base, source, destination: undefined, strategy: "dest_wins" }).writes, [
+      { sourceId: "s", onConflict: "report" },
+    ]);
+  });
+
+  it("is deterministic whatever the input order", () => {
+    const source = [rec("b", "10:00", 30), rec("a", "10:00", 30), rec("c", "09:00", 30)];
+    const one = resolveConflicts({ ...base, source, destination: [], strategy: "dest_wins" });
+    const two = resolveConflicts({ ...base, source: [...source].reverse(), destination: [], strategy: "dest_wins" });
+    assert.deepEqual(one, two);
+    assert.deepEqual(
+      one.writes.map((w) => w.sourceId),
+      ["c", "a", "b"],
+    );
+  });
+});

@@ -1,0 +1,85 @@
+import { type ActivityMetadata, type ConflictStrategy, externalIdFor } from "@syncwell/core";
+
+/** One source record to write, and what it replaces at the destination. */
+export interface WritePlan {
+  sourceId: string;
+  replacesId?: string | undefined;
+  /** When the destination reports an overlap the plan did not know of: replace it (source wins) or report a conflict. */
+  onConflict: "replace" | "report";
+}
+
+export interface SkippedRecord {
+  sourceId: string;
+  reason: "destination_wins" | "destination_newer" | "already_at_destination";
+  destinationId: string;
+}
+
+export interface ConflictResolution {
+  writes: WritePlan[];
+  skipped: SkippedRecord[];
+}
+
+export interface ConflictInput {
+  sourceProvider: string;
+  source: readonly ActivityMetadata[];
+  /** The destination's records in the span; undefined when the fetch was skipped. */
+  destination: readonly ActivityMetadata[] | undefined;
+  strategy: ConflictStrategy;
+  /** Records conflict when their time ranges overlap by more than this. */
+  overlapSeconds: number;
+}
+
+/** Seconds two records' time ranges share (0 when they do not touch). */
+export function overlapSeconds(a: { startTime: string; endTime: string }, b: { startTime: string; endTime: string }): number {
+  const start = Math.max(Date.parse(a.startTime), Date.parse(b.startTime));
+  const end = Math.min(Date.parse(a.endTime), Date.parse(b.endTime));
+  return Math.max(0, (end - start) / 1000);
+}
+
+/**
+ * Decides, on metadata only, which source records to write (SPEC §4 step 7). Pure and
+ * deterministic: the same input always gives the same plan, in source start-time order.
+ * - source_wins: every record is written, replacing what it overlaps.
+ * - dest_wins: a record that conflicts is skipped.
+ * - newest_wins: the later `updatedAt` is kept; a tie keeps the destination's.
+ * A destination record that is this source record's own earlier write is never a conflict:
+ * the record is already there.
+ */
+export function resolveConflicts(input: ConflictInput): ConflictResolution {
+  const writes: WritePlan[] = [];
+  const skipped: SkippedRecord[] = [];
+  const ordered = [...input.source].sort((a, b) => a.startTime.localeCompare(b.startTime) || a.id.localeCompare(b.id));
+  for (const record of ordered) {
+    if (input.destination === undefined) {
+      writes.push({ sourceId: record.id, onConflict: input.strategy === "source_wins" ? "replace" : "report" });
+      continue;
+    }
+    const ownExternalId = externalIdFor(input.sourceProvider, record.id);
+    const own = input.destination.find((d) => d.externalId === ownExternalId);
+    if (own) {
+      skipped.push({ sourceId: record.id, reason: "already_at_destination", destinationId: own.id });
+      continue;
+    }
+    const conflicts = input.destination
+      .map((d) => ({ d, overlap: overlapSeconds(record, d) }))
+      .filter(({ overlap }) => overlap > input.overlapSeconds)
+      .sort((a, b) => b.overlap - a.overlap || a.d.id.localeCompare(b.d.id))
+      .map(({ d }) => d);
+    const main = conflicts[0];
+    if (!main) {
+      writes.push({ sourceId: record.id, onConflict: input.strategy === "source_wins" ? "replace" : "report" });
+      continue;
+    }
+    if (input.strategy === "source_wins") {
+      writes.push({ sourceId: record.id, replacesId: main.id, onConflict: "replace" });
+    } else if (input.strategy === "dest_wins") {
+      skipped.push({ sourceId: record.id, reason: "destination_wins", destinationId: main.id });
+    } else {
+      const newestDestination = Math.max(...conflicts.map((d) => Date.parse(d.updatedAt)));
+      if (Date.parse(record.updatedAt) > newestDestination)
+        writes.push({ sourceId: record.id, replacesId: main.id, onConflict: "replace" });
+      else skipped.push({ sourceId: record.id, reason: "destination_newer", destinationId: main.id });
+    }
+  }
+  return { writes, skipped };
+}

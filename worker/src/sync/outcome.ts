@@ -1,0 +1,40 @@
+import type { ErrorCategory } from "@syncwell/core";
+
+/** What happens to a message after its job ran. Expected outcomes are values, not exceptions. */
+export type JobOutcome =
+  | { kind: "succeeded"; recordsWritten: number }
+  | { kind: "cancelled"; reason: string }
+  | { kind: "retry"; afterSeconds: number; category: ErrorCategory; message: string; countsAsAttempt: boolean }
+  | { kind: "dead_letter"; category: ErrorCategory; message: string };
+
+/** Exponential backoff without jitter (FIFO groups serialise a user's jobs anyway): base·2^(n-1), capped. */
+export function backoffSeconds(attempt: number, baseSeconds: number, capSeconds = 300): number {
+  return Math.min(capSeconds, baseSeconds * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Decides the outcome of a failed attempt. Rate limits wait and never count; permanent, auth and
+ * malformed-message failures go to the DLQ at once; anything else retries until `maxAttempts`.
+ */
+export function outcomeOfFailure(failure: {
+  category: ErrorCategory;
+  message: string;
+  /** Counted failures including this one. */
+  attempts: number;
+  maxAttempts: number;
+  retryAfterSeconds?: number | undefined;
+  baseBackoffSeconds: number;
+}): JobOutcome {
+  const { category, message } = failure;
+  if (category === "rate_limited")
+    return { kind: "retry", afterSeconds: failure.retryAfterSeconds ?? 60, category, message, countsAsAttempt: false };
+  if (category === "permanent" || category === "auth" || category === "invalid_message") return { kind: "dead_letter", category, message };
+  if (failure.attempts >= failure.maxAttempts) return { kind: "dead_letter", category, message };
+  return {
+    kind: "retry",
+    afterSeconds: backoffSeconds(failure.attempts, failure.baseBackoffSeconds),
+    category,
+    message,
+    countsAsAttempt: true,
+  };
+}
