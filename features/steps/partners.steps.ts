@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { After, Given, Then, When } from "@cucumber/cucumber";
+import { Given, Then, When } from "@cucumber/cucumber";
 import { request } from "../support/http.ts";
 import type { SyncWellWorld } from "../support/world.ts";
 
@@ -40,10 +40,6 @@ async function authorise(world: SyncWellWorld, provider: "strava" | "polar") {
   user.accessToken = reply.body.access_token;
   user.refreshToken = reply.body.refresh_token;
 }
-
-After(async function (this: SyncWellWorld) {
-  await request(this.partner("/_admin/rate-limits"), { method: "DELETE" });
-});
 
 Given("a Strava athlete", async function (this: SyncWellWorld) {
   await createUser(this, "strava");

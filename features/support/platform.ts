@@ -1,12 +1,18 @@
 import { randomBytes } from "node:crypto";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { AfterAll, BeforeAll, setDefaultTimeout } from "@cucumber/cucumber";
+import { createSqsClient, DEV_JWT_SECRET } from "@syncwell/core";
 import { loadPlatformConfig, type RunningPlatform, startPlatform } from "@syncwell/platform";
 
 setDefaultTimeout(30_000);
 
 /** Where the features send their requests. */
 export interface Target {
+  gateway: string;
   providersMock: string;
+  jwtSecret: string;
+  /** Reaches the queues when the stack runs embedded (the DLQ checks need it). */
+  queues?: { sqs: SQSClient; dlqUrl: string; hotPathUrl: string };
 }
 
 let running: RunningPlatform | undefined;
@@ -22,26 +28,43 @@ export function stack(): Target {
 }
 
 BeforeAll(async () => {
-  const given = process.env.SYNCWELL_PROVIDERS_MOCK_URL;
-  if (given) {
-    target = { providersMock: given.replace(/\/$/, "") };
+  const jwtSecret = process.env.GATEWAY_JWT_SECRET ?? DEV_JWT_SECRET;
+  const gateway = process.env.SYNCWELL_GATEWAY_URL;
+  const providersMock = process.env.SYNCWELL_PROVIDERS_MOCK_URL;
+  if (gateway && providersMock) {
+    target = { gateway: gateway.replace(/\/$/, ""), providersMock: providersMock.replace(/\/$/, ""), jwtSecret };
     return;
   }
   const run = randomBytes(3).toString("hex");
   process.env.PROVIDERS_MOCK_DB_SCHEMA = `features_${run}`;
-  const [providersMockPort, gatewayPort] = await Promise.all([freePort(), freePort()]);
+  // Retries at once, so that five failures take seconds, not minutes.
+  process.env.RETRY_BASE_SECONDS ??= "0";
+  process.env.STRAVA_UPLOAD_PROCESSING_MS ??= "200";
+  const [providersMockPort, gatewayPort, workerPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const config = loadPlatformConfig({
     ...process.env,
     PROVIDERS_MOCK_PORT: String(providersMockPort),
     GATEWAY_PORT: String(gatewayPort),
+    WORKER_PORT: String(workerPort),
     SYNCWELL_RESOURCE_PREFIX: `features-${run}-`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   });
   running = await startPlatform(config);
-  target = { providersMock: running.urls.providersMock };
+  const sqs = createSqsClient({
+    region: config.AWS_REGION,
+    sqsEndpoint: running.env.AWS_ENDPOINT_URL_SQS,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+  target = {
+    gateway: running.urls.gateway,
+    providersMock: running.urls.providersMock,
+    jwtSecret: config.GATEWAY_JWT_SECRET,
+    queues: { sqs, dlqUrl: running.queues.hotPathDlqUrl, hotPathUrl: running.queues.hotPathQueueUrl },
+  };
 });
 
 AfterAll(async () => {
+  target?.queues?.sqs.destroy();
   if (running?.env.DATABASE_URL && process.env.DATABASE_URL) {
     const { default: pg } = await import("pg");
     const client = new pg.Client({ connectionString: running.env.DATABASE_URL });

@@ -1,4 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { setWorldConstructor, World } from "@cucumber/cucumber";
+import { signJwt } from "@syncwell/core";
 import { type Reply, request } from "./http.ts";
 import { stack } from "./platform.ts";
 
@@ -9,17 +11,31 @@ export interface PartnerUser {
   authorizationCode: string;
   accessToken?: string;
   refreshToken?: string;
+  connectionId?: string;
 }
 
-/** Per-scenario state: the users it created and the replies it got. */
+/** Per-scenario state: its SyncWell user, the partner users it created and the replies it got. */
 export class SyncWellWorld extends World {
+  readonly userId = `user-${randomBytes(4).toString("hex")}`;
+  readonly token = signJwt(stack().jwtSecret, this.userId, 3600);
   users = new Map<string, PartnerUser>();
   replies: Reply[] = [];
   previous: { accessToken?: string; refreshToken?: string } = {};
   exercisesRead = 0;
+  syncConfigId?: string;
+  source = "strava";
+  destination = "garmin";
+  jobIds: string[] = [];
+  /** Normalised activities this scenario recorded, by name. */
+  recorded = new Map<string, { provider: string; startTime: string; endTime: string; id: string }>();
+  lastSyncTimeBefore?: string;
 
   partner(path: string): string {
     return `${stack().providersMock}${path}`;
+  }
+
+  gateway(path: string): string {
+    return `${stack().gateway}${path}`;
   }
 
   user(provider: string): PartnerUser {
@@ -34,10 +50,21 @@ export class SyncWellWorld extends World {
     return reply;
   }
 
+  get lastJobId(): string {
+    const id = this.jobIds.at(-1);
+    if (!id) throw new Error("no job started yet");
+    return id;
+  }
+
   async call(url: string, options: Parameters<typeof request>[1] = {}): Promise<Reply> {
     const reply = await request(url, options);
     this.replies.push(reply);
     return reply;
+  }
+
+  /** A gateway call as this scenario's user. */
+  async api(path: string, options: Parameters<typeof request>[1] = {}): Promise<Reply> {
+    return this.call(this.gateway(path), { token: this.token, ...options });
   }
 }
 
