@@ -33,3 +33,7 @@ Feature: Failures, retries and the DLQ
     When the user asks for a sync
     Then the job ends dead_lettered with category "auth"
     And the Strava connection is "reauth_required"
+
+  Scenario: A message that can never be valid goes to the DLQ with its reason and does not loop
+    When a message that is not a job is put on the queue
+    Then the DLQ holds it with category "invalid_message" after a single receive

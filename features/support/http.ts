@@ -9,10 +9,17 @@ export interface Reply<T = any> {
 /** A small JSON/form HTTP client for step definitions. */
 export async function request<T = any>(
   url: string,
-  options: { method?: string; json?: unknown; form?: Record<string, string>; token?: string; headers?: Record<string, string> } = {},
+  options: {
+    method?: string;
+    json?: unknown;
+    form?: Record<string, string>;
+    body?: string;
+    token?: string;
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...options.headers };
-  let body: RequestInit["body"];
+  let body: RequestInit["body"] = options.body;
   if (options.json !== undefined) {
     headers["content-type"] = "application/json";
     body = JSON.stringify(options.json);
