@@ -47,7 +47,7 @@ BeforeAll(async () => {
     GATEWAY_PORT: String(gatewayPort),
     WORKER_PORT: String(workerPort),
     SYNCWELL_RESOURCE_PREFIX: `features-${run}-`,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
   });
   running = await startPlatform(config);
   const sqs = createSqsClient({

@@ -1,0 +1,162 @@
+import { randomBytes } from "node:crypto";
+import { ConfigError, DEV_JWT_SECRET, signJwt } from "@syncwell/core";
+import { loadPlatformConfig } from "./config.ts";
+import { PlatformError } from "./localServers.ts";
+import { type RunningPlatform, startPlatform } from "./platform.ts";
+import { freePort } from "./ports.ts";
+
+// `npm run demo`: a scripted end-to-end scenario with visible progress. It starts its own platform
+// on free ports (or uses the one named by SYNCWELL_GATEWAY_URL and SYNCWELL_PROVIDERS_MOCK_URL),
+// syncs Strava workouts to Garmin and prints what each job cost the partners next to the minimum.
+
+const step = (text: string) => process.stdout.write(`\n▶ ${text}\n`);
+const info = (text: string) => process.stdout.write(`  ${text}\n`);
+
+async function http(url: string, init: { method?: string; json?: unknown; token?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.json !== undefined) headers["content-type"] = "application/json";
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  const res = await fetch(url, {
+    method: init.method ?? (init.json !== undefined ? "POST" : "GET"),
+    headers,
+    body: init.json === undefined ? undefined : JSON.stringify(init.json),
+  });
+  const text = await res.text();
+  const body = text ? JSON.parse(text) : undefined;
+  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${url} → ${res.status} ${text}`);
+  return body;
+}
+
+type Stats = Record<string, Record<string, { calls: number; bytes: number }>>;
+const calls = (stats: Stats, provider: string, op: string) => stats[provider]?.[op]?.calls ?? 0;
+
+async function run(gateway: string, partners: string, token: string): Promise<boolean> {
+  step("Partner side: a Strava athlete and a Garmin user authorise SyncWell");
+  const strava = await http(`${partners}/strava/_admin/users`, { method: "POST" });
+  const garmin = await http(`${partners}/garmin/_admin/users`, { method: "POST" });
+  info(`strava athlete ${strava.partnerUserId}, garmin user ${garmin.partnerUserId}`);
+
+  step("The app connects both accounts (the gateway exchanges the OAuth codes)");
+  const source = await http(`${gateway}/v1/connections`, {
+    token,
+    json: { provider: "strava", authorizationCode: strava.authorizationCode },
+  });
+  const destination = await http(`${gateway}/v1/connections`, {
+    token,
+    json: { provider: "garmin", authorizationCode: garmin.authorizationCode },
+  });
+  info(`connections ${source.connectionId} (strava), ${destination.connectionId} (garmin)`);
+
+  step('The app creates a sync config: Strava → Garmin, workouts, "source_wins"');
+  const config = await http(`${gateway}/v1/sync-configs`, {
+    token,
+    json: {
+      sourceConnectionId: source.connectionId,
+      destinationConnectionId: destination.connectionId,
+      dataType: "workouts",
+      conflictResolutionStrategy: "source_wins",
+    },
+  });
+  info(`sync config ${config.syncConfigId}`);
+
+  step("The athlete records 3 workouts on Strava");
+  const now = Date.now();
+  const workouts = ["Morning run", "Lunch ride", "Evening swim"].map((name, i) => ({
+    name,
+    type: ["run", "ride", "swim"][i],
+    startTime: new Date(now - (30 - i * 8) * 3600_000).toISOString(),
+    endTime: new Date(now - (30 - i * 8) * 3600_000 + 45 * 60_000).toISOString(),
+    samples: [0, 60, 120].map((t) => ({ offsetSeconds: t, heartRate: 110 + t / 4, lat: 52.37 + t / 1e4, lon: 4.89 })),
+  }));
+  await http(`${partners}/strava/_admin/users/${strava.partnerUserId}/activities`, { json: workouts });
+  info(workouts.map((w) => w.name).join(", "));
+
+  const sync = async (label: string, key: string, expected: { lists: number; payloads: number; uploads: number }) => {
+    step(label);
+    await http(`${partners}/_admin/stats/reset`, { method: "POST" });
+    const started = performance.now();
+    const { jobId } = await http(`${gateway}/v1/sync-configs/${config.syncConfigId}/sync`, {
+      method: "POST",
+      token,
+      headers: { "idempotency-key": key },
+    });
+    info(`202 Accepted, job ${jobId}`);
+    let job: { status: string; recordsWritten?: number; attempts: number };
+    for (;;) {
+      job = await http(`${gateway}/v1/sync-jobs/${jobId}`, { token });
+      if (["succeeded", "dead_lettered", "cancelled"].includes(job.status)) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const stats: Stats = await http(`${partners}/_admin/stats`);
+    const measured = {
+      lists: calls(stats, "strava", "list_metadata"),
+      payloads: calls(stats, "strava", "get_payload"),
+      uploads: calls(stats, "garmin", "create"),
+    };
+    const destinationFetches = calls(stats, "garmin", "list_metadata");
+    info(`job ${job.status} in ${Math.round(performance.now() - started)} ms, ${job.recordsWritten ?? 0} workouts written`);
+    info("partner calls      measured  minimum (SPEC §12)");
+    info(`strava listing     ${String(measured.lists).padStart(8)}  ${String(expected.lists).padStart(7)}`);
+    info(`strava payloads    ${String(measured.payloads).padStart(8)}  ${String(expected.payloads).padStart(7)}`);
+    info(`garmin uploads     ${String(measured.uploads).padStart(8)}  ${String(expected.uploads).padStart(7)}`);
+    info(
+      `garmin listing     ${String(destinationFetches).padStart(8)}  ${String(0).padStart(7)}  (source_wins never fetches the destination)`,
+    );
+    const minimal = job.status === "succeeded" && JSON.stringify(measured) === JSON.stringify(expected) && destinationFetches === 0;
+    info(minimal ? "✔ exactly the minimum" : "✖ more than the minimum");
+    return { jobId, minimal };
+  };
+
+  const first = await sync("The app asks for a sync (Idempotency-Key demo-1)", "demo-1", { lists: 1, payloads: 3, uploads: 3 });
+  const held = await http(`${partners}/garmin/_admin/users/${garmin.partnerUserId}/activities`);
+  info(`garmin now holds: ${held.map((a: { name: string; externalId: string }) => `${a.name} (${a.externalId})`).join(", ")}`);
+
+  step("The app retries the same request (same Idempotency-Key)");
+  const replay = await http(`${gateway}/v1/sync-configs/${config.syncConfigId}/sync`, {
+    method: "POST",
+    token,
+    headers: { "idempotency-key": "demo-1" },
+  });
+  const sameJob = replay.jobId === first.jobId;
+  info(sameJob ? `✔ same job ${replay.jobId}: no second sync` : `✖ a second job ${replay.jobId}`);
+
+  const second = await sync("Nothing new on Strava: the next sync", "demo-2", { lists: 1, payloads: 0, uploads: 0 });
+  const cfg = await http(`${gateway}/v1/sync-configs/${config.syncConfigId}`, { token });
+  info(`lastSyncTime is now ${cfg.lastSyncTime}`);
+  return first.minimal && second.minimal && sameJob && held.length === 3;
+}
+
+let platform: RunningPlatform | undefined;
+try {
+  let gateway = process.env.SYNCWELL_GATEWAY_URL;
+  let partners = process.env.SYNCWELL_PROVIDERS_MOCK_URL;
+  let secret = process.env.GATEWAY_JWT_SECRET ?? DEV_JWT_SECRET;
+  if (!gateway || !partners) {
+    step("Starting the platform (embedded SQS/DynamoDB, local Redis/PostgreSQL)");
+    const [g, p, w] = await Promise.all([freePort(), freePort(), freePort()]);
+    const config = loadPlatformConfig({
+      ...process.env,
+      GATEWAY_PORT: String(g),
+      PROVIDERS_MOCK_PORT: String(p),
+      WORKER_PORT: String(w),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+      SYNCWELL_RESOURCE_PREFIX: `demo-${randomBytes(2).toString("hex")}-`,
+    });
+    platform = await startPlatform(config, info);
+    gateway = platform.urls.gateway;
+    partners = platform.urls.providersMock;
+    secret = config.GATEWAY_JWT_SECRET;
+  }
+  const ok = await run(gateway, partners, signJwt(secret, `demo-${randomBytes(3).toString("hex")}`, 3600));
+  step(ok ? "Demo finished: every job cost exactly the minimum partner calls." : "Demo finished with a shortfall (see ✖ above).");
+  await platform?.stop();
+  process.exit(ok ? 0 : 1);
+} catch (error) {
+  await platform?.stop();
+  if (error instanceof ConfigError || error instanceof PlatformError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`demo failed: ${(error as Error).message}\n`);
+  process.exit(1);
+}
