@@ -1,24 +1,9 @@
-import { configOrExit, createLogger } from "@syncwell/core";
+import { configOrExit, createLogger, runService } from "@syncwell/core";
 import { loadGatewayConfig } from "./config.ts";
 import { startGateway } from "./server.ts";
 
 const config = configOrExit(() => loadGatewayConfig());
 const logger = createLogger("gateway-shim", config.LOG_LEVEL);
-try {
-  const gateway = await startGateway(config, logger);
-  logger.info({ url: gateway.url }, "gateway listening");
-  const stop = async () => {
-    await gateway.close();
-    process.exit(0);
-  };
-  process.once("SIGTERM", stop);
-  process.once("SIGINT", stop);
-} catch (error) {
-  const code = (error as { code?: string }).code;
-  process.stderr.write(
-    code === "EADDRINUSE"
-      ? `gateway-shim: port ${config.GATEWAY_PORT} is already in use (set GATEWAY_PORT)\n`
-      : `gateway-shim: cannot start: ${(error as Error).message}\n`,
-  );
-  process.exit(1);
-}
+await runService({ name: "gateway-shim", logger, port: config.GATEWAY_PORT, portVariable: "GATEWAY_PORT" }, () =>
+  startGateway(config, logger),
+);

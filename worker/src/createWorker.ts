@@ -24,7 +24,7 @@ import { SyncJobHandler } from "./sync/SyncJobHandler.ts";
 
 export interface RunningWorker {
   url: string;
-  stop(): Promise<void>;
+  close(): Promise<void>;
 }
 
 const JOB_TTL_SECONDS = 7 * 86400;
@@ -92,7 +92,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   consumer.start();
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async stop() {
+    async close() {
       await consumer.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       redis.disconnect();

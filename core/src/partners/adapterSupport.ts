@@ -2,7 +2,7 @@ import type { ActivityMetadata, ActivityPayload, ActivityType } from "../contrac
 import type { Provider } from "../contracts/providers.ts";
 import { PartnerError } from "../errors/PartnerError.ts";
 import { fromGpx, toGpx } from "../gpx.ts";
-import type { PushRecord } from "../ports/DataProvider.ts";
+import type { PushRecord, PushResult } from "../ports/DataProvider.ts";
 import type { PartnerCallObserver } from "./PartnerHttp.ts";
 
 /** What every adapter is built from. */
@@ -54,4 +54,21 @@ export function notADestination(provider: Provider): never {
 export function typeFrom(table: Record<ActivityType, string>, native: string): ActivityType {
   const found = (Object.entries(table) as [ActivityType, string][]).find(([, v]) => v === native);
   return found?.[0] ?? "other";
+}
+
+/**
+ * Pushes records one by one: a record the partner rejects becomes a `failed` result, while auth
+ * and rate-limit errors (and bugs) abort the whole push, because every later record would fail too.
+ */
+export async function pushEach(records: readonly PushRecord[], push: (record: PushRecord) => Promise<PushResult>): Promise<PushResult[]> {
+  const results: PushResult[] = [];
+  for (const record of records) {
+    try {
+      results.push(await push(record));
+    } catch (error) {
+      if (!(error instanceof PartnerError) || error.category === "auth" || error.category === "rate_limited") throw error;
+      results.push({ externalId: record.externalId, status: "failed", message: error.message, retryable: error.category === "transient" });
+    }
+  }
+  return results;
 }

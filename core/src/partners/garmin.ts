@@ -1,7 +1,6 @@
 import type { ActivityMetadata, ActivityType } from "../contracts/activity.ts";
-import { PartnerError } from "../errors/PartnerError.ts";
 import type { DataProvider, OAuthClient, PushRecord, PushResult } from "../ports/DataProvider.ts";
-import { type AdapterOptions, gpxFor, iso, overlapsRange, payloadFromGpx, typeFrom } from "./adapterSupport.ts";
+import { type AdapterOptions, gpxFor, iso, overlapsRange, payloadFromGpx, pushEach, typeFrom } from "./adapterSupport.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
 
 const TYPES: Record<ActivityType, string> = {
@@ -113,23 +112,7 @@ export function createGarminAdapter(options: AdapterOptions): { dataProvider: Da
       }
       return payloads;
     },
-    async pushData({ accessToken }, records) {
-      const results: PushResult[] = [];
-      for (const record of records) {
-        try {
-          results.push(await push(accessToken, record));
-        } catch (error) {
-          if (!(error instanceof PartnerError) || error.category === "auth" || error.category === "rate_limited") throw error;
-          results.push({
-            externalId: record.externalId,
-            status: "failed",
-            message: error.message,
-            retryable: error.category === "transient",
-          });
-        }
-      }
-      return results;
-    },
+    pushData: ({ accessToken }, records) => pushEach(records, (record) => push(accessToken, record)),
     async hasNewData({ accessToken }, since) {
       const from = since ? Date.parse(since) / 1000 : now() / 1000 - initial;
       return (await pull(accessToken, Math.max(from, Math.ceil(now() / 1000) + 1 - MAX_WINDOW), 1)).length > 0;

@@ -1,7 +1,6 @@
 import type { ActivityMetadata, ActivityPayload, ActivityType } from "../contracts/activity.ts";
-import { PartnerError } from "../errors/PartnerError.ts";
 import type { DataProvider, OAuthClient, PushResult } from "../ports/DataProvider.ts";
-import { type AdapterOptions, gpxFor, iso, overlapsRange } from "./adapterSupport.ts";
+import { type AdapterOptions, gpxFor, iso, overlapsRange, pushEach } from "./adapterSupport.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
 
 const TYPES: Record<string, ActivityType> = { Run: "run", Ride: "ride", Swim: "swim", Walk: "walk", Hike: "hike", Workout: "workout" };
@@ -121,41 +120,23 @@ export function createStravaAdapter(options: AdapterOptions): { dataProvider: Da
       }
       return payloads;
     },
-    async pushData({ accessToken }, records) {
-      const results: PushResult[] = [];
-      for (const record of records) {
+    pushData: ({ accessToken }, records) =>
+      pushEach(records, async (record): Promise<PushResult> => {
         const form = new FormData();
         form.set("data_type", "gpx");
         form.set("external_id", record.externalId);
         form.set("name", record.payload.name);
         form.set("sport_type", SPORT[record.payload.type]);
         form.set("file", new Blob([gpxFor(record)], { type: "application/gpx+xml" }), `${record.externalId}.gpx`);
-        try {
-          const upload = await awaitUpload(
-            accessToken,
-            (await http.request("create", "/api/v3/uploads", { token: accessToken, body: form })).json<Upload>(),
-          );
-          const duplicate = upload.error && /duplicate of activity (\d+)/.exec(upload.error);
-          if (duplicate) results.push({ externalId: record.externalId, status: "duplicate", destinationId: duplicate[1] });
-          else if (upload.error) results.push({ externalId: record.externalId, status: "failed", message: upload.error, retryable: false });
-          else
-            results.push({
-              externalId: record.externalId,
-              status: "written",
-              destinationId: String(upload.activity_id ?? `upload-${upload.id}`),
-            });
-        } catch (error) {
-          if (!(error instanceof PartnerError) || error.category === "auth" || error.category === "rate_limited") throw error;
-          results.push({
-            externalId: record.externalId,
-            status: "failed",
-            message: error.message,
-            retryable: error.category === "transient",
-          });
-        }
-      }
-      return results;
-    },
+        const upload = await awaitUpload(
+          accessToken,
+          (await http.request("create", "/api/v3/uploads", { token: accessToken, body: form })).json<Upload>(),
+        );
+        const duplicate = upload.error && /duplicate of activity (\d+)/.exec(upload.error);
+        if (duplicate) return { externalId: record.externalId, status: "duplicate", destinationId: duplicate[1] };
+        if (upload.error) return { externalId: record.externalId, status: "failed", message: upload.error, retryable: false };
+        return { externalId: record.externalId, status: "written", destinationId: String(upload.activity_id ?? `upload-${upload.id}`) };
+      }),
     async hasNewData({ accessToken }, since) {
       const after = Math.floor((since ? Date.parse(since) : now() - initial * 1000) / 1000);
       const reply = await http.request("preflight", "/api/v3/athlete/activities", { token: accessToken, query: { after, per_page: 1 } });
