@@ -37,3 +37,10 @@ Feature: Failures, retries and the DLQ
   Scenario: A message that can never be valid goes to the DLQ with its reason and does not loop
     When a message that is not a job is put on the queue
     Then the DLQ holds it with category "invalid_message" after a single receive
+
+  Scenario: Rate limits are waited out and never count toward the DLQ
+    Given the user recorded 1 workout on Strava
+    And Strava answers the next 6 listings with a 429
+    When the user asks for a sync
+    Then the job succeeds after 0 failed attempts
+    And Garmin holds each Strava workout exactly once

@@ -33,3 +33,9 @@ Feature: Mobile-initiated sync
     And the user asks for a sync
     Then the job succeeds having written 1 workout
     And Garmin holds each Strava workout exactly once
+
+  Scenario: Concurrent duplicates of one request make one job
+    Given the user recorded 1 workout on Strava
+    When the app sends the same sync request 5 times at once
+    Then every answer is the same job or "in progress", and exactly one job was queued
+    And Garmin holds each Strava workout exactly once

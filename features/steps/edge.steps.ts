@@ -134,3 +134,26 @@ Then("the DLQ holds it with category {string} after a single receive", async fun
   }
   assert.fail("the message never reached the DLQ");
 });
+
+When("the app sends the same sync request {int} times at once", async function (this: SyncWellWorld, times: number) {
+  (this as unknown as { enqueuedBefore: number }).enqueuedBefore = await enqueued(this);
+  const replies = await Promise.all(
+    Array.from({ length: times }, () =>
+      request(this.gateway(`/v1/sync-configs/${this.syncConfigId}/sync`), {
+        method: "POST",
+        token: this.token,
+        headers: { "idempotency-key": "burst" },
+      }),
+    ),
+  );
+  this.replies = replies;
+  for (const reply of replies) if (reply.status === 202) this.jobIds.push(reply.body.jobId);
+});
+
+Then("every answer is the same job or {string}, and exactly one job was queued", async function (this: SyncWellWorld, _inProgress: string) {
+  for (const reply of this.replies)
+    assert.ok(reply.status === 202 || (reply.status === 409 && reply.headers.get("retry-after")), `${reply.status} ${reply.text}`);
+  assert.ok(this.jobIds.length >= 1);
+  assert.equal(new Set(this.jobIds).size, 1);
+  assert.equal(await enqueued(this), (this as unknown as { enqueuedBefore: number }).enqueuedBefore + 1);
+});
