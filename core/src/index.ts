@@ -13,6 +13,7 @@ export * from "./metadata/index.ts";
 export * from "./metrics/registry.ts";
 export * from "./partners/index.ts";
 export * from "./ports/index.ts";
+export * from "./queue/SqsConsumer.ts";
 export * from "./runtime/runService.ts";
 export * from "./storage/postgres.ts";
 export * from "./storage/redis.ts";

@@ -1,6 +1,12 @@
-import { After } from "@cucumber/cucumber";
+import { After, Before } from "@cucumber/cucumber";
 import { request } from "./http.ts";
 import type { SyncWellWorld } from "./world.ts";
+
+/** Partners deliver webhooks only in scenarios that ask for them, so no webhook job skews another scenario's costs. */
+Before(async function (this: SyncWellWorld) {
+  for (const provider of ["strava", "garmin", "oura"])
+    await request(this.partner("/_admin/webhooks"), { json: { provider, enabled: false } });
+});
 
 /** Faults and changed rate limits never leak from one scenario into the next. */
 After(async function (this: SyncWellWorld) {

@@ -11,6 +11,7 @@ export interface Target {
   gateway: string;
   providersMock: string;
   jwtSecret: string;
+  coalescer?: string;
   /** Reaches the queues when the stack runs embedded (the DLQ checks need it). */
   queues?: { sqs: SQSClient; dlqUrl: string; hotPathUrl: string };
 }
@@ -40,12 +41,14 @@ BeforeAll(async () => {
   // Retries at once, so that five failures take seconds, not minutes.
   process.env.RETRY_BASE_SECONDS ??= "0";
   process.env.STRAVA_UPLOAD_PROCESSING_MS ??= "200";
-  const [providersMockPort, gatewayPort, workerPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  process.env.COALESCE_WINDOW_SECONDS ??= "1";
+  const [providersMockPort, gatewayPort, workerPort, coalescerPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const config = loadPlatformConfig({
     ...process.env,
     PROVIDERS_MOCK_PORT: String(providersMockPort),
     GATEWAY_PORT: String(gatewayPort),
     WORKER_PORT: String(workerPort),
+    COALESCER_PORT: String(coalescerPort),
     SYNCWELL_RESOURCE_PREFIX: `features-${run}-`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
   });
@@ -59,6 +62,7 @@ BeforeAll(async () => {
     gateway: running.urls.gateway,
     providersMock: running.urls.providersMock,
     jwtSecret: config.GATEWAY_JWT_SECRET,
+    coalescer: running.urls.coalescer,
     queues: { sqs, dlqUrl: running.queues.hotPathDlqUrl, hotPathUrl: running.queues.hotPathQueueUrl },
   };
 });

@@ -15,6 +15,18 @@ export const GatewayEnv = z.object({
     .describe("HS256 secret of the bearer JWTs (dev default; production: the IdP's)"),
   IDEMPOTENCY_TTL_SECONDS: env.int(86400, 300).describe("How long an Idempotency-Key is remembered"),
   GATEWAY_RATE_LIMIT_PER_MINUTE: env.int(120, 1).describe("Requests per user per minute"),
+  STRAVA_VERIFY_TOKEN: z.string().default("dev-strava-verify-token").describe("verify_token of our Strava push subscription"),
+  STRAVA_SUBSCRIPTION_ID: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(1)
+    .describe("Our Strava push subscription id; events for any other are refused"),
+  OURA_VERIFICATION_TOKEN: z
+    .string()
+    .default("dev-oura-verification-token")
+    .describe("verification_token of our Oura webhook subscription"),
+  WEBHOOK_MAX_AGE_SECONDS: env.int(300, 1).describe("Signed webhooks with an older (or future) timestamp are refused"),
   LOG_LEVEL: env.logLevel().describe("pino log level"),
 });
 export type GatewayConfig = z.infer<typeof GatewayEnv>;

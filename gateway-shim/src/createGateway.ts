@@ -5,6 +5,7 @@ import type { GatewayDeps, GatewayOptions } from "./deps.ts";
 import { connectionRoutes } from "./routes/connections.ts";
 import { syncConfigRoutes } from "./routes/syncConfigs.ts";
 import { syncJobRoutes } from "./routes/syncJobs.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
 
 /** The gateway's HTTP surface: control API and mobile sync behind JWT auth, health and metrics open. */
 export function createGateway(deps: GatewayDeps, options: GatewayOptions): Express {
@@ -21,6 +22,8 @@ export function createGateway(deps: GatewayDeps, options: GatewayOptions): Expre
     });
     next();
   });
+  // Webhooks read their raw body (signatures are over the exact bytes), so they come before the JSON parser.
+  app.use(webhookRoutes(deps, options.webhooks));
   app.use(express.json({ limit: "16kb", strict: true, type: ["application/json", "application/*+json"] }));
 
   app.get("/health", (_req, res) => void res.json({ status: "ok" }));

@@ -1,6 +1,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger, MetadataStore, PartnerAdapters, PlatformQueues, Redis } from "@syncwell/core";
 import type { GatewayMetrics } from "./metrics.ts";
+import type { WebhookOptions } from "./routes/webhooks.ts";
 
 /** Everything the routes use, wired by createGateway. */
 export interface GatewayDeps {
@@ -14,6 +15,7 @@ export interface GatewayDeps {
 }
 
 export interface GatewayOptions {
+  webhooks: WebhookOptions;
   jwtSecret: string;
   idempotencyTtlSeconds: number;
   rateLimitPerMinute: number;

@@ -27,6 +27,12 @@ export function createGatewayMetrics() {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    webhookEvents: new Counter({
+      name: "syncwell_webhook_events_received_total",
+      help: "Partner webhook calls by provider and result (accepted, unverified, stale, replayed, malformed, unknown_provider)",
+      labelNames: ["provider", "result"],
+      registers: [registry],
+    }),
     jobsEnqueued: new Counter({
       name: "syncwell_jobs_enqueued_total",
       help: "Jobs sent to HotPathSyncQueue by trigger",

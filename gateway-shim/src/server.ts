@@ -41,6 +41,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const app = createGateway(
     { store, adapters, sqs, queues, redis, metrics, logger },
     {
+      webhooks: {
+        stravaVerifyToken: config.STRAVA_VERIFY_TOKEN,
+        stravaSubscriptionId: config.STRAVA_SUBSCRIPTION_ID,
+        garminClientId: config.GARMIN_CLIENT_ID,
+        garminBaseUrl: partnerAdapterOptions(config).garmin.baseUrl,
+        ouraVerificationToken: config.OURA_VERIFICATION_TOKEN,
+        ouraClientSecret: config.OURA_CLIENT_SECRET,
+        maxAgeSeconds: config.WEBHOOK_MAX_AGE_SECONDS,
+      },
       jwtSecret: config.GATEWAY_JWT_SECRET,
       idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
       rateLimitPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,

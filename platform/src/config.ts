@@ -6,6 +6,7 @@ export const PlatformEnv = z.object({
   GATEWAY_PORT: env.port(8080).describe("HTTP port of the gateway"),
   PROVIDERS_MOCK_PORT: env.port(9090).describe("HTTP port of the mock partner APIs"),
   WORKER_PORT: env.port(8081).describe("HTTP port of the worker's /health and /metrics"),
+  COALESCER_PORT: env.port(8082).describe("HTTP port of the coalescer's /health and /metrics"),
   GATEWAY_JWT_SECRET: z
     .string()
     .min(16)

@@ -1,3 +1,4 @@
+import { CoalescerEnv } from "@syncwell/coalescer";
 import { describeEnv, envMarkdownTable } from "@syncwell/core";
 import { GatewayEnv } from "@syncwell/gateway-shim";
 import { ProvidersMockEnv } from "@syncwell/providers-mock";
@@ -14,6 +15,7 @@ export function configSection(): string {
     ["`npm start` (platform launcher)", PlatformEnv],
     ["gateway-shim", GatewayEnv],
     ["worker", WorkerEnv as unknown as z.ZodObject],
+    ["coalescer", CoalescerEnv],
     ["providers-mock", ProvidersMockEnv],
   ] as const;
   return parts.map(([title, schema]) => `#### ${title}\n\n${envMarkdownTable(describeEnv(schema))}`).join("\n\n");

@@ -9,7 +9,7 @@ import { type ServiceProcess, spawnService, waitHealthy } from "./services.ts";
 const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 
 export interface RunningPlatform {
-  urls: { gateway: string; providersMock: string; worker: string };
+  urls: { gateway: string; providersMock: string; worker: string; coalescer: string };
   /** A bearer token for the user `demo-user`, valid 24 h. */
   demoToken: string;
   /** The environment every service was started with (tests reuse it to reach the same stack). */
@@ -35,6 +35,7 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       ["GATEWAY_PORT", config.GATEWAY_PORT],
       ["PROVIDERS_MOCK_PORT", config.PROVIDERS_MOCK_PORT],
       ["WORKER_PORT", config.WORKER_PORT],
+      ["COALESCER_PORT", config.COALESCER_PORT],
     ] as const;
     for (const [variable, port] of ports) {
       await checkPortFree(port).catch(() => {
@@ -91,11 +92,15 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       GATEWAY_PORT: String(config.GATEWAY_PORT),
       GATEWAY_JWT_SECRET: config.GATEWAY_JWT_SECRET,
       WORKER_PORT: String(config.WORKER_PORT),
+      COALESCER_PORT: String(config.COALESCER_PORT),
+      // Each partner delivers its webhooks to the gateway, as its subscription would.
+      WEBHOOK_BASE_URL: `http://127.0.0.1:${config.GATEWAY_PORT}/webhooks`,
       LOG_LEVEL: config.LOG_LEVEL,
     };
     const providersMockUrl = `http://127.0.0.1:${config.PROVIDERS_MOCK_PORT}`;
     const gatewayUrl = `http://127.0.0.1:${config.GATEWAY_PORT}`;
     const workerUrl = `http://127.0.0.1:${config.WORKER_PORT}`;
+    const coalescerUrl = `http://127.0.0.1:${config.COALESCER_PORT}`;
     const services: ServiceProcess[] = [];
     const start = async (name: string, workspace: string, healthUrl: string) => {
       const service = spawnService(name, workspace, env);
@@ -104,11 +109,15 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       await waitHealthy(service, healthUrl);
     };
     await start("providers-mock", "providers-mock", `${providersMockUrl}/health`);
-    await Promise.all([start("gateway-shim", "gateway-shim", `${gatewayUrl}/health`), start("worker", "worker", `${workerUrl}/health`)]);
+    await Promise.all([
+      start("gateway-shim", "gateway-shim", `${gatewayUrl}/health`),
+      start("worker", "worker", `${workerUrl}/health`),
+      start("coalescer", "coalescer", `${coalescerUrl}/health`),
+    ]);
 
     const unexpectedExit = Promise.race(services.map((s) => s.exited.then(() => s.name)));
     return {
-      urls: { gateway: gatewayUrl, providersMock: providersMockUrl, worker: workerUrl },
+      urls: { gateway: gatewayUrl, providersMock: providersMockUrl, worker: workerUrl, coalescer: coalescerUrl },
       demoToken: signJwt(config.GATEWAY_JWT_SECRET, "demo-user", 86400),
       env,
       queues,

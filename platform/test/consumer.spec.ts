@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { CreateQueueCommand, GetQueueAttributesCommand, type Message, SendMessageCommand } from "@aws-sdk/client-sqs";
-import { createLogger, createSqsClient } from "@syncwell/core";
-import { SqsConsumer } from "../../worker/src/queue/SqsConsumer.ts";
+import { createLogger, createSqsClient, SqsConsumer } from "@syncwell/core";
 import { type EmbeddedAws, startEmbeddedAws } from "../src/emulators.ts";
 
 describe("SqsConsumer on fauxqs", () => {

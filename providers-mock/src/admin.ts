@@ -16,6 +16,7 @@ import type { PartnerModule } from "./providers/types.ts";
 import type { RateLimiter } from "./rateLimit.ts";
 import type { CallStats } from "./stats.ts";
 import type { PartnerStore, StoredActivity } from "./store.ts";
+import type { WebhookSender } from "./webhooks.ts";
 
 const iso = z.iso.datetime({ offset: true });
 
@@ -79,6 +80,7 @@ export function createAdminRouter(deps: {
   oauth: OAuthService;
   faults: FaultRegistry;
   stats: CallStats;
+  webhooks: WebhookSender;
   now: () => Date;
 }): express.Router {
   const router = express.Router();
@@ -169,6 +171,12 @@ export function createAdminRouter(deps: {
   router.delete("/_admin/faults", (_req, res) => {
     deps.faults.clear();
     res.status(204).end();
+  });
+
+  router.post("/_admin/webhooks", (req, res) => {
+    const { provider, enabled } = parseOrThrow(z.object({ provider: ProviderSchema, enabled: z.boolean() }).strict(), req.body);
+    deps.webhooks.setEnabled(provider, enabled);
+    res.json({ provider, enabled });
   });
 
   router.get("/_admin/stats", (_req, res) => {

@@ -62,7 +62,7 @@ export function createProvidersMock(
     modules.set(provider, module);
     limiters.set(provider, new RateLimiter(module.rateLimits, () => now().getTime()));
   }
-  app.use(createAdminRouter({ modules, limiters, store, oauth, faults, stats, now }));
+  app.use(createAdminRouter({ modules, limiters, store, oauth, faults, stats, webhooks, now }));
   for (const module of modules.values()) {
     app.use(`/${module.provider}`, module.router);
     // Malformed requests to a partner are answered in that partner's own error shape.

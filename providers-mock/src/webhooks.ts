@@ -14,13 +14,25 @@ export interface WebhookDelivery {
  */
 export class WebhookSender {
   readonly #pending = new Set<Promise<void>>();
+  readonly #disabled = new Set<string>();
+
+  /** Test control: a partner's subscription is switched off (as if deleted) or on again. */
+  setEnabled(provider: string, enabled: boolean): void {
+    if (enabled) this.#disabled.delete(provider);
+    else this.#disabled.add(provider);
+  }
+
+  isEnabled(provider: string): boolean {
+    return !this.#disabled.has(provider);
+  }
 
   constructor(
     private readonly logger: Logger,
     private readonly options: { timeoutMs: number; attempts: number } = { timeoutMs: 2000, attempts: 3 },
   ) {}
 
-  send(delivery: WebhookDelivery): void {
+  send(provider: string, delivery: WebhookDelivery): void {
+    if (!this.isEnabled(provider)) return;
     const task = this.#deliver(delivery).finally(() => this.#pending.delete(task));
     this.#pending.add(task);
   }

@@ -12,13 +12,14 @@ import {
   names,
   partnerAdapterOptions,
   queueUrls,
+  SqsConsumer,
   TokenCipher,
 } from "@syncwell/core";
 import { TokenManager } from "./auth/TokenManager.ts";
 import { RedisConfidenceCache } from "./confidence/ConfidenceCache.ts";
 import type { WorkerConfig } from "./config.ts";
 import { createWorkerMetrics } from "./metrics.ts";
-import { SqsConsumer } from "./queue/SqsConsumer.ts";
+
 import { JobProcessor } from "./sync/JobProcessor.ts";
 import { SyncJobHandler } from "./sync/SyncJobHandler.ts";
 

@@ -2,3 +2,4 @@ export * from "./activity.ts";
 export * from "./domain.ts";
 export * from "./jobMessage.ts";
 export * from "./providers.ts";
+export * from "./webhookEvent.ts";

@@ -187,7 +187,7 @@ export function createGarmin(ctx: PartnerContext): PartnerModule {
 
   const ping = (body: Record<string, unknown>) => {
     if (!ctx.options.webhookBaseUrl) return;
-    ctx.webhooks.send({
+    ctx.webhooks.send("garmin", {
       url: `${ctx.options.webhookBaseUrl}/garmin`,
       headers: { "garmin-client-id": ctx.options.clients.garmin.clientId },
       body: JSON.stringify(body),

@@ -147,7 +147,7 @@ export function createOura(ctx: PartnerContext): PartnerModule {
           user_id: partnerUserId,
         });
         const timestamp = String(epochSeconds(ctx.now()));
-        ctx.webhooks.send({
+        ctx.webhooks.send("oura", {
           url: `${target}/oura`,
           headers: {
             "x-oura-timestamp": timestamp,

@@ -285,7 +285,7 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
 
   const deliver = (event: Record<string, unknown>) => {
     if (!ctx.options.webhookBaseUrl) return;
-    ctx.webhooks.send({
+    ctx.webhooks.send("strava", {
       url: `${ctx.options.webhookBaseUrl}/strava`,
       body: JSON.stringify({ ...event, subscription_id: o.subscriptionId, event_time: epochSeconds(ctx.now()) }),
     });

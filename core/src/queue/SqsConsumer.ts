@@ -1,5 +1,5 @@
 import { ChangeMessageVisibilityCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import type { Logger } from "@syncwell/core";
+import type { Logger } from "../logging/logger.ts";
 
 export interface ConsumerOptions {
   queueUrl: string;

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { ProviderSchema } from "./providers.ts";
+
+/**
+ * A verified partner webhook, as the gateway puts it on WebhookEventQueue. Only identifiers:
+ * events are hints, and the worker always re-reads the data over OAuth.
+ */
+export const WebhookEventSchema = z
+  .object({
+    type: z.literal("event"),
+    /** Partner-derived id, for replay detection and logs. */
+    eventId: z.string().min(1).max(256),
+    provider: ProviderSchema,
+    /** The partner's id of the user (Strava owner_id, Garmin userId, Oura user_id). */
+    ownerId: z.string().min(1).max(128),
+    kind: z.enum(["data", "deauthorized"]),
+    receivedAt: z.iso.datetime(),
+  })
+  .strict();
+export type WebhookEvent = z.infer<typeof WebhookEventSchema>;
+
+/** The coalescer's own delayed message: "the window of this config is over, send its job". */
+export const FlushMessageSchema = z
+  .object({
+    type: z.literal("flush"),
+    syncConfigId: z.string().min(1),
+    userId: z.string().min(1),
+    windowId: z.string().min(1),
+  })
+  .strict();
+export type FlushMessage = z.infer<typeof FlushMessageSchema>;
+
+export const WebhookQueueMessageSchema = z.discriminatedUnion("type", [WebhookEventSchema, FlushMessageSchema]);
+export type WebhookQueueMessage = z.infer<typeof WebhookQueueMessageSchema>;

@@ -1,0 +1,181 @@
+import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { HttpProblem, type Provider, type WebhookEvent } from "@syncwell/core";
+import express, { type Request } from "express";
+import { z } from "zod";
+import type { GatewayDeps } from "../deps.ts";
+
+/** What the gateway needs to verify each partner's webhooks. */
+export interface WebhookOptions {
+  stravaVerifyToken: string;
+  stravaSubscriptionId: number;
+  garminClientId: string;
+  /** Garmin's API root: a ping's callbackURL must point there, nowhere else. */
+  garminBaseUrl: string;
+  ouraVerificationToken: string;
+  ouraClientSecret: string;
+  /** Signed events older (or newer) than this are refused. */
+  maxAgeSeconds: number;
+}
+
+const sha = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 32);
+
+const StravaEvent = z.object({
+  object_type: z.enum(["activity", "athlete"]),
+  object_id: z.number().int(),
+  aspect_type: z.enum(["create", "update", "delete"]),
+  updates: z.record(z.string(), z.unknown()).optional(),
+  owner_id: z.number().int(),
+  subscription_id: z.number().int(),
+  event_time: z.number().int(),
+});
+
+const GarminPing = z
+  .object({
+    activities: z
+      .array(
+        z.object({
+          userId: z.string().min(1).max(128),
+          uploadStartTimeInSeconds: z.number().int(),
+          uploadEndTimeInSeconds: z.number().int(),
+          callbackURL: z.string().max(2048),
+        }),
+      )
+      .max(1000)
+      .optional(),
+    deregistrations: z
+      .array(z.object({ userId: z.string().min(1).max(128) }))
+      .max(1000)
+      .optional(),
+  })
+  .refine((p) => p.activities || p.deregistrations, { message: "neither activities nor deregistrations" });
+
+const OuraEvent = z.object({
+  event_type: z.enum(["create", "update", "delete"]),
+  data_type: z.string().max(64),
+  object_id: z.string().min(1).max(128),
+  event_time: z.string().max(64),
+  user_id: z.string().min(1).max(128),
+});
+
+function parseJson<S extends z.ZodType>(schema: S, raw: Buffer): z.infer<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new HttpProblem(400, "the body is not JSON");
+  }
+  const result = schema.safeParse(json);
+  if (!result.success)
+    throw new HttpProblem(400, `not a valid event: ${result.error.issues[0]?.path.join(".")} ${result.error.issues[0]?.message}`);
+  return result.data;
+}
+
+const safeEqual = (a: string, b: string) => {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+};
+
+/**
+ * `GET|POST /webhooks/{provider}` as each partner calls them. Every event is verified the partner's
+ * way, acknowledged at once and put on WebhookEventQueue; an unverified call is refused and
+ * nothing is queued. No URL from a payload is ever fetched here.
+ */
+export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): express.Router {
+  const router = express.Router();
+  const raw = express.raw({ type: () => true, limit: "64kb" });
+
+  const enqueue = async (provider: Provider, events: Omit<WebhookEvent, "type" | "provider" | "receivedAt">[]) => {
+    const receivedAt = new Date().toISOString();
+    for (const event of events) {
+      const message: WebhookEvent = { type: "event", provider, receivedAt, ...event };
+      await deps.sqs.send(new SendMessageCommand({ QueueUrl: deps.queues.webhookQueueUrl, MessageBody: JSON.stringify(message) }));
+    }
+    deps.metrics.webhookEvents.inc({ provider, result: "accepted" }, events.length);
+  };
+  const refuse = (provider: string, result: string, status: number, detail: string): never => {
+    deps.metrics.webhookEvents.inc({ provider, result });
+    throw new HttpProblem(status, detail);
+  };
+  const body = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+
+  // ── Strava: subscription handshake and unsigned events for our subscription ──
+  router.get("/webhooks/strava", (req, res) => {
+    const { "hub.mode": mode, "hub.challenge": challenge, "hub.verify_token": token } = req.query;
+    if (mode !== "subscribe" || typeof challenge !== "string" || typeof token !== "string")
+      return refuse("strava", "malformed", 400, "not a subscription handshake");
+    if (!safeEqual(token, options.stravaVerifyToken)) return refuse("strava", "unverified", 403, "wrong hub.verify_token");
+    res.json({ "hub.challenge": challenge });
+  });
+  router.post("/webhooks/strava", raw, async (req, res) => {
+    const event = parseJson(StravaEvent, body(req));
+    if (event.subscription_id !== options.stravaSubscriptionId) return refuse("strava", "unverified", 403, "unknown subscription_id");
+    const deauthorized = event.object_type === "athlete" && event.updates?.authorized === "false";
+    if (event.object_type === "athlete" && !deauthorized) return void res.status(200).json({});
+    await enqueue("strava", [
+      {
+        eventId: `${event.object_type}:${event.object_id}:${event.aspect_type}:${event.event_time}`,
+        ownerId: String(event.owner_id),
+        kind: deauthorized ? "deauthorized" : "data",
+      },
+    ]);
+    res.status(200).json({});
+  });
+
+  // ── Garmin: pings authenticated by the client id; callbacks only on Garmin's own host ──
+  router.post("/webhooks/garmin", raw, async (req, res) => {
+    const clientId = req.get("garmin-client-id") ?? "";
+    if (!safeEqual(clientId, options.garminClientId)) return refuse("garmin", "unverified", 401, "missing or wrong garmin-client-id");
+    const ping = parseJson(GarminPing, body(req));
+    for (const a of ping.activities ?? []) {
+      if (!a.callbackURL.startsWith(`${options.garminBaseUrl}/`))
+        return refuse("garmin", "unverified", 400, "callbackURL is not on the Garmin API host");
+    }
+    await enqueue("garmin", [
+      ...(ping.activities ?? []).map((a) => ({
+        eventId: `ping:${a.userId}:${a.uploadStartTimeInSeconds}:${a.uploadEndTimeInSeconds}`,
+        ownerId: a.userId,
+        kind: "data" as const,
+      })),
+      ...(ping.deregistrations ?? []).map((d) => ({
+        eventId: `deregistration:${d.userId}`,
+        ownerId: d.userId,
+        kind: "deauthorized" as const,
+      })),
+    ]);
+    res.status(200).json({});
+  });
+
+  // ── Oura: challenge echo; HMAC over timestamp + body, fresh timestamps, no replays ──
+  router.get("/webhooks/oura", (req, res) => {
+    const { verification_token: token, challenge } = req.query;
+    if (typeof token !== "string" || typeof challenge !== "string") return refuse("oura", "malformed", 400, "not a verification request");
+    if (!safeEqual(token, options.ouraVerificationToken)) return refuse("oura", "unverified", 403, "wrong verification_token");
+    res.json({ challenge });
+  });
+  router.post("/webhooks/oura", raw, async (req, res) => {
+    const timestamp = req.get("x-oura-timestamp") ?? "";
+    const signature = req.get("x-oura-signature") ?? "";
+    if (!/^\d{1,12}$/.test(timestamp) || !/^[0-9A-Fa-f]{64}$/.test(signature))
+      return refuse("oura", "unverified", 401, "missing or malformed signature headers");
+    const raw = body(req);
+    const expected = createHmac("sha256", options.ouraClientSecret).update(timestamp).update(raw).digest("hex");
+    if (!safeEqual(signature.toLowerCase(), expected)) return refuse("oura", "unverified", 401, "bad signature");
+    if (Math.abs(Date.now() / 1000 - Number(timestamp)) > options.maxAgeSeconds) return refuse("oura", "stale", 401, "stale timestamp");
+    const event = parseJson(OuraEvent, raw);
+    const eventId = `${event.user_id}:${event.data_type}:${event.object_id}:${event.event_type}:${event.event_time}`;
+    const fresh = await deps.redis.set(`webhook:seen:oura:${sha(eventId)}`, "1", "EX", options.maxAgeSeconds * 2, "NX").catch(() => "OK");
+    if (fresh !== "OK") {
+      deps.metrics.webhookEvents.inc({ provider: "oura", result: "replayed" });
+      return void res.status(200).json({});
+    }
+    await enqueue("oura", [{ eventId, ownerId: event.user_id, kind: "data" }]);
+    res.status(200).json({});
+  });
+
+  router.all("/webhooks/:provider", (req) =>
+    refuse(String(req.params.provider).slice(0, 16), "unknown_provider", 404, "no webhooks for this provider"),
+  );
+  return router;
+}
