@@ -1,7 +1,6 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger, MetadataStore, PartnerAdapters, PlatformQueues, Redis } from "@syncwell/core";
 import type { GatewayMetrics } from "./metrics.ts";
-import type { WebhookOptions } from "./routes/webhooks.ts";
 
 /** Everything the routes use, wired by createGateway. */
 export interface GatewayDeps {
@@ -19,4 +18,17 @@ export interface GatewayOptions {
   jwtSecret: string;
   idempotencyTtlSeconds: number;
   rateLimitPerMinute: number;
+}
+
+/** What the gateway needs to verify each partner's webhooks. */
+export interface WebhookOptions {
+  stravaVerifyToken: string;
+  stravaSubscriptionId: number;
+  garminClientId: string;
+  /** Garmin's API root: a ping's callbackURL must point there, nowhere else. */
+  garminBaseUrl: string;
+  ouraVerificationToken: string;
+  ouraClientSecret: string;
+  /** Signed events older (or newer) than this are refused. */
+  maxAgeSeconds: number;
 }

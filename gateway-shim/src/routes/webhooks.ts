@@ -3,20 +3,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { HttpProblem, type Provider, type WebhookEvent } from "@syncwell/core";
 import express, { type Request } from "express";
 import { z } from "zod";
-import type { GatewayDeps } from "../deps.ts";
-
-/** What the gateway needs to verify each partner's webhooks. */
-export interface WebhookOptions {
-  stravaVerifyToken: string;
-  stravaSubscriptionId: number;
-  garminClientId: string;
-  /** Garmin's API root: a ping's callbackURL must point there, nowhere else. */
-  garminBaseUrl: string;
-  ouraVerificationToken: string;
-  ouraClientSecret: string;
-  /** Signed events older (or newer) than this are refused. */
-  maxAgeSeconds: number;
-}
+import type { GatewayDeps, WebhookOptions } from "../deps.ts";
 
 const sha = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 32);
 
