@@ -1,4 +1,5 @@
 export * from "./auth/jwt.ts";
+export * from "./auth/TokenManager.ts";
 export * from "./aws/index.ts";
 export * from "./config/envTable.ts";
 export * from "./config/loadConfig.ts";

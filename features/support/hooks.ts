@@ -10,6 +10,8 @@ Before(async function (this: SyncWellWorld) {
 
 /** Faults and changed rate limits never leak from one scenario into the next. */
 After(async function (this: SyncWellWorld) {
+  // A finished scenario's config stops being polled or synced.
+  if (this.syncConfigId) await request(this.gateway(`/v1/sync-configs/${this.syncConfigId}`), { method: "DELETE", token: this.token });
   await request(this.partner("/_admin/faults"), { method: "DELETE" });
   await request(this.partner("/_admin/rate-limits"), { method: "DELETE" });
 });

@@ -12,6 +12,7 @@ export interface Target {
   providersMock: string;
   jwtSecret: string;
   coalescer?: string;
+  poller?: string;
   /** Reaches the queues when the stack runs embedded (the DLQ checks need it). */
   queues?: { sqs: SQSClient; dlqUrl: string; hotPathUrl: string };
 }
@@ -42,13 +43,25 @@ BeforeAll(async () => {
   process.env.RETRY_BASE_SECONDS ??= "0";
   process.env.STRAVA_UPLOAD_PROCESSING_MS ??= "200";
   process.env.COALESCE_WINDOW_SECONDS ??= "1";
-  const [providersMockPort, gatewayPort, workerPort, coalescerPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  // Poll every second with intervals of seconds, so that adaptation is visible within a scenario.
+  process.env.POLL_TICK_CRON ??= "* * * * * *";
+  process.env.POLL_MIN_INTERVAL_SECONDS ??= "1";
+  process.env.POLL_INITIAL_INTERVAL_SECONDS ??= "2";
+  process.env.POLL_MAX_INTERVAL_SECONDS ??= "30";
+  const [providersMockPort, gatewayPort, workerPort, coalescerPort, pollerPort] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   const config = loadPlatformConfig({
     ...process.env,
     PROVIDERS_MOCK_PORT: String(providersMockPort),
     GATEWAY_PORT: String(gatewayPort),
     WORKER_PORT: String(workerPort),
     COALESCER_PORT: String(coalescerPort),
+    POLLER_PORT: String(pollerPort),
     SYNCWELL_RESOURCE_PREFIX: `features-${run}-`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
   });
@@ -63,6 +76,7 @@ BeforeAll(async () => {
     providersMock: running.urls.providersMock,
     jwtSecret: config.GATEWAY_JWT_SECRET,
     coalescer: running.urls.coalescer,
+    poller: running.urls.poller,
     queues: { sqs, dlqUrl: running.queues.hotPathDlqUrl, hotPathUrl: running.queues.hotPathQueueUrl },
   };
 });

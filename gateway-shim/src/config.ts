@@ -27,6 +27,7 @@ export const GatewayEnv = z.object({
     .default("dev-oura-verification-token")
     .describe("verification_token of our Oura webhook subscription"),
   WEBHOOK_MAX_AGE_SECONDS: env.int(300, 1).describe("Signed webhooks with an older (or future) timestamp are refused"),
+  POLL_INITIAL_INTERVAL_SECONDS: env.int(900, 1).describe("Poll interval given to a new config whose source is polled"),
   LOG_LEVEL: env.logLevel().describe("pino log level"),
 });
 export type GatewayConfig = z.infer<typeof GatewayEnv>;

@@ -31,7 +31,11 @@ export function createGateway(deps: GatewayDeps, options: GatewayOptions): Expre
 
   const api = express.Router();
   api.use(requireUser(options.jwtSecret), perUserRateLimit(deps, options.rateLimitPerMinute));
-  api.use(connectionRoutes(deps), syncConfigRoutes(deps), syncJobRoutes(deps, options));
+  api.use(
+    connectionRoutes(deps),
+    syncConfigRoutes(deps, { initialPollIntervalSeconds: options.initialPollIntervalSeconds }),
+    syncJobRoutes(deps, options),
+  );
   app.use(api);
 
   app.use((req, res) => sendProblem(res, 404, `no route ${req.method} ${req.path}`));

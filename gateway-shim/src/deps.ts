@@ -15,6 +15,7 @@ export interface GatewayDeps {
 
 export interface GatewayOptions {
   webhooks: WebhookOptions;
+  initialPollIntervalSeconds: number;
   jwtSecret: string;
   idempotencyTtlSeconds: number;
   rateLimitPerMinute: number;

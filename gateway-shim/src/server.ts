@@ -50,6 +50,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         ouraClientSecret: config.OURA_CLIENT_SECRET,
         maxAgeSeconds: config.WEBHOOK_MAX_AGE_SECONDS,
       },
+      initialPollIntervalSeconds: config.POLL_INITIAL_INTERVAL_SECONDS,
       jwtSecret: config.GATEWAY_JWT_SECRET,
       idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
       rateLimitPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,

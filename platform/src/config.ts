@@ -7,6 +7,7 @@ export const PlatformEnv = z.object({
   PROVIDERS_MOCK_PORT: env.port(9090).describe("HTTP port of the mock partner APIs"),
   WORKER_PORT: env.port(8081).describe("HTTP port of the worker's /health and /metrics"),
   COALESCER_PORT: env.port(8082).describe("HTTP port of the coalescer's /health and /metrics"),
+  POLLER_PORT: env.port(8083).describe("HTTP port of the poller's /health and /metrics"),
   GATEWAY_JWT_SECRET: z
     .string()
     .min(16)

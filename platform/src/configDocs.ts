@@ -1,6 +1,7 @@
 import { CoalescerEnv } from "@syncwell/coalescer";
 import { describeEnv, envMarkdownTable } from "@syncwell/core";
 import { GatewayEnv } from "@syncwell/gateway-shim";
+import { PollerEnv } from "@syncwell/poller";
 import { ProvidersMockEnv } from "@syncwell/providers-mock";
 import { WorkerEnv } from "@syncwell/worker";
 import type { z } from "zod";
@@ -16,6 +17,7 @@ export function configSection(): string {
     ["gateway-shim", GatewayEnv],
     ["worker", WorkerEnv as unknown as z.ZodObject],
     ["coalescer", CoalescerEnv],
+    ["poller", PollerEnv as unknown as z.ZodObject],
     ["providers-mock", ProvidersMockEnv],
   ] as const;
   return parts.map(([title, schema]) => `#### ${title}\n\n${envMarkdownTable(describeEnv(schema))}`).join("\n\n");

@@ -133,13 +133,14 @@ try {
   let secret = process.env.GATEWAY_JWT_SECRET ?? DEV_JWT_SECRET;
   if (!gateway || !partners) {
     step("Starting the platform (embedded SQS/DynamoDB, local Redis/PostgreSQL)");
-    const [g, p, w, c] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const [g, p, w, c, q] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     const config = loadPlatformConfig({
       ...process.env,
       GATEWAY_PORT: String(g),
       PROVIDERS_MOCK_PORT: String(p),
       WORKER_PORT: String(w),
       COALESCER_PORT: String(c),
+      POLLER_PORT: String(q),
       LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
       SYNCWELL_RESOURCE_PREFIX: `demo-${randomBytes(2).toString("hex")}-`,
     });

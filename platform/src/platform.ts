@@ -9,7 +9,7 @@ import { type ServiceProcess, spawnService, waitHealthy } from "./services.ts";
 const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 
 export interface RunningPlatform {
-  urls: { gateway: string; providersMock: string; worker: string; coalescer: string };
+  urls: { gateway: string; providersMock: string; worker: string; coalescer: string; poller: string };
   /** A bearer token for the user `demo-user`, valid 24 h. */
   demoToken: string;
   /** The environment every service was started with (tests reuse it to reach the same stack). */
@@ -36,6 +36,7 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       ["PROVIDERS_MOCK_PORT", config.PROVIDERS_MOCK_PORT],
       ["WORKER_PORT", config.WORKER_PORT],
       ["COALESCER_PORT", config.COALESCER_PORT],
+      ["POLLER_PORT", config.POLLER_PORT],
     ] as const;
     for (const [variable, port] of ports) {
       await checkPortFree(port).catch(() => {
@@ -93,6 +94,7 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       GATEWAY_JWT_SECRET: config.GATEWAY_JWT_SECRET,
       WORKER_PORT: String(config.WORKER_PORT),
       COALESCER_PORT: String(config.COALESCER_PORT),
+      POLLER_PORT: String(config.POLLER_PORT),
       // Each partner delivers its webhooks to the gateway, as its subscription would.
       WEBHOOK_BASE_URL: `http://127.0.0.1:${config.GATEWAY_PORT}/webhooks`,
       LOG_LEVEL: config.LOG_LEVEL,
@@ -101,6 +103,7 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
     const gatewayUrl = `http://127.0.0.1:${config.GATEWAY_PORT}`;
     const workerUrl = `http://127.0.0.1:${config.WORKER_PORT}`;
     const coalescerUrl = `http://127.0.0.1:${config.COALESCER_PORT}`;
+    const pollerUrl = `http://127.0.0.1:${config.POLLER_PORT}`;
     const services: ServiceProcess[] = [];
     const start = async (name: string, workspace: string, healthUrl: string) => {
       const service = spawnService(name, workspace, env);
@@ -113,11 +116,12 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       start("gateway-shim", "gateway-shim", `${gatewayUrl}/health`),
       start("worker", "worker", `${workerUrl}/health`),
       start("coalescer", "coalescer", `${coalescerUrl}/health`),
+      start("poller", "poller", `${pollerUrl}/health`),
     ]);
 
     const unexpectedExit = Promise.race(services.map((s) => s.exited.then(() => s.name)));
     return {
-      urls: { gateway: gatewayUrl, providersMock: providersMockUrl, worker: workerUrl, coalescer: coalescerUrl },
+      urls: { gateway: gatewayUrl, providersMock: providersMockUrl, worker: workerUrl, coalescer: coalescerUrl, poller: pollerUrl },
       demoToken: signJwt(config.GATEWAY_JWT_SECRET, "demo-user", 86400),
       env,
       queues,

@@ -14,8 +14,8 @@ import {
   queueUrls,
   SqsConsumer,
   TokenCipher,
+  TokenManager,
 } from "@syncwell/core";
-import { TokenManager } from "./auth/TokenManager.ts";
 import { RedisConfidenceCache } from "./confidence/ConfidenceCache.ts";
 import type { WorkerConfig } from "./config.ts";
 import { createWorkerMetrics } from "./metrics.ts";
@@ -45,7 +45,13 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const adapters = createPartnerAdapters(partnerAdapterOptions(config), { observe: metrics.observePartnerCall });
   const queues = await queueUrls(sqs, names(config));
 
-  const tokens = new TokenManager({ store, adapters, redis, logger, metrics });
+  const tokens = new TokenManager({
+    store,
+    adapters,
+    redis,
+    logger,
+    onRefresh: (provider, result) => metrics.tokenRefreshes.inc({ provider, result }),
+  });
   const handler = new SyncJobHandler(
     { store, adapters, tokens, confidence: new RedisConfidenceCache({ redis, logger }), metrics, logger },
     {

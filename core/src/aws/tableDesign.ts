@@ -7,14 +7,16 @@
  * | item            | pk                         | sk                    | gsi1pk / gsi1sk                               | gsi2pk / gsi2sk            |
  * |-----------------|----------------------------|-----------------------|-----------------------------------------------|----------------------------|
  * | connection      | USER#{userId}              | CONN#{connectionId}   | OWNER#{provider}#{providerUserId} / CONN#{id} |                            |
- * | sync config     | USER#{userId}              | CONFIG#{syncConfigId} | SRCCONN#{sourceConnectionId} / CONFIG#{id}    | POLL#{shard} / {nextPollAt}|
+ * | sync config     | USER#{userId}              | CONFIG#{syncConfigId} | SRCCONN#{sourceConnectionId} / CONFIG#{id}    |                            |
  * | job status      | JOB#{jobId}                | JOB                   |                                               |                            |
  * | idempotency     | IDEMP#{userId}#{keyHash}   | IDEMP                 |                                               |                            |
- * | poll lease      | LEASE#{syncConfigId}       | LEASE                 |                                               |                            |
+ * | poll schedule   | POLL#{syncConfigId}        | SCHEDULE              |                                               | POLL#{shard} / {nextPollAt}|
  * | ledger entry    | LEDGER#{syncConfigId}      | {sourceRecordId}      |                                               |                            |
  *
  * The ledger remembers which source records a config already wrote (with TTL = the adapters'
- * lookback), so a re-listed record costs neither a payload fetch nor a push.
+ * lookback), so a re-listed record costs neither a payload fetch nor a push. A poll schedule's
+ * `nextPollAt` is its slot; a poller leases the slot (`leaseOwner`, `leaseUntil`) with a
+ * conditional write before polling, so two pollers never poll one config in the same slot.
  */
 export const keys = {
   user: (userId: string) => `USER#${userId}`,
@@ -25,7 +27,7 @@ export const keys = {
   job: (jobId: string) => `JOB#${jobId}`,
   idempotency: (userId: string, keyHash: string) => `IDEMP#${userId}#${keyHash}`,
   pollShard: (shard: number) => `POLL#${shard}`,
-  lease: (syncConfigId: string) => `LEASE#${syncConfigId}`,
+  poll: (syncConfigId: string) => `POLL#${syncConfigId}`,
   ledger: (syncConfigId: string) => `LEDGER#${syncConfigId}`,
 } as const;
 

@@ -9,3 +9,6 @@ export type Provider = z.infer<typeof ProviderSchema>;
 export const OPERATIONS = ["oauth_token", "list_metadata", "get_payload", "create", "update", "preflight"] as const;
 export const OperationSchema = z.enum(OPERATIONS);
 export type Operation = z.infer<typeof OperationSchema>;
+
+/** Partners without webhooks: their configs are polled (SPEC §5 "Adaptive polling"). */
+export const POLLED_PROVIDERS: readonly Provider[] = ["polar"];

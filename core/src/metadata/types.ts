@@ -44,3 +44,19 @@ export interface LedgerEntry {
 }
 
 export type { SyncConfig };
+
+/** The poll schedule of one config whose source has no webhooks. */
+export interface PollSchedule {
+  syncConfigId: string;
+  userId: string;
+  sourceConnectionId: string;
+  provider: string;
+  /** The adaptive base interval. */
+  intervalSeconds: number;
+  /** The slot: when the next poll is due (ISO). */
+  nextPollAt: string;
+  /** How often new data was found per UTC hour. */
+  activityHours: number[];
+  lastPolledAt?: string;
+  lastResult?: "new_data" | "no_data" | "error";
+}

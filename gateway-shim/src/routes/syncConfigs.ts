@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { ConflictStrategySchema, DataTypeSchema, HttpProblem, parseOrThrow, type SyncConfig } from "@syncwell/core";
+import {
+  ConflictStrategySchema,
+  DataTypeSchema,
+  HttpProblem,
+  POLLED_PROVIDERS,
+  type PollSchedule,
+  parseOrThrow,
+  type SyncConfig,
+} from "@syncwell/core";
 import express from "express";
 import { z } from "zod";
 import { userOf } from "../auth.ts";
@@ -23,7 +31,7 @@ const PatchBody = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: "give conflictResolutionStrategy or enabled" });
 
-export const view = (c: SyncConfig) => ({
+export const view = (c: SyncConfig, polling?: PollSchedule) => ({
   syncConfigId: c.syncConfigId,
   sourceConnectionId: c.sourceConnectionId,
   destinationConnectionId: c.destinationConnectionId,
@@ -32,10 +40,19 @@ export const view = (c: SyncConfig) => ({
   enabled: c.enabled,
   ...(c.lastSyncTime ? { lastSyncTime: c.lastSyncTime } : {}),
   version: c.version,
+  ...(polling
+    ? {
+        polling: {
+          intervalSeconds: polling.intervalSeconds,
+          nextPollAt: polling.nextPollAt,
+          ...(polling.lastResult ? { lastResult: polling.lastResult } : {}),
+        },
+      }
+    : {}),
 });
 
 /** Sync-config CRUD. A user only ever sees their own configs: anything else answers 404. */
-export function syncConfigRoutes(deps: GatewayDeps): express.Router {
+export function syncConfigRoutes(deps: GatewayDeps, options: { initialPollIntervalSeconds: number }): express.Router {
   const router = express.Router();
 
   const ownConfig = async (userId: string, id: string): Promise<SyncConfig> => {
@@ -58,11 +75,24 @@ export function syncConfigRoutes(deps: GatewayDeps): express.Router {
     if (!DESTINATIONS.has(destination.provider)) throw new HttpProblem(422, `${destination.provider} can only be a source`);
     const config: SyncConfig = { syncConfigId: randomUUID(), userId, ...body, version: 1 };
     await deps.store.putConfig(config, source.provider);
+    if (POLLED_PROVIDERS.includes(source.provider)) {
+      // Polled at once, then on the adaptive schedule.
+      await deps.store.putPollSchedule({
+        syncConfigId: config.syncConfigId,
+        userId,
+        sourceConnectionId: source.connectionId,
+        provider: source.provider,
+        intervalSeconds: options.initialPollIntervalSeconds,
+        nextPollAt: new Date().toISOString(),
+        activityHours: Array.from({ length: 24 }, () => 0),
+      });
+    }
     res.status(201).location(`/v1/sync-configs/${config.syncConfigId}`).json(view(config));
   });
 
   router.get("/v1/sync-configs/:id", async (req, res) => {
-    res.json(view(await ownConfig(userOf(res), String(req.params.id))));
+    const config = await ownConfig(userOf(res), String(req.params.id));
+    res.json(view(config, await deps.store.getPollSchedule(config.syncConfigId)));
   });
 
   router.patch("/v1/sync-configs/:id", async (req, res) => {
@@ -78,6 +108,7 @@ export function syncConfigRoutes(deps: GatewayDeps): express.Router {
 
   router.delete("/v1/sync-configs/:id", async (req, res) => {
     if (!(await deps.store.deleteConfig(userOf(res), String(req.params.id)))) throw new HttpProblem(404, "no such sync config");
+    await deps.store.deletePollSchedule(String(req.params.id));
     res.status(204).end();
   });
 

@@ -5,8 +5,15 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { type ErrorCategory, type JobMessage, type Logger, type MetadataStore, PartnerError, parseJobMessage } from "@syncwell/core";
-import { ReauthRequiredError } from "../auth/TokenManager.ts";
+import {
+  type ErrorCategory,
+  type JobMessage,
+  type Logger,
+  type MetadataStore,
+  PartnerError,
+  parseJobMessage,
+  ReauthRequiredError,
+} from "@syncwell/core";
 import type { WorkerMetrics } from "../metrics.ts";
 import { type JobOutcome, outcomeOfFailure } from "./outcome.ts";
 import { PushIncompleteError, type SyncJobHandler } from "./SyncJobHandler.ts";

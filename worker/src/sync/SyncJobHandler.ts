@@ -9,9 +9,9 @@ import {
   PartnerError,
   type ProviderCredentials,
   type PushRecord,
+  type TokenManager,
   writtenBySyncWell,
 } from "@syncwell/core";
-import type { TokenManager } from "../auth/TokenManager.ts";
 import type { ConfidenceCache } from "../confidence/ConfidenceCache.ts";
 import type { WorkerMetrics } from "../metrics.ts";
 import { confidenceUpdate, destinationFetchDecision } from "./confidence.ts";

@@ -1,14 +1,12 @@
 import { randomUUID } from "node:crypto";
-import {
-  type ConnectionRecord,
-  type Logger,
-  type MetadataStore,
-  type PartnerAdapters,
-  PartnerError,
-  type ProviderCredentials,
-  type Redis,
-} from "@syncwell/core";
-import type { WorkerMetrics } from "../metrics.ts";
+import type { Provider } from "../contracts/providers.ts";
+import { PartnerError } from "../errors/PartnerError.ts";
+import type { Logger } from "../logging/logger.ts";
+import type { MetadataStore } from "../metadata/MetadataStore.ts";
+import type { ConnectionRecord } from "../metadata/types.ts";
+import type { PartnerAdapters } from "../partners/registry.ts";
+import type { ProviderCredentials } from "../ports/DataProvider.ts";
+import type { Redis } from "../storage/redis.ts";
 
 /** Raised when a connection can no longer be refreshed: the user must authorise again. */
 export class ReauthRequiredError extends Error {
@@ -33,7 +31,7 @@ export class TokenManager {
       adapters: PartnerAdapters;
       redis: Redis;
       logger: Logger;
-      metrics: WorkerMetrics;
+      onRefresh?: (provider: Provider, result: "refreshed" | "reauth_required") => void;
       now?: () => number;
     },
     private readonly options: { refreshSkewSeconds: number; lockTtlMs: number; waitForOtherMs: number } = {
@@ -87,14 +85,14 @@ export class TokenManager {
         const after = await this.#reload(seen);
         if (after.tokenVersion > seen.tokenVersion) return after;
         await this.deps.store.setConnectionStatus(current.userId, current.connectionId, "reauth_required");
-        this.deps.metrics.tokenRefreshes.inc({ provider: current.provider, result: "reauth_required" });
+        this.deps.onRefresh?.(current.provider, "reauth_required");
         throw new ReauthRequiredError(
           `${current.provider} refused the refresh token: connection ${current.connectionId} needs re-authorisation`,
         );
       }
       const tokens = { accessToken: grant.accessToken, refreshToken: grant.refreshToken, tokenExpiresAt: grant.expiresAt };
       const stored = await this.deps.store.updateTokens(current.userId, current.connectionId, current.tokenVersion, tokens);
-      this.deps.metrics.tokenRefreshes.inc({ provider: current.provider, result: "refreshed" });
+      this.deps.onRefresh?.(current.provider, "refreshed");
       if (!stored) return this.#reload(seen);
       return { ...current, ...tokens, tokenVersion: current.tokenVersion + 1 };
     } finally {
