@@ -32,6 +32,8 @@ describe("adaptive poll schedule", () => {
     const night = nextPollDelay(base, activity, Date.parse("2026-11-24T02:45:00Z"), bounds);
     assert.equal(evening, 900);
     assert.equal(night, 3600);
+    const late = nextPollDelay(6 * 3600, activity, Date.parse("2026-11-24T14:00:00Z"), { minSeconds: 300, maxSeconds: 6 * 3600 });
+    assert.equal(late, 4 * 3600 + 300, "a long interval does not jump over 18:00-19:00: poll at 19:05 instead of 02:00");
     assert.equal(nextPollDelay(base, emptyActivity(), Date.parse("2026-11-24T02:45:00Z"), bounds), 2250);
     assert.equal(nextPollDelay(200, activity, Date.parse("2026-11-24T17:59:00Z"), bounds), 300, "never below the lower bound");
   });

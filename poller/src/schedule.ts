@@ -34,13 +34,28 @@ export function hourWeight(activity: ActivityHours, hour: number): number {
 
 /**
  * The delay until the next poll: the base interval, shortened in the user's active hours and
- * stretched in quiet ones (×0.5 at the busiest hour, ×2 when never active), within bounds.
+ * stretched in quiet ones (×0.5 at the busiest hour, ×2 when never active). It never jumps over
+ * an hour the user is usually active in: the poll then comes right after that hour (workouts
+ * are uploaded when they end). Always within bounds.
  */
 export function nextPollDelay(baseSeconds: number, activity: ActivityHours, atMs: number, bounds: ScheduleBounds): number {
   const hour = new Date(atMs + baseSeconds * 1000).getUTCHours();
-  const factor = 2 - 1.5 * hourWeight(activity, hour);
-  return Math.round(clamp(baseSeconds * factor, bounds));
+  let delay = clamp(baseSeconds * (2 - 1.5 * hourWeight(activity, hour)), bounds);
+  const hourMs = 3600_000;
+  const known = activity.some((n) => n > 0);
+  for (let top = Math.floor(atMs / hourMs) * hourMs; known && top < atMs + delay * 1000; top += hourMs) {
+    if (hourWeight(activity, new Date(top).getUTCHours()) < ACTIVE_WEIGHT) continue;
+    const afterActiveHour = (top + hourMs + AFTER_ACTIVE_MS - atMs) / 1000;
+    delay = Math.min(delay, clamp(afterActiveHour, bounds));
+    break;
+  }
+  return Math.round(delay);
 }
+
+/** An hour at least this busy (relative to the user's busiest) is "usually active". */
+const ACTIVE_WEIGHT = 0.5;
+/** How long after an active hour the poll comes (uploads trail the workout a little). */
+const AFTER_ACTIVE_MS = 5 * 60_000;
 
 /** Counts a poll that found data in the hour it happened. */
 export function recordActivity(activity: ActivityHours, atMs: number): ActivityHours {
