@@ -81,7 +81,7 @@ export async function webhookBurst(progress: (line: string) => void = console.lo
         { sourceConnectionId: s.connectionId, destinationConnectionId: d.connectionId, dataType: "workouts" },
         token,
       );
-      owners.push(strava.partnerUserId);
+      owners.push(String(strava.partnerUserId));
     }
     const producedBefore = await metric(platform.urls.coalescer, "syncwell_webhook_jobs_produced_total");
     progress(`sending ${EVENTS} events at ${RATE}/s …`);
