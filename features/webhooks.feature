@@ -47,3 +47,7 @@ Feature: Webhook-driven sync
     And Strava delivers webhooks to SyncWell
     When the athlete deauthorises SyncWell on Strava
     Then the Strava connection becomes "revoked"
+
+  Scenario: An oversized webhook body is refused
+    When a webhook arrives with a body over 64 KiB
+    Then it is refused with a 413 and nothing is queued

@@ -117,6 +117,12 @@ When("a webhook arrives {}", async function (this: SyncWellWorld, what: string) 
         },
       }),
     "for an unknown provider": () => request(this.gateway("/webhooks/fitbit"), { json: {} }),
+    "with a body over 64 KiB": () =>
+      request(this.gateway("/webhooks/strava"), {
+        method: "POST",
+        body: JSON.stringify({ pad: "x".repeat(70_000) }),
+        headers: { "content-type": "application/json" },
+      }),
     "that is not JSON": () =>
       request(this.gateway("/webhooks/strava"), { method: "POST", body: "{oops", headers: { "content-type": "application/json" } }),
   };

@@ -37,6 +37,8 @@ export class HttpProblem extends Error {
     readonly detail: string,
     readonly extensions: Record<string, unknown> = {},
     readonly headers: Record<string, string> = {},
+    /** Already counted in a metric by whoever raised it. */
+    readonly counted = false,
   ) {
     super(detail);
     this.name = "HttpProblem";

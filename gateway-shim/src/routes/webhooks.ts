@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { HttpProblem, type Provider, type WebhookEvent } from "@syncwell/core";
-import express, { type Request } from "express";
+import express, { type ErrorRequestHandler, type Request } from "express";
 import { z } from "zod";
 import type { GatewayDeps, WebhookOptions } from "../deps.ts";
 
@@ -83,7 +83,7 @@ export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): expre
   };
   const refuse = (provider: string, result: string, status: number, detail: string): never => {
     deps.metrics.webhookEvents.inc({ provider, result });
-    throw new HttpProblem(status, detail);
+    throw new HttpProblem(status, detail, {}, {}, true);
   };
   const body = (req: Request): Buffer => (Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
 
