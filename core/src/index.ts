@@ -18,3 +18,4 @@ export * from "./queue/SqsConsumer.ts";
 export * from "./runtime/runService.ts";
 export * from "./storage/postgres.ts";
 export * from "./storage/redis.ts";
+export * from "./metrics/queueDepth.ts";

@@ -12,6 +12,7 @@ import {
   names,
   partnerAdapterOptions,
   queueUrls,
+  registerQueueDepth,
   SqsConsumer,
   TokenCipher,
   TokenManager,
@@ -44,6 +45,13 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   );
   const adapters = createPartnerAdapters(partnerAdapterOptions(config), { observe: metrics.observePartnerCall });
   const queues = await queueUrls(sqs, names(config));
+  const n = names(config);
+  registerQueueDepth(metrics.registry, sqs, {
+    [n.hotPathQueue]: queues.hotPathQueueUrl,
+    [n.hotPathDlq]: queues.hotPathDlqUrl,
+    [n.webhookQueue]: queues.webhookQueueUrl,
+    [n.webhookDlq]: queues.webhookDlqUrl,
+  });
 
   const tokens = new TokenManager({
     store,

@@ -1,4 +1,4 @@
-import { Counter, createMetricsRegistry, Histogram, type PartnerCallObserver, type Registry } from "@syncwell/core";
+import { Counter, createMetricsRegistry, Gauge, Histogram, type PartnerCallObserver, type Registry } from "@syncwell/core";
 
 /** The worker's metrics (SPEC §9); labels never carry user ids. */
 export function createWorkerMetrics(registry: Registry = createMetricsRegistry("worker")) {
@@ -15,9 +15,16 @@ export function createWorkerMetrics(registry: Registry = createMetricsRegistry("
     buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const observePartnerCall: PartnerCallObserver = ({ provider, operation, status, seconds }) => {
+  const partnerRateLimit = new Gauge({
+    name: "syncwell_partner_rate_limit_usage_ratio",
+    help: "Fullest rate-limit window of a partner (usage/limit) as it last reported it",
+    labelNames: ["provider"],
+    registers: [registry],
+  });
+  const observePartnerCall: PartnerCallObserver = ({ provider, operation, status, seconds, rateLimitUsage }) => {
     partnerRequests.inc({ provider, operation, status: String(status) });
     partnerDuration.observe({ provider, operation }, seconds);
+    if (rateLimitUsage !== undefined) partnerRateLimit.set({ provider }, rateLimitUsage);
   };
   return {
     registry,
@@ -45,6 +52,12 @@ export function createWorkerMetrics(registry: Registry = createMetricsRegistry("
       name: "syncwell_records_written_total",
       help: "Records written to destinations",
       labelNames: ["destination"],
+      registers: [registry],
+    }),
+    queueWait: new Histogram({
+      name: "syncwell_job_queue_wait_seconds",
+      help: "Time a job message waited in HotPathSyncQueue before this receive",
+      buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
       registers: [registry],
     }),
     tokenRefreshes: new Counter({

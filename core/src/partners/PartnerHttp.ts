@@ -2,8 +2,29 @@ import type { Operation, Provider } from "../contracts/providers.ts";
 import { PartnerError } from "../errors/PartnerError.ts";
 import { classifyStatus, retryAfterSeconds } from "./classify.ts";
 
-/** Called after every partner call (metrics). `status` is 0 for a network error or timeout. */
-export type PartnerCallObserver = (call: { provider: Provider; operation: Operation; status: number; seconds: number }) => void;
+/**
+ * Called after every partner call (metrics). `status` is 0 for a network error or timeout;
+ * `rateLimitUsage` is the fullest window's usage/limit when the partner reports its limits.
+ */
+export type PartnerCallObserver = (call: { provider: Provider; operation: Operation; status: number; seconds: number; rateLimitUsage?: number | undefined }) => void;
+
+/**
+ * The fullest rate-limit window (0-1) from a partner's headers: Strava's `X-RateLimit-*` /
+ * `X-ReadRateLimit-*` (comma-separated 15-minute and daily values) or Polar's `RateLimit-*`.
+ */
+export function rateLimitUsage(headers: Headers): number | undefined {
+  const ratios: number[] = [];
+  for (const prefix of ["x-ratelimit", "x-readratelimit", "ratelimit"]) {
+    const limits = headers.get(`${prefix}-limit`)?.split(",").map(Number);
+    const usages = headers.get(`${prefix}-usage`)?.split(",").map(Number);
+    if (!limits || !usages) continue;
+    limits.forEach((limit, i) => {
+      const usage = usages[i];
+      if (limit > 0 && usage !== undefined && Number.isFinite(usage)) ratios.push(usage / limit);
+    });
+  }
+  return ratios.length > 0 ? Math.max(...ratios) : undefined;
+}
 
 export interface PartnerRequest {
   method?: string;
@@ -77,7 +98,7 @@ export class PartnerHttp {
         { cause: error },
       );
     }
-    this.deps.observe?.({ provider: this.deps.provider, operation, status: res.status, seconds: (performance.now() - started) / 1000 });
+    this.deps.observe?.({ provider: this.deps.provider, operation, status: res.status, seconds: (performance.now() - started) / 1000, rateLimitUsage: rateLimitUsage(res.headers) });
     if (res.ok || req.accept?.includes(res.status)) {
       return { status: res.status, headers: res.headers, text, json: <T>() => JSON.parse(text) as T };
     }

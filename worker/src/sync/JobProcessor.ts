@@ -58,6 +58,8 @@ export class JobProcessor {
   async process(message: Message): Promise<void> {
     const started = performance.now();
     const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? "1");
+    const sentAt = Number(message.Attributes?.SentTimestamp ?? Number.NaN);
+    if (!Number.isNaN(sentAt)) this.deps.metrics.queueWait.observe(Math.max(0, ((this.deps.now?.() ?? Date.now()) - sentAt) / 1000));
     const parsed = parseJobMessage(message.Body ?? "");
     if (!parsed.ok) {
       await this.#deadLetter(message, undefined, { kind: "dead_letter", category: "invalid_message", message: parsed.reason });
