@@ -18,7 +18,11 @@ export function registerQueueDepth(registry: Registry, sqs: SQSClient, queues: R
             const { Attributes = {} } = await sqs.send(
               new GetQueueAttributesCommand({
                 QueueUrl: url,
-                AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
+                AttributeNames: [
+                  "ApproximateNumberOfMessages",
+                  "ApproximateNumberOfMessagesNotVisible",
+                  "ApproximateNumberOfMessagesDelayed",
+                ],
               }),
             );
             this.set({ queue, state: "visible" }, Number(Attributes.ApproximateNumberOfMessages ?? 0));

@@ -6,7 +6,13 @@ import { classifyStatus, retryAfterSeconds } from "./classify.ts";
  * Called after every partner call (metrics). `status` is 0 for a network error or timeout;
  * `rateLimitUsage` is the fullest window's usage/limit when the partner reports its limits.
  */
-export type PartnerCallObserver = (call: { provider: Provider; operation: Operation; status: number; seconds: number; rateLimitUsage?: number | undefined }) => void;
+export type PartnerCallObserver = (call: {
+  provider: Provider;
+  operation: Operation;
+  status: number;
+  seconds: number;
+  rateLimitUsage?: number | undefined;
+}) => void;
 
 /**
  * The fullest rate-limit window (0-1) from a partner's headers: Strava's `X-RateLimit-*` /
@@ -98,7 +104,13 @@ export class PartnerHttp {
         { cause: error },
       );
     }
-    this.deps.observe?.({ provider: this.deps.provider, operation, status: res.status, seconds: (performance.now() - started) / 1000, rateLimitUsage: rateLimitUsage(res.headers) });
+    this.deps.observe?.({
+      provider: this.deps.provider,
+      operation,
+      status: res.status,
+      seconds: (performance.now() - started) / 1000,
+      rateLimitUsage: rateLimitUsage(res.headers),
+    });
     if (res.ok || req.accept?.includes(res.status)) {
       return { status: res.status, headers: res.headers, text, json: <T>() => JSON.parse(text) as T };
     }

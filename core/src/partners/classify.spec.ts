@@ -33,7 +33,12 @@ describe("partner error classification", () => {
 
 describe("rate-limit headroom from partner headers", () => {
   it("takes the fullest window of Strava's overall and read limits", () => {
-    const headers = new Headers({ "x-ratelimit-limit": "200,2000", "x-ratelimit-usage": "20,100", "x-readratelimit-limit": "100,1000", "x-readratelimit-usage": "50,120" });
+    const headers = new Headers({
+      "x-ratelimit-limit": "200,2000",
+      "x-ratelimit-usage": "20,100",
+      "x-readratelimit-limit": "100,1000",
+      "x-readratelimit-usage": "50,120",
+    });
     assert.equal(rateLimitUsage(headers), 0.5);
   });
   it("reads Polar's RateLimit headers, and nothing when a partner sends none", () => {
