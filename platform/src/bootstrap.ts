@@ -1,0 +1,31 @@
+import {
+  awsEnv,
+  awsOptions,
+  bootstrapPlatform,
+  configOrExit,
+  createDynamoDbClient,
+  createSqsClient,
+  loadConfig,
+  names,
+} from "@syncwell/core";
+import { z } from "zod";
+
+// The one-shot bootstrap of docker compose (and any fresh account): creates the queues and the
+// table on whatever AWS_ENDPOINT_URL* points at (LocalStack in compose), idempotently.
+const BootstrapEnv = z.object(awsEnv);
+const config = configOrExit(() => loadConfig(BootstrapEnv, process.env));
+const aws = awsOptions(config);
+for (let attempt = 1; ; attempt++) {
+  try {
+    const queues = await bootstrapPlatform({ sqs: createSqsClient(aws), dynamoDb: createDynamoDbClient(aws) }, names(config));
+    process.stdout.write(`bootstrapped: ${Object.values(queues).join(", ")} and table ${names(config).table}\n`);
+    process.exit(0);
+  } catch (error) {
+    if (attempt >= 30) {
+      process.stderr.write(`bootstrap failed: ${(error as Error).message}\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`waiting for AWS (${(error as Error).message}) …\n`);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}

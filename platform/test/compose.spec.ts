@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { CoalescerEnv } from "@syncwell/coalescer";
+import { awsEnv, loadConfig } from "@syncwell/core";
+import { GatewayEnv } from "@syncwell/gateway-shim";
+import { PollerEnv } from "@syncwell/poller";
+import { ProvidersMockEnv } from "@syncwell/providers-mock";
+import { WorkerEnv } from "@syncwell/worker";
+import { parse } from "yaml";
+import { z } from "zod";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+interface Service {
+  build?: unknown;
+  image?: string;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: (string | { target: number; published: number })[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+  volumes?: (string | { source: string })[];
+  profiles?: string[];
+}
+
+/** Each entry point of our image and the env schema that service reads, with its port variable. */
+const ENTRY_POINTS: Record<string, { schema: z.ZodObject; port?: string }> = {
+  "gateway-shim/src/main.ts": { schema: GatewayEnv, port: "GATEWAY_PORT" },
+  "worker/src/main.ts": { schema: WorkerEnv as unknown as z.ZodObject, port: "WORKER_PORT" },
+  "coalescer/src/main.ts": { schema: CoalescerEnv, port: "COALESCER_PORT" },
+  "poller/src/main.ts": { schema: PollerEnv as unknown as z.ZodObject, port: "POLLER_PORT" },
+  "providers-mock/src/main.ts": { schema: ProvidersMockEnv, port: "PROVIDERS_MOCK_PORT" },
+  "platform/src/bootstrap.ts": { schema: z.object(awsEnv) },
+};
+/** Read by the AWS SDK itself, not by our schemas. Dummy values for LocalStack only. */
+const SDK_VARIABLES = new Set(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
+
+function resolved(): Record<string, Service> {
+  const text = execFileSync("docker-compose", ["--profile", "ai", "-f", "docker-compose.yml", "config"], { cwd: ROOT, encoding: "utf8" });
+  return parse(text).services;
+}
+
+const containerPorts = (s: Service) => (s.ports ?? []).map((p) => (typeof p === "string" ? Number(p.split(":").at(-1)) : p.target));
+
+describe("docker-compose.yml", () => {
+  it("is accepted by the compose validator", () => {
+    execFileSync("docker-compose", ["-f", "docker-compose.yml", "config", "-q"], { cwd: ROOT });
+    execFileSync("docker-compose", ["--profile", "ai", "-f", "docker-compose.yml", "config", "-q"], { cwd: ROOT });
+  });
+
+  it("runs every Node service from the one image with an entry point that exists and an environment its schema accepts", () => {
+    const services = resolved();
+    const ours = Object.entries(services).filter(([, s]) => s.build !== undefined);
+    assert.deepEqual(ours.map(([name]) => name).sort(), ["bootstrap", "coalescer", "gateway", "poller", "providers-mock", "worker"]);
+    for (const [name, service] of ours) {
+      assert.equal(service.image, "syncwell:local", name);
+      const entry = service.command?.[0] ?? "";
+      assert.ok(existsSync(join(ROOT, entry)), `${name}: ${entry} exists`);
+      const spec = ENTRY_POINTS[entry];
+      assert.ok(spec, `${name}: a known entry point`);
+      const env = service.environment ?? {};
+      const known = new Set(Object.keys(spec.schema.shape));
+      for (const key of Object.keys(env)) assert.ok(known.has(key) || SDK_VARIABLES.has(key), `${name}: ${key} is read by the service`);
+      assert.doesNotThrow(() => loadConfig(spec.schema, env), `${name}: its environment parses`);
+      if (spec.port) {
+        const port = Number(env[spec.port]);
+        assert.ok(port > 0, `${name}: sets ${spec.port}`);
+        assert.deepEqual(containerPorts(service), [port], `${name}: publishes ${spec.port}`);
+        assert.match(
+          service.healthcheck?.test.join(" ") ?? "",
+          new RegExp(`127\\.0\\.0\\.1:${port}/health`),
+          `${name}: healthcheck on its port`,
+        );
+      }
+    }
+  });
+
+  it("starts services only after what they need, and every dependency exists", () => {
+    const services = resolved();
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        assert.ok(services[dependency], `${name} depends on ${dependency}`);
+        if (condition === "service_healthy") assert.ok(services[dependency]?.healthcheck, `${dependency} has a healthcheck for ${name}`);
+      }
+    }
+    for (const name of ["gateway", "worker", "coalescer", "poller"]) {
+      assert.equal(services[name]?.depends_on?.bootstrap?.condition, "service_completed_successfully", `${name} waits for the bootstrap`);
+    }
+    assert.deepEqual(services.ollama?.profiles, ["ai"]);
+  });
+
+  it("points Prometheus at real services and ports, and mounts Grafana's provisioning from the repo", () => {
+    const services = resolved();
+    const scrape = parse(readFileSync(join(ROOT, "prometheus/prometheus.yml"), "utf8"));
+    for (const job of scrape.scrape_configs) {
+      for (const target of job.static_configs[0].targets as string[]) {
+        const [host, port] = target.split(":");
+        assert.ok(services[host ?? ""], `scrape target ${target} is a compose service`);
+        assert.ok(containerPorts(services[host ?? ""] as Service).includes(Number(port)), `${target} is that service's port`);
+      }
+    }
+    const mounts = (services.grafana?.volumes ?? []).map((v) => (typeof v === "string" ? v.split(":")[0] : v.source) ?? "");
+    for (const dir of ["grafana/provisioning", "grafana/dashboards"])
+      assert.ok(
+        mounts.some((m) => m.endsWith(dir)),
+        `grafana mounts ${dir}`,
+      );
+  });
+
+  it("holds no secret values beyond LocalStack's dummy credentials", () => {
+    const text = readFileSync(join(ROOT, "docker-compose.yml"), "utf8");
+    for (const line of text.split("\n")) {
+      const match = /^\s*([A-Z_]*(SECRET|PASSWORD|TOKEN|_KEY)[A-Z_]*):\s*(\S+)/.exec(line);
+      if (match) assert.ok(SDK_VARIABLES.has(match[1] ?? "") && match[3] === "test", `secret in compose: ${match[1]}`);
+    }
+  });
+});
