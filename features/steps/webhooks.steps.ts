@@ -18,6 +18,13 @@ const counters = async (): Promise<Counters> => {
     refused: await metric(stack().gateway, "syncwell_webhook_events_received_total", 'result="unverified"'),
   };
 };
+async function recordRefusals(world: SyncWellWorld): Promise<void> {
+  const all = await metric(stack().gateway, "syncwell_webhook_events_received_total");
+  const accepted = await metric(stack().gateway, "syncwell_webhook_events_received_total", 'result="accepted"');
+  const replayed = await metric(stack().gateway, "syncwell_webhook_events_received_total", 'result="replayed"');
+  (world as unknown as { refusalsBefore: number }).refusalsBefore = all - accepted - replayed;
+}
+
 const state = (world: SyncWellWorld) => world as unknown as { before: Counters; reply?: { status: number; body: any } };
 
 async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
@@ -64,6 +71,7 @@ Then("the other {int} events were folded into that job", async function (this: S
 
 When("Strava checks the subscription with verify_token {string}", async function (this: SyncWellWorld, token: string) {
   state(this).before = await counters();
+  await recordRefusals(this);
   const query = new URLSearchParams({ "hub.mode": "subscribe", "hub.challenge": "challenge-42", "hub.verify_token": token });
   state(this).reply = await request(this.gateway(`/webhooks/strava?${query}`));
 });
@@ -75,6 +83,7 @@ Then("SyncWell echoes the challenge", function (this: SyncWellWorld) {
 
 When("a webhook arrives {}", async function (this: SyncWellWorld, what: string) {
   state(this).before = await counters();
+  await recordRefusals(this);
   const body = JSON.stringify({
     event_type: "create",
     data_type: "workout",
@@ -133,6 +142,11 @@ When("a webhook arrives {}", async function (this: SyncWellWorld, what: string) 
 Then("it is refused with a {int} and nothing is queued", async function (this: SyncWellWorld, status: number) {
   assert.equal(state(this).reply?.status, status);
   assert.equal((await counters()).accepted, state(this).before.accepted);
+  const refusals = await metric(stack().gateway, "syncwell_webhook_events_received_total");
+  const accepted = await metric(stack().gateway, "syncwell_webhook_events_received_total", 'result="accepted"');
+  const replayed = await metric(stack().gateway, "syncwell_webhook_events_received_total", 'result="replayed"');
+  const s = state(this) as unknown as { refusalsBefore?: number };
+  assert.equal(refusals - accepted - replayed, (s.refusalsBefore ?? 0) + 1, "the refusal was counted once");
 });
 
 When("the same signed Oura event arrives twice", async function (this: SyncWellWorld) {

@@ -164,5 +164,16 @@ export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): expre
   router.all("/webhooks/:provider", (req) =>
     refuse(String(req.params.provider).slice(0, 16), "unknown_provider", 404, "no webhooks for this provider"),
   );
+  // Bodies that are too large or not the partner's JSON are refused too, and counted once.
+  router.use("/webhooks/:provider", ((error, req, _res, next) => {
+    if (!(error instanceof HttpProblem && error.counted)) {
+      const provider = ["strava", "garmin", "oura"].includes(String(req.params.provider)) ? String(req.params.provider) : "unknown";
+      deps.metrics.webhookEvents.inc({
+        provider,
+        result: (error as { type?: string }).type === "entity.too.large" ? "too_large" : "malformed",
+      });
+    }
+    next(error);
+  }) satisfies ErrorRequestHandler);
   return router;
 }
