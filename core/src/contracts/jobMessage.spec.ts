@@ -23,6 +23,11 @@ describe("job message schema", () => {
     assert.match(!unknownTrigger.ok ? unknownTrigger.reason : "", /trigger/);
   });
 
+  it("accepts API Gateway's epoch-millisecond request time as ISO", () => {
+    const result = parseJobMessage(JSON.stringify({ ...valid, requestedAt: "1795567438103" }));
+    assert.deepEqual(result.ok && result.message.requestedAt, "2026-11-25T00:43:58.103Z");
+  });
+
   it("rejects fields the worker could not re-read (no payloads in messages)", () => {
     const result = parseJobMessage(JSON.stringify({ ...valid, activities: [{}] }));
     assert.equal(result.ok, false);

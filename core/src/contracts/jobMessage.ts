@@ -14,7 +14,8 @@ export const JobMessageSchema = z
     userId: z.string().min(1).max(128),
     syncConfigId: z.string().min(1).max(128),
     trigger: TriggerSchema,
-    requestedAt: z.iso.datetime(),
+    /** ISO time; epoch milliseconds (what API Gateway's mapping templates can write) are converted. */
+    requestedAt: z.preprocess((v) => (typeof v === "string" && /^\d{13}$/.test(v) ? new Date(Number(v)).toISOString() : v), z.iso.datetime()),
     idempotencyKey: z.string().min(1).max(255).optional(),
     coalescingKey: z.string().min(1).max(255).optional(),
   })
