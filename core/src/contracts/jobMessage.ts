@@ -15,7 +15,10 @@ export const JobMessageSchema = z
     syncConfigId: z.string().min(1).max(128),
     trigger: TriggerSchema,
     /** ISO time; epoch milliseconds (what API Gateway's mapping templates can write) are converted. */
-    requestedAt: z.preprocess((v) => (typeof v === "string" && /^\d{13}$/.test(v) ? new Date(Number(v)).toISOString() : v), z.iso.datetime()),
+    requestedAt: z.preprocess(
+      (v) => (typeof v === "string" && /^\d{13}$/.test(v) ? new Date(Number(v)).toISOString() : v),
+      z.iso.datetime(),
+    ),
     idempotencyKey: z.string().min(1).max(255).optional(),
     coalescingKey: z.string().min(1).max(255).optional(),
   })
