@@ -3,6 +3,7 @@ import { describeEnv, envMarkdownTable } from "@syncwell/core";
 import { GatewayEnv } from "@syncwell/gateway-shim";
 import { PollerEnv } from "@syncwell/poller";
 import { ProvidersMockEnv } from "@syncwell/providers-mock";
+import { StackEnv } from "@syncwell/stacks";
 import { WorkerEnv } from "@syncwell/worker";
 import type { z } from "zod";
 import { PlatformEnv } from "./config.ts";
@@ -19,6 +20,7 @@ export function configSection(): string {
     ["coalescer", CoalescerEnv],
     ["poller", PollerEnv as unknown as z.ZodObject],
     ["providers-mock", ProvidersMockEnv],
+    ["`npm run synth` (the CDKTF stack)", StackEnv],
   ] as const;
   return parts.map(([title, schema]) => `#### ${title}\n\n${envMarkdownTable(describeEnv(schema))}`).join("\n\n");
 }
