@@ -16,6 +16,8 @@ export * from "./metrics/registry.ts";
 export * from "./partners/index.ts";
 export * from "./ports/index.ts";
 export * from "./queue/SqsConsumer.ts";
+export * from "./runtime/opsServer.ts";
+export * from "./runtime/platformClients.ts";
 export * from "./runtime/runService.ts";
 export * from "./storage/postgres.ts";
 export * from "./storage/redis.ts";

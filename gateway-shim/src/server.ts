@@ -1,19 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  awsOptions,
-  createDocumentClient,
-  createDynamoDbClient,
-  createPartnerAdapters,
-  createRedis,
-  createSqsClient,
-  type Logger,
-  MetadataStore,
-  names,
-  partnerAdapterOptions,
-  queueUrls,
-  TokenCipher,
-} from "@syncwell/core";
+import { createPartnerAdapters, createPlatformClients, type Logger, partnerAdapterOptions } from "@syncwell/core";
 import type { GatewayConfig } from "./config.ts";
 import { createGateway } from "./createGateway.ts";
 import { createGatewayMetrics } from "./metrics.ts";
@@ -26,18 +13,9 @@ export interface RunningGateway {
 
 /** Connects the adapters and listens. Used by main.ts and the integration tests (port 0). */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
-  const aws = awsOptions(config);
-  const sqs = createSqsClient(aws);
-  const dynamoDb = createDynamoDbClient(aws);
-  const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX });
-  redis.on("error", (error) => logger.debug({ err: error.message }, "redis error"));
+  const { sqs, redis, store, queues, close } = await createPlatformClients(config, logger);
   const metrics = createGatewayMetrics();
-  const store = new MetadataStore(
-    { db: createDocumentClient(dynamoDb), cipher: new TokenCipher(config.TOKEN_ENCRYPTION_KEY) },
-    { table: names(config).table },
-  );
   const adapters = createPartnerAdapters(partnerAdapterOptions(config), { observe: metrics.observePartnerCall });
-  const queues = await queueUrls(sqs, names(config));
   const app = createGateway(
     { store, adapters, sqs, queues, redis, metrics, logger },
     {
@@ -61,7 +39,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     server.once("error", reject);
     server.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, () => resolve());
   }).catch((error) => {
-    redis.disconnect();
+    close();
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
@@ -72,9 +50,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
-      redis.disconnect();
-      sqs.destroy();
-      dynamoDb.destroy();
+      close();
     },
   };
 }

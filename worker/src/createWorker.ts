@@ -1,20 +1,11 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
-  awsOptions,
-  createDocumentClient,
-  createDynamoDbClient,
   createPartnerAdapters,
-  createRedis,
-  createSqsClient,
+  createPlatformClients,
   type Logger,
-  MetadataStore,
-  names,
   partnerAdapterOptions,
-  queueUrls,
   registerQueueDepth,
   SqsConsumer,
-  TokenCipher,
+  startOpsServer,
   TokenManager,
 } from "@syncwell/core";
 import { RedisConfidenceCache } from "./confidence/ConfidenceCache.ts";
@@ -33,19 +24,9 @@ const JOB_TTL_SECONDS = 7 * 86400;
 
 /** Composition root: wires SQS, DynamoDB, Redis and the partner adapters into the job pipeline. */
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
-  const aws = awsOptions(config);
-  const sqs = createSqsClient(aws);
-  const dynamoDb = createDynamoDbClient(aws);
-  const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX });
-  redis.on("error", (error) => logger.debug({ err: error.message }, "redis error"));
+  const { sqs, redis, store, names: n, queues, close } = await createPlatformClients(config, logger);
   const metrics = createWorkerMetrics();
-  const store = new MetadataStore(
-    { db: createDocumentClient(dynamoDb), cipher: new TokenCipher(config.TOKEN_ENCRYPTION_KEY) },
-    { table: names(config).table },
-  );
   const adapters = createPartnerAdapters(partnerAdapterOptions(config), { observe: metrics.observePartnerCall });
-  const queues = await queueUrls(sqs, names(config));
-  const n = names(config);
   registerQueueDepth(metrics.registry, sqs, {
     [n.hotPathQueue]: queues.hotPathQueueUrl,
     [n.hotPathDlq]: queues.hotPathDlqUrl,
@@ -88,31 +69,17 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       heartbeatSeconds: config.HEARTBEAT_SECONDS,
     },
   );
-
-  const server: Server = createServer(async (req, res) => {
-    if (req.url === "/health")
-      return void res
-        .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify({ status: "ok", inFlight: consumer.inFlight }));
-    if (req.url === "/metrics")
-      return void res.writeHead(200, { "content-type": metrics.registry.contentType }).end(await metrics.registry.metrics());
-    res
-      .writeHead(404, { "content-type": "application/problem+json" })
-      .end(JSON.stringify({ type: "about:blank", title: "Not Found", status: 404, detail: "no such route" }));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.WORKER_PORT, "0.0.0.0", () => resolve());
+  const ops = await startOpsServer(config.WORKER_PORT, metrics.registry, () => ({ inFlight: consumer.inFlight })).catch((error) => {
+    close();
+    throw error;
   });
   consumer.start();
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: ops.url,
     async close() {
       await consumer.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      redis.disconnect();
-      sqs.destroy();
-      dynamoDb.destroy();
+      await ops.close();
+      close();
     },
   };
 }
