@@ -33,3 +33,22 @@ export function loadPlatformConfig(source: Record<string, string | undefined> = 
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   return loadConfig(PlatformEnv, source);
 }
+
+/** The environment's configuration with some values fixed by the caller (free ports, a prefix) and some defaulted. */
+export function platformConfigWith(overrides: Record<string, string>, defaults: Record<string, string> = {}): PlatformConfig {
+  return loadPlatformConfig({ ...defaults, ...process.env, ...overrides });
+}
+
+/** `npm run demo`: a running platform to use instead of starting one. */
+export const DemoEnv = z.object({
+  SYNCWELL_GATEWAY_URL: env
+    .url()
+    .optional()
+    .describe("Gateway of a running platform (with SYNCWELL_PROVIDERS_MOCK_URL); unset = start one"),
+  SYNCWELL_PROVIDERS_MOCK_URL: env.url().optional().describe("providers-mock of that running platform"),
+  GATEWAY_JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET).describe("The running gateway's JWT secret"),
+});
+
+export function loadDemoConfig(source: Record<string, string | undefined> = process.env) {
+  return loadConfig(DemoEnv, source);
+}

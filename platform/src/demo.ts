@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { ConfigError, DEV_JWT_SECRET, signJwt } from "@syncwell/core";
-import { loadPlatformConfig } from "./config.ts";
+import { ConfigError, signJwt } from "@syncwell/core";
+import { loadDemoConfig, platformConfigWith } from "./config.ts";
 import { PlatformError } from "./localServers.ts";
 import { type RunningPlatform, startPlatform } from "./platform.ts";
 import { freePort } from "./ports.ts";
@@ -128,22 +128,24 @@ async function run(gateway: string, partners: string, token: string): Promise<bo
 
 let platform: RunningPlatform | undefined;
 try {
-  let gateway = process.env.SYNCWELL_GATEWAY_URL;
-  let partners = process.env.SYNCWELL_PROVIDERS_MOCK_URL;
-  let secret = process.env.GATEWAY_JWT_SECRET ?? DEV_JWT_SECRET;
+  const demo = loadDemoConfig();
+  let gateway = demo.SYNCWELL_GATEWAY_URL?.replace(/\/$/, "");
+  let partners = demo.SYNCWELL_PROVIDERS_MOCK_URL?.replace(/\/$/, "");
+  let secret = demo.GATEWAY_JWT_SECRET;
   if (!gateway || !partners) {
     step("Starting the platform (embedded SQS/DynamoDB, local Redis/PostgreSQL)");
     const [g, p, w, c, q] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    const config = loadPlatformConfig({
-      ...process.env,
-      GATEWAY_PORT: String(g),
-      PROVIDERS_MOCK_PORT: String(p),
-      WORKER_PORT: String(w),
-      COALESCER_PORT: String(c),
-      POLLER_PORT: String(q),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
-      SYNCWELL_RESOURCE_PREFIX: `demo-${randomBytes(2).toString("hex")}-`,
-    });
+    const config = platformConfigWith(
+      {
+        GATEWAY_PORT: String(g),
+        PROVIDERS_MOCK_PORT: String(p),
+        WORKER_PORT: String(w),
+        COALESCER_PORT: String(c),
+        POLLER_PORT: String(q),
+        SYNCWELL_RESOURCE_PREFIX: `demo-${randomBytes(2).toString("hex")}-`,
+      },
+      { LOG_LEVEL: "error" },
+    );
     platform = await startPlatform(config, info);
     gateway = platform.urls.gateway;
     partners = platform.urls.providersMock;

@@ -17,6 +17,7 @@ export const StackEnv = z.object({
     .string()
     .optional()
     .describe("S3 bucket for the Terraform state (encrypted); unset = a local state file next to the synthesized stack"),
+  CDKTF_OUTDIR: z.string().default("cdktf.out").describe("Where the synthesized Terraform JSON is written"),
   VPC_CIDR: z
     .string()
     .regex(/^\d+\.\d+\.0\.0\/16$/, "must be a /16 like 10.40.0.0/16")

@@ -6,7 +6,7 @@ import { SyncWellStack } from "./SyncWellStack.ts";
 // `npm run synth` (offline): writes cdktf.out/stacks/syncwell, plain Terraform JSON.
 try {
   const config = loadStackConfig();
-  const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
+  const app = new App({ outdir: config.CDKTF_OUTDIR });
   new SyncWellStack(app, "syncwell", config);
   app.synth();
 } catch (error) {
