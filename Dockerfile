@@ -10,6 +10,7 @@ COPY gateway-shim/package.json gateway-shim/package.json
 COPY worker/package.json worker/package.json
 COPY coalescer/package.json coalescer/package.json
 COPY poller/package.json poller/package.json
+COPY support/package.json support/package.json
 COPY platform/package.json platform/package.json
 COPY stacks/package.json stacks/package.json
 COPY features/package.json features/package.json
