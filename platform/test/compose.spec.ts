@@ -111,6 +111,14 @@ describe("docker-compose.yml", () => {
       );
   });
 
+  it("builds from a Dockerfile that installs every workspace and runs the entry points compose names", () => {
+    const dockerfile = readFileSync(join(ROOT, "Dockerfile"), "utf8");
+    const { workspaces } = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { workspaces: string[] };
+    for (const ws of workspaces) assert.ok(dockerfile.includes(`COPY ${ws}/package.json ${ws}/package.json`), `the image installs ${ws}`);
+    assert.match(dockerfile, /ENTRYPOINT \["node", "--import", "tsx"\]/);
+    assert.equal((dockerfile.match(/^FROM /gm) ?? []).length, 2, "multi-stage");
+  });
+
   it("holds no secret values beyond LocalStack's dummy credentials", () => {
     const text = readFileSync(join(ROOT, "docker-compose.yml"), "utf8");
     for (const line of text.split("\n")) {
