@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { Then, When } from "@cucumber/cucumber";
 import { signJwt } from "@syncwell/core";
+import { findInDlq } from "../support/dlq.ts";
 import { request } from "../support/http.ts";
 import { stack } from "../support/platform.ts";
 import type { SyncWellWorld } from "../support/world.ts";
@@ -110,29 +111,12 @@ When("a message that is not a job is put on the queue", async function (this: Sy
 });
 
 Then("the DLQ holds it with category {string} after a single receive", async function (this: SyncWellWorld, category: string) {
-  const queues = stack().queues;
-  assert.ok(queues);
   const marker = (this as unknown as { marker: string }).marker;
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const { Messages = [] } = await queues.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queues.dlqUrl,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: 0,
-        WaitTimeSeconds: 1,
-        MessageAttributeNames: ["All"],
-      }),
-    );
-    const mine = Messages.find((m) => m.Body?.includes(marker));
-    if (mine) {
-      assert.equal(mine.MessageAttributes?.errorCategory?.StringValue, category);
-      assert.match(mine.MessageAttributes?.errorMessage?.StringValue ?? "", /invalid job message/);
-      assert.equal(mine.MessageAttributes?.receiveCount?.StringValue, "1", "dead-lettered at once, not after retries");
-      return;
-    }
-  }
-  assert.fail("the message never reached the DLQ");
+  const mine = await findInDlq((m) => m.Body?.includes(marker) ?? false);
+  assert.ok(mine, "the message never reached the DLQ");
+  assert.equal(mine.MessageAttributes?.errorCategory?.StringValue, category);
+  assert.match(mine.MessageAttributes?.errorMessage?.StringValue ?? "", /invalid job message/);
+  assert.equal(mine.MessageAttributes?.receiveCount?.StringValue, "1", "dead-lettered at once, not after retries");
 });
 
 When("the app sends the same sync request {int} times at once", async function (this: SyncWellWorld, times: number) {

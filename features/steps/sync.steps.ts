@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { Given, Then, When } from "@cucumber/cucumber";
+import { findInDlq } from "../support/dlq.ts";
 import { request } from "../support/http.ts";
 import { stack } from "../support/platform.ts";
 import { askSync, connectPartner, partnerActivities, record, slot, stats, syncAndWait, waitForJob } from "../support/sync.ts";
@@ -144,31 +144,14 @@ Then("the job ends dead_lettered with category {string}", async function (this: 
 Then(
   "the DLQ holds the job with userId, syncConfigId, category {string} and a message naming the {int}",
   async function (this: SyncWellWorld, category: string, status: number) {
-    const queues = stack().queues;
-    assert.ok(queues, "the DLQ check needs the embedded stack");
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      const { Messages = [] } = await queues.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queues.dlqUrl,
-          MaxNumberOfMessages: 10,
-          VisibilityTimeout: 0,
-          WaitTimeSeconds: 1,
-          MessageAttributeNames: ["All"],
-        }),
-      );
-      const mine = Messages.find((m) => m.MessageAttributes?.jobId?.StringValue === this.lastJobId);
-      if (mine) {
-        const attrs = mine.MessageAttributes ?? {};
-        assert.equal(attrs.userId?.StringValue, this.userId);
-        assert.equal(attrs.syncConfigId?.StringValue, this.syncConfigId);
-        assert.equal(attrs.errorCategory?.StringValue, category);
-        assert.match(attrs.errorMessage?.StringValue ?? "", new RegExp(String(status)));
-        assert.equal(JSON.parse(mine.Body ?? "{}").jobId, this.lastJobId, "the body is the original job message");
-        return;
-      }
-    }
-    assert.fail("the job never reached the DLQ");
+    const mine = await findInDlq((m) => m.MessageAttributes?.jobId?.StringValue === this.lastJobId);
+    assert.ok(mine, "the job never reached the DLQ");
+    const attrs = mine.MessageAttributes ?? {};
+    assert.equal(attrs.userId?.StringValue, this.userId);
+    assert.equal(attrs.syncConfigId?.StringValue, this.syncConfigId);
+    assert.equal(attrs.errorCategory?.StringValue, category);
+    assert.match(attrs.errorMessage?.StringValue ?? "", new RegExp(String(status)));
+    assert.equal(JSON.parse(mine.Body ?? "{}").jobId, this.lastJobId, "the body is the original job message");
   },
 );
 

@@ -49,14 +49,24 @@ When("the athlete uploads a workout while the sync it triggered is running", asy
   await request(this.partner("/_admin/faults"), { json: { provider: "strava", operation: "list_metadata", latencyMs: 2500, times: 1 } });
   await record(this, "strava", [{ name: "First", ...slot(6) }]);
   await eventually(async () => (await counters()).produced > state(this).before.produced);
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const worker = stack().worker;
+  assert.ok(worker, "needs the embedded stack");
+  await eventually(async () => (await request(`${worker}/health`)).body.inFlight > 0);
   await record(this, "strava", [{ name: "Second", ...slot(5) }]);
 });
 
 Then("{int} webhook job(s) sync(s) them and Garmin holds each exactly once", async function (this: SyncWellWorld, jobs: number) {
   const strava = [...this.recorded.values()].filter((r) => r.provider === "strava");
   await eventually(async () => (await partnerActivities(this, "garmin")).length >= strava.length);
-  await new Promise((resolve) => setTimeout(resolve, 1500)); // any further job would have run by now
+  // Settled: no webhook event, flush or job left anywhere in the queues, so no further job can come.
+  const worker = stack().worker;
+  assert.ok(worker, "needs the embedded stack");
+  await eventually(
+    async () =>
+      (await metric(worker, "syncwell_queue_messages", "WebhookEventQueue")) +
+        (await metric(worker, "syncwell_queue_messages", "HotPathSyncQueue")) ===
+      0,
+  );
   const held = await partnerActivities(this, "garmin");
   for (const w of strava) assert.equal(held.filter((h) => h.externalId === `syncwell-strava-${w.id}`).length, 1);
   assert.equal(held.length, strava.length);

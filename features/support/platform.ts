@@ -13,6 +13,7 @@ export interface Target {
   jwtSecret: string;
   coalescer?: string;
   poller?: string;
+  worker?: string;
   /** Reaches the queues when the stack runs embedded (the DLQ checks need it). */
   queues?: { sqs: SQSClient; dlqUrl: string; hotPathUrl: string };
 }
@@ -77,6 +78,7 @@ BeforeAll(async () => {
     jwtSecret: config.GATEWAY_JWT_SECRET,
     coalescer: running.urls.coalescer,
     poller: running.urls.poller,
+    worker: running.urls.worker,
     queues: { sqs, dlqUrl: running.queues.hotPathDlqUrl, hotPathUrl: running.queues.hotPathQueueUrl },
   };
 });

@@ -23,9 +23,13 @@ describe("SqsConsumer on fauxqs", () => {
     const url = await queue("heartbeat");
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: "long" }));
     const seen: string[] = [];
+    let longJobDone = false;
     const handle = (who: string) => async (m: Message) => {
       seen.push(`${who}:${m.Body}`);
-      if (who === "a") await new Promise((resolve) => setTimeout(resolve, 3500));
+      if (who === "a") {
+        await new Promise((resolve) => setTimeout(resolve, 3500)); // the long job itself
+        longJobDone = true;
+      }
     };
     const options = { queueUrl: url, concurrency: 1, waitTimeSeconds: 1, visibilityTimeoutSeconds: 2, heartbeatSeconds: 1 };
     const a = new SqsConsumer({ sqs, logger, handle: handle("a") }, options);
@@ -33,7 +37,7 @@ describe("SqsConsumer on fauxqs", () => {
     while (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     const b = new SqsConsumer({ sqs, logger, handle: handle("b") }, options);
     b.start();
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    while (!longJobDone) await new Promise((resolve) => setTimeout(resolve, 20));
     await Promise.all([a.stop(), b.stop()]);
     assert.deepEqual(seen, ["a:long"], "the 2 s visibility was extended while the 3.5 s job ran");
   });
