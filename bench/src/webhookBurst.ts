@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { signJwt } from "@syncwell/core";
-import { loadPlatformConfig, startPlatform } from "@syncwell/platform";
+import { isolatedPlatformConfig, startPlatform } from "@syncwell/platform";
 
 /**
  * 1,000 Strava webhook events for 10 sync configs, sent to the real gateway at a fixed offered
@@ -34,28 +34,9 @@ async function metric(url: string, name: string): Promise<number> {
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 
 export async function webhookBurst(progress: (line: string) => void = console.log) {
-  const free = async () => {
-    const { createServer } = await import("node:net");
-    return new Promise<number>((resolve) => {
-      const s = createServer().listen(0, "127.0.0.1", () => {
-        const port = (s.address() as { port: number }).port;
-        s.close(() => resolve(port));
-      });
-    });
-  };
   process.env.COALESCE_WINDOW_SECONDS = String(WINDOW_SECONDS);
   process.env.GATEWAY_RATE_LIMIT_PER_MINUTE = "100000";
-  const [g, p, w, c, q] = await Promise.all([free(), free(), free(), free(), free()]);
-  const config = loadPlatformConfig({
-    ...process.env,
-    GATEWAY_PORT: String(g),
-    PROVIDERS_MOCK_PORT: String(p),
-    WORKER_PORT: String(w),
-    COALESCER_PORT: String(c),
-    POLLER_PORT: String(q),
-    LOG_LEVEL: "error",
-    SYNCWELL_RESOURCE_PREFIX: `bench-${randomBytes(2).toString("hex")}-`,
-  });
+  const config = await isolatedPlatformConfig(`bench-${randomBytes(2).toString("hex")}-`);
   progress("starting the platform …");
   const platform = await startPlatform(config);
   try {

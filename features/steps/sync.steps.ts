@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { Given, Then, When } from "@cucumber/cucumber";
 import { findInDlq } from "../support/dlq.ts";
 import { request } from "../support/http.ts";
-import { stack } from "../support/platform.ts";
 import { askSync, connectPartner, partnerActivities, record, slot, stats, syncAndWait, waitForJob } from "../support/sync.ts";
 import type { SyncWellWorld } from "../support/world.ts";
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { AfterAll, BeforeAll, setDefaultTimeout } from "@cucumber/cucumber";
 import { createSqsClient, DEV_JWT_SECRET } from "@syncwell/core";
-import { loadPlatformConfig, type RunningPlatform, startPlatform } from "@syncwell/platform";
+import { isolatedPlatformConfig, type RunningPlatform, startPlatform } from "@syncwell/platform";
 
 setDefaultTimeout(30_000);
 
@@ -49,23 +49,7 @@ BeforeAll(async () => {
   process.env.POLL_MIN_INTERVAL_SECONDS ??= "1";
   process.env.POLL_INITIAL_INTERVAL_SECONDS ??= "2";
   process.env.POLL_MAX_INTERVAL_SECONDS ??= "30";
-  const [providersMockPort, gatewayPort, workerPort, coalescerPort, pollerPort] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  const config = loadPlatformConfig({
-    ...process.env,
-    PROVIDERS_MOCK_PORT: String(providersMockPort),
-    GATEWAY_PORT: String(gatewayPort),
-    WORKER_PORT: String(workerPort),
-    COALESCER_PORT: String(coalescerPort),
-    POLLER_PORT: String(pollerPort),
-    SYNCWELL_RESOURCE_PREFIX: `features-${run}-`,
-    LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
-  });
+  const config = await isolatedPlatformConfig(`features-${run}-`, { LOG_LEVEL: "error" });
   running = await startPlatform(config);
   const sqs = createSqsClient({
     region: config.AWS_REGION,
@@ -94,13 +78,3 @@ AfterAll(async () => {
   }
   await running?.stop();
 });
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}

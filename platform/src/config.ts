@@ -1,5 +1,6 @@
 import { DEV_JWT_SECRET, env, loadConfig } from "@syncwell/core";
 import { z } from "zod";
+import { freePort } from "./ports.ts";
 
 /** Configuration of `npm start` (the only place in the launcher that reads `process.env`). */
 export const PlatformEnv = z.object({
@@ -37,6 +38,25 @@ export function loadPlatformConfig(source: Record<string, string | undefined> = 
 /** The environment's configuration with some values fixed by the caller (free ports, a prefix) and some defaulted. */
 export function platformConfigWith(overrides: Record<string, string>, defaults: Record<string, string> = {}): PlatformConfig {
   return loadPlatformConfig({ ...defaults, ...process.env, ...overrides });
+}
+
+/**
+ * A configuration for a second platform beside any running one: every port free, its own
+ * resource prefix, other values from the environment (or `defaults`).
+ */
+export async function isolatedPlatformConfig(resourcePrefix: string, defaults: Record<string, string> = {}): Promise<PlatformConfig> {
+  const [g, p, w, c, q] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  return platformConfigWith(
+    {
+      GATEWAY_PORT: String(g),
+      PROVIDERS_MOCK_PORT: String(p),
+      WORKER_PORT: String(w),
+      COALESCER_PORT: String(c),
+      POLLER_PORT: String(q),
+      SYNCWELL_RESOURCE_PREFIX: resourcePrefix,
+    },
+    { LOG_LEVEL: "error", ...defaults },
+  );
 }
 
 /** `npm run demo`: a running platform to use instead of starting one. */

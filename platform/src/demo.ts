@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { ConfigError, signJwt } from "@syncwell/core";
-import { loadDemoConfig, platformConfigWith } from "./config.ts";
+import { isolatedPlatformConfig, loadDemoConfig } from "./config.ts";
 import { PlatformError } from "./localServers.ts";
 import { type RunningPlatform, startPlatform } from "./platform.ts";
-import { freePort } from "./ports.ts";
 
 // `npm run demo`: a scripted end-to-end scenario with visible progress. It starts its own platform
 // on free ports (or uses the one named by SYNCWELL_GATEWAY_URL and SYNCWELL_PROVIDERS_MOCK_URL),
@@ -134,18 +133,7 @@ try {
   let secret = demo.GATEWAY_JWT_SECRET;
   if (!gateway || !partners) {
     step("Starting the platform (embedded SQS/DynamoDB, local Redis/PostgreSQL)");
-    const [g, p, w, c, q] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    const config = platformConfigWith(
-      {
-        GATEWAY_PORT: String(g),
-        PROVIDERS_MOCK_PORT: String(p),
-        WORKER_PORT: String(w),
-        COALESCER_PORT: String(c),
-        POLLER_PORT: String(q),
-        SYNCWELL_RESOURCE_PREFIX: `demo-${randomBytes(2).toString("hex")}-`,
-      },
-      { LOG_LEVEL: "error" },
-    );
+    const config = await isolatedPlatformConfig(`demo-${randomBytes(2).toString("hex")}-`);
     platform = await startPlatform(config, info);
     gateway = platform.urls.gateway;
     partners = platform.urls.providersMock;

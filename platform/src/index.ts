@@ -1,3 +1,4 @@
-export { loadPlatformConfig, type PlatformConfig, PlatformEnv } from "./config.ts";
+export { isolatedPlatformConfig, loadPlatformConfig, type PlatformConfig, PlatformEnv, platformConfigWith } from "./config.ts";
 export { PlatformError } from "./localServers.ts";
 export { type RunningPlatform, startPlatform } from "./platform.ts";
+export { freePort } from "./ports.ts";

@@ -6,9 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { loadPlatformConfig } from "../src/config.ts";
+import { isolatedPlatformConfig } from "../src/config.ts";
 import { type RunningPlatform, startPlatform } from "../src/platform.ts";
-import { freePort } from "../src/ports.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const METRIC = /\bsyncwell_[a-z_]+\b/g;
@@ -29,19 +28,7 @@ function queriedMetrics(): Map<string, string> {
 describe("observability: dashboards and alerts query metrics the services export", () => {
   let platform: RunningPlatform;
   before(async () => {
-    const [g, p, w, c, q] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    platform = await startPlatform(
-      loadPlatformConfig({
-        ...process.env,
-        GATEWAY_PORT: String(g),
-        PROVIDERS_MOCK_PORT: String(p),
-        WORKER_PORT: String(w),
-        COALESCER_PORT: String(c),
-        POLLER_PORT: String(q),
-        LOG_LEVEL: "error",
-        SYNCWELL_RESOURCE_PREFIX: `obs-${randomBytes(2).toString("hex")}-`,
-      }),
-    );
+    platform = await startPlatform(await isolatedPlatformConfig(`obs-${randomBytes(2).toString("hex")}-`));
   });
   after(() => platform?.stop());
 
