@@ -1,19 +1,9 @@
-import {
-  awsEnv,
-  awsOptions,
-  bootstrapPlatform,
-  configOrExit,
-  createDynamoDbClient,
-  createSqsClient,
-  loadConfig,
-  names,
-} from "@syncwell/core";
-import { z } from "zod";
+import { awsOptions, bootstrapPlatform, configOrExit, createDynamoDbClient, createSqsClient, names } from "@syncwell/core";
+import { loadBootstrapConfig } from "./config.ts";
 
 // The one-shot bootstrap of docker compose (and any fresh account): creates the queues and the
 // table on whatever AWS_ENDPOINT_URL* points at (LocalStack in compose), idempotently.
-const BootstrapEnv = z.object(awsEnv);
-const config = configOrExit(() => loadConfig(BootstrapEnv, process.env));
+const config = configOrExit(() => loadBootstrapConfig());
 const aws = awsOptions(config);
 for (let attempt = 1; ; attempt++) {
   try {

@@ -1,4 +1,4 @@
-import { DEV_JWT_SECRET, env, loadConfig } from "@syncwell/core";
+import { awsEnv, DEV_JWT_SECRET, env, loadConfig } from "@syncwell/core";
 import { z } from "zod";
 import { freePort } from "./ports.ts";
 
@@ -71,4 +71,11 @@ export const DemoEnv = z.object({
 
 export function loadDemoConfig(source: Record<string, string | undefined> = process.env) {
   return loadConfig(DemoEnv, source);
+}
+
+/** The one-shot bootstrap of docker compose: only where AWS is and the resource prefix. */
+export const BootstrapEnv = z.object(awsEnv);
+
+export function loadBootstrapConfig(source: Record<string, string | undefined> = process.env) {
+  return loadConfig(BootstrapEnv, source);
 }

@@ -5,13 +5,14 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { CoalescerEnv } from "@syncwell/coalescer";
-import { awsEnv, loadConfig } from "@syncwell/core";
+import { loadConfig } from "@syncwell/core";
 import { GatewayEnv } from "@syncwell/gateway-shim";
 import { PollerEnv } from "@syncwell/poller";
 import { ProvidersMockEnv } from "@syncwell/providers-mock";
 import { WorkerEnv } from "@syncwell/worker";
 import { parse } from "yaml";
-import { z } from "zod";
+import type { z } from "zod";
+import { BootstrapEnv } from "../src/config.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -34,7 +35,7 @@ const ENTRY_POINTS: Record<string, { schema: z.ZodObject; port?: string }> = {
   "coalescer/src/main.ts": { schema: CoalescerEnv, port: "COALESCER_PORT" },
   "poller/src/main.ts": { schema: PollerEnv as unknown as z.ZodObject, port: "POLLER_PORT" },
   "providers-mock/src/main.ts": { schema: ProvidersMockEnv, port: "PROVIDERS_MOCK_PORT" },
-  "platform/src/bootstrap.ts": { schema: z.object(awsEnv) },
+  "platform/src/bootstrap.ts": { schema: BootstrapEnv },
 };
 /** Read by the AWS SDK itself, not by our schemas. Dummy values for LocalStack only. */
 const SDK_VARIABLES = new Set(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]);
