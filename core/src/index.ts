@@ -8,6 +8,7 @@ export * from "./contracts/index.ts";
 export * from "./crypto/tokenCipher.ts";
 export * from "./errors/index.ts";
 export * from "./gpx.ts";
+export * from "./http/bearer.ts";
 export * from "./http/problem.ts";
 export * from "./logging/logger.ts";
 export * from "./metadata/index.ts";

@@ -1,23 +1,10 @@
 import type { Logger } from "@syncwell/core";
-import { HttpProblem, type Redis, verifyJwt } from "@syncwell/core";
-import type { RequestHandler, Response } from "express";
+import { HttpProblem, type Redis, requireBearer, subjectOf } from "@syncwell/core";
+import type { RequestHandler } from "express";
 
-/** Requires `Authorization: Bearer <HS256 JWT>`; the subject is the user. */
-export function requireUser(secret: string): RequestHandler {
-  return (req, res, next) => {
-    const match = /^Bearer\s+(\S+)$/i.exec(req.get("authorization") ?? "");
-    if (!match?.[1]) throw new HttpProblem(401, "a bearer token is required", {}, { "WWW-Authenticate": 'Bearer realm="syncwell"' });
-    const check = verifyJwt(secret, match[1]);
-    if (!check.ok)
-      throw new HttpProblem(401, `invalid bearer token: ${check.reason}`, {}, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
-    res.locals.userId = check.sub;
-    next();
-  };
-}
-
-export function userOf(res: Response): string {
-  return res.locals.userId as string;
-}
+/** The gateway's callers are users: the token's subject is the user id. */
+export const requireUser = (secret: string) => requireBearer(secret);
+export const userOf = subjectOf;
 
 /** A fixed one-minute window per user in Redis. Fails open: a Redis outage never blocks the app. */
 export function perUserRateLimit(deps: { redis: Redis; logger: Logger }, limitPerMinute: number): RequestHandler {

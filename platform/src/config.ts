@@ -9,6 +9,7 @@ export const PlatformEnv = z.object({
   WORKER_PORT: env.port(8081).describe("HTTP port of the worker's /health and /metrics"),
   COALESCER_PORT: env.port(8082).describe("HTTP port of the coalescer's /health and /metrics"),
   POLLER_PORT: env.port(8083).describe("HTTP port of the poller's /health and /metrics"),
+  SUPPORT_PORT: env.port(8084).describe("HTTP port of the support API and the troubleshooter"),
   GATEWAY_JWT_SECRET: z
     .string()
     .min(16)
@@ -45,7 +46,7 @@ export function platformConfigWith(overrides: Record<string, string>, defaults: 
  * resource prefix, other values from the environment (or `defaults`).
  */
 export async function isolatedPlatformConfig(resourcePrefix: string, defaults: Record<string, string> = {}): Promise<PlatformConfig> {
-  const [g, p, w, c, q] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [g, p, w, c, q, s] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   return platformConfigWith(
     {
       GATEWAY_PORT: String(g),
@@ -53,6 +54,7 @@ export async function isolatedPlatformConfig(resourcePrefix: string, defaults: R
       WORKER_PORT: String(w),
       COALESCER_PORT: String(c),
       POLLER_PORT: String(q),
+      SUPPORT_PORT: String(s),
       SYNCWELL_RESOURCE_PREFIX: resourcePrefix,
     },
     { LOG_LEVEL: "error", ...defaults },

@@ -9,7 +9,7 @@ import { type ServiceProcess, spawnService, waitHealthy } from "./services.ts";
 const EMULATOR_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
 
 export interface RunningPlatform {
-  urls: { gateway: string; providersMock: string; worker: string; coalescer: string; poller: string };
+  urls: { gateway: string; providersMock: string; worker: string; coalescer: string; poller: string; support: string };
   /** A bearer token for the user `demo-user`, valid 24 h. */
   demoToken: string;
   /** The environment every service was started with (tests reuse it to reach the same stack). */
@@ -37,6 +37,7 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       ["WORKER_PORT", config.WORKER_PORT],
       ["COALESCER_PORT", config.COALESCER_PORT],
       ["POLLER_PORT", config.POLLER_PORT],
+      ["SUPPORT_PORT", config.SUPPORT_PORT],
     ] as const;
     for (const [variable, port] of ports) {
       await checkPortFree(port).catch(() => {
@@ -95,6 +96,7 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       WORKER_PORT: String(config.WORKER_PORT),
       COALESCER_PORT: String(config.COALESCER_PORT),
       POLLER_PORT: String(config.POLLER_PORT),
+      SUPPORT_PORT: String(config.SUPPORT_PORT),
       // Each partner delivers its webhooks to the gateway, as its subscription would.
       WEBHOOK_BASE_URL: `http://127.0.0.1:${config.GATEWAY_PORT}/webhooks`,
       LOG_LEVEL: config.LOG_LEVEL,
@@ -104,6 +106,7 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
     const workerUrl = `http://127.0.0.1:${config.WORKER_PORT}`;
     const coalescerUrl = `http://127.0.0.1:${config.COALESCER_PORT}`;
     const pollerUrl = `http://127.0.0.1:${config.POLLER_PORT}`;
+    const supportUrl = `http://127.0.0.1:${config.SUPPORT_PORT}`;
     const services: ServiceProcess[] = [];
     const start = async (name: string, workspace: string, healthUrl: string) => {
       const service = spawnService(name, workspace, env);
@@ -117,11 +120,19 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       start("worker", "worker", `${workerUrl}/health`),
       start("coalescer", "coalescer", `${coalescerUrl}/health`),
       start("poller", "poller", `${pollerUrl}/health`),
+      start("support", "support", `${supportUrl}/health`),
     ]);
 
     const unexpectedExit = Promise.race(services.map((s) => s.exited.then(() => s.name)));
     return {
-      urls: { gateway: gatewayUrl, providersMock: providersMockUrl, worker: workerUrl, coalescer: coalescerUrl, poller: pollerUrl },
+      urls: {
+        gateway: gatewayUrl,
+        providersMock: providersMockUrl,
+        worker: workerUrl,
+        coalescer: coalescerUrl,
+        poller: pollerUrl,
+        support: supportUrl,
+      },
       demoToken: signJwt(config.GATEWAY_JWT_SECRET, "demo-user", 86400),
       env,
       queues,

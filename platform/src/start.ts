@@ -34,6 +34,7 @@ try {
   log(`worker: ${platform.urls.worker} (/health, /metrics)`);
   log(`coalescer: ${platform.urls.coalescer} (/health, /metrics)`);
   log(`poller: ${platform.urls.poller} (/health, /metrics)`);
+  log(`support: ${platform.urls.support} (DLQ playbook, tickets, troubleshooter; CLI: npm run support -- dlq list)`);
   log(`demo token (user demo-user, 24 h): ${platform.demoToken}`);
   log(`SyncWell is up in ${((Date.now() - started) / 1000).toFixed(1)} s. Press Ctrl-C to stop.`);
   platform.unexpectedExit.then((name) => shutdown(`${name} exited unexpectedly`, 1));

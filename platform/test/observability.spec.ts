@@ -34,7 +34,7 @@ describe("observability: dashboards and alerts query metrics the services export
 
   it("every panel and alert names a metric some service exports, and no label carries a user", async () => {
     const exported = new Set<string>();
-    for (const url of [platform.urls.gateway, platform.urls.worker, platform.urls.coalescer, platform.urls.poller]) {
+    for (const url of [platform.urls.gateway, platform.urls.worker, platform.urls.coalescer, platform.urls.poller, platform.urls.support]) {
       const text = await (await fetch(`${url}/metrics`)).text();
       for (const line of text.split("\n")) {
         const type = /^# TYPE (\S+) (\S+)/.exec(line);

@@ -68,6 +68,21 @@ export class MetadataStore {
     return Item ? this.#connection(Item) : undefined;
   }
 
+  /** A user's connections (tokens stay in the table: callers only need provider and status). */
+  async listConnections(userId: string): Promise<Array<Omit<ConnectionRecord, "accessToken" | "refreshToken">>> {
+    const { Items = [] } = await this.deps.db.send(
+      new QueryCommand({
+        TableName: this.#table,
+        KeyConditionExpression: "pk = :u AND begins_with(sk, :c)",
+        ExpressionAttributeValues: { ":u": keys.user(userId), ":c": keys.connection("") },
+      }),
+    );
+    return Items.map(
+      ({ pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, accessToken: _a, refreshToken: _r, ...rest }) =>
+        rest as Omit<ConnectionRecord, "accessToken" | "refreshToken">,
+    );
+  }
+
   /** Connections of a provider-side user (webhook owner → connection). */
   async findConnectionsByOwner(provider: string, providerUserId: string): Promise<ConnectionRecord[]> {
     const { Items = [] } = await this.deps.db.send(
@@ -285,7 +300,8 @@ export class MetadataStore {
     if (incrementAttempts) {
       names["#a"] = "attempts";
       values[":one"] = 1;
-      expression += " ADD #a :one";
+      names["#f"] = "firstFailedAt";
+      expression += ", #f = if_not_exists(#f, :u) ADD #a :one";
     }
     try {
       const { Attributes } = await this.deps.db.send(

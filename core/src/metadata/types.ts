@@ -25,6 +25,8 @@ export interface JobRecord {
   recordsWritten?: number;
   errorCategory?: ErrorCategory;
   errorMessage?: string;
+  /** When the first attempt failed (the playbook's 24 h contact deadline counts from it). */
+  firstFailedAt?: string;
   createdAt: string;
   updatedAt: string;
 }

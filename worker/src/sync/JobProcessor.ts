@@ -179,7 +179,9 @@ export class JobProcessor {
   /** Moves the message to the DLQ with the reason as attributes (no health data), then deletes it here. */
   async #deadLetter(message: Message, job: JobMessage | undefined, outcome: Extract<JobOutcome, { kind: "dead_letter" }>): Promise<void> {
     const attribute = (value: string) => ({ DataType: "String", StringValue: value.slice(0, 1000) || "-" });
-    const groupId = job?.userId ?? message.Attributes?.MessageGroupId ?? "invalid";
+    // Each dead job is its own group: support inspects and re-drives them one by one, and a user's
+    // second dead job is never hidden behind the first one in flight.
+    const groupId = job?.jobId ?? message.MessageId ?? "invalid";
     await this.deps.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.options.dlqUrl,
