@@ -30,7 +30,7 @@ export interface RunningSupport {
 }
 
 /** The least full-text relevance for an article to be proposed (ts_rank_cd, normalised by length). */
-const MIN_ARTICLE_RANK = 0.05;
+const MIN_ARTICLE_RANK = 0.2;
 
 function chatModel(config: SupportConfig): BaseChatModel {
   if (config.TROUBLESHOOTER_LLM === "scripted") return new ScriptedChatModel({});

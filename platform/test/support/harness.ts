@@ -82,7 +82,6 @@ export class SupportHarness {
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    // biome-ignore lint/suspicious/noExplicitAny: test responses are inspected field by field
     return { status: response.status, body: (await response.json().catch(() => undefined)) as any };
   }
 

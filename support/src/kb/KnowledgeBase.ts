@@ -10,9 +10,14 @@ export interface Match extends Article {
  * the result is passed as a bound parameter, so user text never becomes SQL or query syntax.
  */
 export function searchTerms(text: string): string {
-  const words = text.toLowerCase().match(/[a-z0-9]{3,32}/g) ?? [];
+  const words = (text.toLowerCase().match(/[a-z0-9]{3,32}/g) ?? []).filter((w) => !EVERYWHERE.has(w));
   return [...new Set(words)].slice(0, 40).join(" | ");
 }
+
+/** Words every article shares: they say nothing about which one fits. */
+const EVERYWHERE = new Set(
+  "sync syncs syncing synced syncwell workout workouts activity activities app strava garmin polar oura".split(" "),
+);
 
 /** Help articles in PostgreSQL, searched by full-text relevance (title weighs more). */
 export class KnowledgeBase {
