@@ -14,6 +14,8 @@ export interface Target {
   coalescer?: string;
   poller?: string;
   worker?: string;
+  /** The support service (DLQ playbook, troubleshooter). */
+  support?: string;
   /** Reaches the queues when the stack runs embedded (the DLQ checks need it). */
   queues?: { sqs: SQSClient; dlqUrl: string; hotPathUrl: string };
 }
@@ -35,7 +37,8 @@ BeforeAll(async () => {
   const gateway = process.env.SYNCWELL_GATEWAY_URL;
   const providersMock = process.env.SYNCWELL_PROVIDERS_MOCK_URL;
   if (gateway && providersMock) {
-    target = { gateway: gateway.replace(/\/$/, ""), providersMock: providersMock.replace(/\/$/, ""), jwtSecret };
+    const support = process.env.SYNCWELL_SUPPORT_URL?.replace(/\/$/, "");
+    target = { gateway: gateway.replace(/\/$/, ""), providersMock: providersMock.replace(/\/$/, ""), jwtSecret, support };
     return;
   }
   const run = randomBytes(3).toString("hex");
@@ -49,6 +52,10 @@ BeforeAll(async () => {
   process.env.POLL_MIN_INTERVAL_SECONDS ??= "1";
   process.env.POLL_INITIAL_INTERVAL_SECONDS ??= "2";
   process.env.POLL_MAX_INTERVAL_SECONDS ??= "30";
+  // Support: its own schema, a DLQ scan every second, and the deterministic chat model.
+  process.env.SUPPORT_DB_SCHEMA = `support_features_${run}`;
+  process.env.DLQ_WATCH_INTERVAL_SECONDS ??= "1";
+  process.env.TROUBLESHOOTER_LLM ??= "scripted";
   const config = await isolatedPlatformConfig(`features-${run}-`, { LOG_LEVEL: "error" });
   running = await startPlatform(config);
   const sqs = createSqsClient({
@@ -63,6 +70,7 @@ BeforeAll(async () => {
     coalescer: running.urls.coalescer,
     poller: running.urls.poller,
     worker: running.urls.worker,
+    support: running.urls.support,
     queues: { sqs, dlqUrl: running.queues.hotPathDlqUrl, hotPathUrl: running.queues.hotPathQueueUrl },
   };
 });
@@ -74,6 +82,7 @@ AfterAll(async () => {
     const client = new pg.Client({ connectionString: running.env.DATABASE_URL });
     await client.connect();
     await client.query(`drop schema if exists "${process.env.PROVIDERS_MOCK_DB_SCHEMA}" cascade`);
+    await client.query(`drop schema if exists "${process.env.SUPPORT_DB_SCHEMA}" cascade`);
     await client.end();
   }
   await running?.stop();

@@ -29,6 +29,10 @@ export class SyncWellWorld extends World {
   /** Normalised activities this scenario recorded, by name. */
   recorded = new Map<string, { provider: string; startTime: string; endTime: string; id: string }>();
   lastSyncTimeBefore?: string;
+  /** Support scenarios: the ticket, DLQ message and troubleshooter conversation in play. */
+  ticketId?: string;
+  dlqMessageId?: string;
+  conversationId?: string;
 
   partner(path: string): string {
     return `${stack().providersMock}${path}`;

@@ -4,6 +4,7 @@ import { GatewayEnv } from "@syncwell/gateway-shim";
 import { PollerEnv } from "@syncwell/poller";
 import { ProvidersMockEnv } from "@syncwell/providers-mock";
 import { StackEnv } from "@syncwell/stacks";
+import { SupportCliEnv, SupportEnv } from "@syncwell/support";
 import { WorkerEnv } from "@syncwell/worker";
 import type { z } from "zod";
 import { PlatformEnv } from "./config.ts";
@@ -19,6 +20,8 @@ export function configSection(): string {
     ["worker", WorkerEnv as unknown as z.ZodObject],
     ["coalescer", CoalescerEnv],
     ["poller", PollerEnv as unknown as z.ZodObject],
+    ["support", SupportEnv],
+    ["`npm run support` (the support CLI)", SupportCliEnv],
     ["providers-mock", ProvidersMockEnv],
     ["`npm run synth` (the CDKTF stack)", StackEnv],
   ] as const;

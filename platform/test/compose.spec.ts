@@ -9,6 +9,7 @@ import { loadConfig } from "@syncwell/core";
 import { GatewayEnv } from "@syncwell/gateway-shim";
 import { PollerEnv } from "@syncwell/poller";
 import { ProvidersMockEnv } from "@syncwell/providers-mock";
+import { SupportEnv } from "@syncwell/support";
 import { WorkerEnv } from "@syncwell/worker";
 import { parse } from "yaml";
 import type { z } from "zod";
@@ -35,6 +36,7 @@ const ENTRY_POINTS: Record<string, { schema: z.ZodObject; port?: string }> = {
   "coalescer/src/main.ts": { schema: CoalescerEnv, port: "COALESCER_PORT" },
   "poller/src/main.ts": { schema: PollerEnv as unknown as z.ZodObject, port: "POLLER_PORT" },
   "providers-mock/src/main.ts": { schema: ProvidersMockEnv, port: "PROVIDERS_MOCK_PORT" },
+  "support/src/main.ts": { schema: SupportEnv, port: "SUPPORT_PORT" },
   "platform/src/bootstrap.ts": { schema: BootstrapEnv },
 };
 /** Read by the AWS SDK itself, not by our schemas. Dummy values for LocalStack only. */
@@ -56,7 +58,15 @@ describe("docker-compose.yml", () => {
   it("runs every Node service from the one image with an entry point that exists and an environment its schema accepts", () => {
     const services = resolved();
     const ours = Object.entries(services).filter(([, s]) => s.build !== undefined);
-    assert.deepEqual(ours.map(([name]) => name).sort(), ["bootstrap", "coalescer", "gateway", "poller", "providers-mock", "worker"]);
+    assert.deepEqual(ours.map(([name]) => name).sort(), [
+      "bootstrap",
+      "coalescer",
+      "gateway",
+      "poller",
+      "providers-mock",
+      "support",
+      "worker",
+    ]);
     for (const [name, service] of ours) {
       assert.equal(service.image, "syncwell:local", name);
       const entry = service.command?.[0] ?? "";
@@ -88,10 +98,13 @@ describe("docker-compose.yml", () => {
         if (condition === "service_healthy") assert.ok(services[dependency]?.healthcheck, `${dependency} has a healthcheck for ${name}`);
       }
     }
-    for (const name of ["gateway", "worker", "coalescer", "poller"]) {
+    for (const name of ["gateway", "worker", "coalescer", "poller", "support"]) {
       assert.equal(services[name]?.depends_on?.bootstrap?.condition, "service_completed_successfully", `${name} waits for the bootstrap`);
     }
     assert.deepEqual(services.ollama?.profiles, ["ai"]);
+    // The troubleshooter reaches the model the ai profile pulls.
+    assert.equal(services.support?.environment?.OLLAMA_BASE_URL, "http://ollama:11434");
+    assert.deepEqual(services["ollama-pull"]?.command, ["pull", services.support?.environment?.OLLAMA_MODEL]);
   });
 
   it("points Prometheus at real services and ports, and mounts Grafana's provisioning from the repo", () => {

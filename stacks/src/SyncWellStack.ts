@@ -29,7 +29,9 @@ const _assume = (service: string) =>
   JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
 
 /** Secret keys the tasks read from Secrets Manager (values are set out of band, never in code). */
+/** Keys of the one secret; each task gets only the keys it names (services.ts). */
 const SECRET_KEYS = ["TOKEN_ENCRYPTION_KEY", "STRAVA_CLIENT_SECRET", "GARMIN_CLIENT_SECRET", "POLAR_CLIENT_SECRET", "OURA_CLIENT_SECRET"];
+const SUPPORT_SECRET_KEYS = ["DATABASE_URL", "SUPPORT_JWT_SECRET", "GATEWAY_JWT_SECRET"];
 
 /** The production SyncWell deployment (SPEC §10). */
 export class SyncWellStack extends TerraformStack {
@@ -144,7 +146,7 @@ export class SyncWellStack extends TerraformStack {
     // ── secrets and run-time configuration ────────────────────────────────────
     const secrets = new SecretsmanagerSecret(this, "partner-secrets", {
       name: `${prefix}/partners`,
-      description: `JSON with ${SECRET_KEYS.join(", ")}; values are set out of band`,
+      description: `JSON with ${[...SECRET_KEYS, ...SUPPORT_SECRET_KEYS].join(", ")}; values are set out of band`,
       kmsKeyId: key.arn,
     });
     const appconfig = new AppconfigApplication(this, "appconfig", { name: prefix });

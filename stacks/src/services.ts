@@ -74,6 +74,8 @@ export class SyncServices extends Construct {
       min: number;
       max: number;
       scaleOn?: SqsQueue;
+      /** Keys of the secret this task gets (default: the partner and token keys). */
+      secrets?: string[];
       statements: { Action: string[]; Resource: string[] }[];
     }[] = [
       {
@@ -151,6 +153,27 @@ export class SyncServices extends Construct {
           kmsUse,
         ],
       },
+      {
+        // The DLQ playbook and the troubleshooter; its PostgreSQL (tickets, audit, KB) is DATABASE_URL.
+        name: "support",
+        entry: "support/src/main.ts",
+        port: 8084,
+        cpu: "256",
+        memory: "1024",
+        min: 1,
+        max: 2,
+        secrets: ["TOKEN_ENCRYPTION_KEY", "DATABASE_URL", "SUPPORT_JWT_SECRET", "GATEWAY_JWT_SECRET"],
+        statements: [
+          {
+            Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:GetQueueAttributes"],
+            Resource: [p.queues.hotDlq.arn],
+          },
+          { Action: ["sqs:SendMessage", "sqs:GetQueueUrl"], Resource: [p.queues.hot.arn] },
+          { Action: ["sqs:GetQueueUrl"], Resource: [p.queues.webhook.arn, p.queues.webhookDlq.arn] },
+          { Action: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query"], Resource: tableResources },
+          kmsUse,
+        ],
+      },
     ];
     for (const s of services) {
       const taskRole = new IamRole(this, `${s.name}-role`, {
@@ -184,7 +207,7 @@ export class SyncServices extends Construct {
               { name: `${s.name.toUpperCase()}_PORT`, value: String(s.port) },
               { name: "LOG_LEVEL", value: "info" },
             ],
-            secrets: p.secretKeys.map((k) => ({ name: k, valueFrom: `${p.secrets.arn}:${k}::` })),
+            secrets: (s.secrets ?? p.secretKeys).map((k) => ({ name: k, valueFrom: `${p.secrets.arn}:${k}::` })),
             healthCheck: {
               command: [
                 "CMD",

@@ -83,14 +83,14 @@ describe("the CDKTF production stack (synthesized offline)", () => {
     assert.match(sg.ingress[0].security_groups[0], /tasks-sg/);
   });
 
-  it("runs worker, coalescer and poller on Fargate from one image, each with its own least-privilege role", () => {
+  it("runs worker, coalescer, poller and support on Fargate from one image, each with its own least-privilege role", () => {
     const services = all("aws_ecs_service");
-    assert.deepEqual(services.map((s) => s.name).sort(), ["coalescer", "poller", "worker"]);
+    assert.deepEqual(services.map((s) => s.name).sort(), ["coalescer", "poller", "support", "worker"]);
     for (const s of services) assert.equal(s.launch_type, "FARGATE");
     const tasks = all("aws_ecs_task_definition");
     const images = new Set(tasks.map((t) => JSON.parse(t.container_definitions)[0].image));
     assert.deepEqual([...images], [ENV.SYNCWELL_IMAGE]);
-    assert.equal(new Set(tasks.map((t) => t.task_role_arn)).size, 3, "one task role each");
+    assert.equal(new Set(tasks.map((t) => t.task_role_arn)).size, 4, "one task role each");
     for (const p of all("aws_iam_role_policy")) {
       for (const statement of JSON.parse(p.policy).Statement) {
         for (const action of statement.Action) assert.ok(!action.includes("*"), `${p.name}: ${action}`);
@@ -99,6 +99,19 @@ describe("the CDKTF production stack (synthesized offline)", () => {
     }
     const worker = JSON.parse(one("aws_iam_role_policy", (p) => p.name === "worker-least-privilege").policy);
     assert.ok(!JSON.stringify(worker).includes("dynamodb:DeleteItem"), "the worker never deletes items");
+  });
+
+  it("lets support move DLQ messages back to the main queue and read its database URL, and nothing of the partners", () => {
+    const support = JSON.parse(one("aws_iam_role_policy", (p) => p.name === "support-least-privilege").policy).Statement;
+    const on = (action: string) => support.filter((s: any) => s.Action.includes(action)).flatMap((s: any) => s.Resource);
+    const arn = (queue: string) => `\${aws_sqs_queue.${queue}.arn}`;
+    assert.deepEqual(on("sqs:DeleteMessage"), [arn("hot-dlq")]);
+    assert.deepEqual(on("sqs:SendMessage"), [arn("hot")]);
+    const secretsOf = (family: string) =>
+      JSON.parse(one("aws_ecs_task_definition", (t) => t.family.endsWith(family)).container_definitions)[0].secrets.map((s: any) => s.name);
+    assert.ok(secretsOf("-support").includes("DATABASE_URL"));
+    assert.ok(!secretsOf("-support").includes("STRAVA_CLIENT_SECRET"));
+    assert.ok(!secretsOf("-worker").includes("DATABASE_URL"));
   });
 
   it("scales the queue consumers on backlog per task", () => {

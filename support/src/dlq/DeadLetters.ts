@@ -93,9 +93,10 @@ export class DeadLetters {
       await this.deps.queue.delete(message);
       return { messageId: view.messageId, jobId: view.jobId, result: "already_redriven" };
     }
+    // Status first: the worker may finish the job before this call returns.
+    if (view.jobId) await this.deps.store.updateJob(view.jobId, { status: "queued" });
     await this.deps.queue.moveToMainQueue(message, view.userId ?? view.messageId);
     await this.deps.db("redrives").where({ dlq_message_id: view.messageId }).update({ state: "sent" });
-    if (view.jobId) await this.deps.store.updateJob(view.jobId, { status: "queued" });
     return { messageId: view.messageId, jobId: view.jobId, result: "redriven" };
   }
 
