@@ -11,6 +11,8 @@ export interface LocalServer {
   url: string;
   started: boolean;
   stop(): Promise<void>;
+  /** Only for a server started here: stops it and starts it again on the same port, empty. */
+  restart?(): Promise<void>;
 }
 
 /** A start-up problem with the one line a person needs to fix it. */
@@ -106,16 +108,24 @@ export async function ensureRedis(url: string | undefined): Promise<LocalServer>
     );
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "syncwell-redis-"));
-  const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
-    stdio: "ignore",
-  });
-  await waitUntil("redis-server", () => redisPing(port), child);
+  const launch = async () => {
+    const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir], {
+      stdio: "ignore",
+    });
+    await waitUntil("redis-server", () => redisPing(port), child);
+    return child;
+  };
+  let child = await launch();
   return {
     url: `redis://127.0.0.1:${port}`,
     started: true,
     async stop() {
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
+    },
+    async restart() {
+      await stopChild(child, "SIGKILL");
+      child = await launch();
     },
   };
 }

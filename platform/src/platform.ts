@@ -17,6 +17,10 @@ export interface RunningPlatform {
   queues: PlatformQueues;
   /** Resolves with the name of the first service that exits on its own. */
   unexpectedExit: Promise<string>;
+  /** Chaos: kills a service with SIGKILL (no shutdown at all) and starts a fresh one. */
+  crashAndRestart(name: "worker" | "coalescer" | "poller"): Promise<void>;
+  /** Chaos: kills the Redis this platform started and starts it again, empty, on the same port. */
+  restartRedis(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -108,22 +112,33 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
     const pollerUrl = `http://127.0.0.1:${config.POLLER_PORT}`;
     const supportUrl = `http://127.0.0.1:${config.SUPPORT_PORT}`;
     const services: ServiceProcess[] = [];
+    const running = new Map<string, ServiceProcess>();
     const start = async (name: string, workspace: string, healthUrl: string) => {
       const service = spawnService(name, workspace, env);
-      services.push(service);
-      cleanups.push(() => service.stop());
+      running.set(name, service);
+      cleanups.push(() => (running.get(name) ?? service).stop());
       await waitHealthy(service, healthUrl);
+      return service;
     };
-    await start("providers-mock", "providers-mock", `${providersMockUrl}/health`);
+    const launch = async (name: string, workspace: string, healthUrl: string) => services.push(await start(name, workspace, healthUrl));
+    const healthUrls: Record<string, string> = {
+      worker: `${workerUrl}/health`,
+      coalescer: `${coalescerUrl}/health`,
+      poller: `${pollerUrl}/health`,
+    };
+    await launch("providers-mock", "providers-mock", `${providersMockUrl}/health`);
     await Promise.all([
-      start("gateway-shim", "gateway-shim", `${gatewayUrl}/health`),
-      start("worker", "worker", `${workerUrl}/health`),
-      start("coalescer", "coalescer", `${coalescerUrl}/health`),
-      start("poller", "poller", `${pollerUrl}/health`),
-      start("support", "support", `${supportUrl}/health`),
+      launch("gateway-shim", "gateway-shim", `${gatewayUrl}/health`),
+      launch("worker", "worker", healthUrls.worker as string),
+      launch("coalescer", "coalescer", healthUrls.coalescer as string),
+      launch("poller", "poller", healthUrls.poller as string),
+      launch("support", "support", `${supportUrl}/health`),
     ]);
 
-    const unexpectedExit = Promise.race(services.map((s) => s.exited.then(() => s.name)));
+    const crashed = new Set<ServiceProcess>();
+    const unexpectedExit = Promise.race(
+      services.map((s) => s.exited.then(() => (crashed.has(s) ? new Promise<string>(() => {}) : s.name))),
+    );
     return {
       urls: {
         gateway: gatewayUrl,
@@ -137,6 +152,17 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       env,
       queues,
       unexpectedExit,
+      async crashAndRestart(name) {
+        const victim = running.get(name);
+        if (victim) crashed.add(victim);
+        victim?.child.kill("SIGKILL");
+        await victim?.exited;
+        await start(name, name, healthUrls[name] as string);
+      },
+      async restartRedis() {
+        if (!redis.restart) throw new PlatformError("Redis was given by REDIS_URL: only a Redis this platform started can be restarted");
+        await redis.restart();
+      },
       stop,
     };
   } catch (error) {

@@ -281,12 +281,15 @@ export class MetadataStore {
     return job as JobRecord;
   }
 
-  /** Sets fields of an existing job; `incrementAttempts` adds one failed attempt atomically and answers the count. */
+  /**
+   * Sets fields of an existing job and answers it (undefined: no such job). `increment` adds one
+   * to a counter atomically: a failed attempt (also stamping `firstFailedAt`) or a rate-limit wait.
+   */
   async updateJob(
     jobId: string,
-    patch: Partial<Omit<JobRecord, "jobId" | "attempts">>,
-    incrementAttempts = false,
-  ): Promise<number | undefined> {
+    patch: Partial<Omit<JobRecord, "jobId" | "attempts" | "rateLimitWaits">>,
+    increment?: "attempts" | "rateLimitWaits",
+  ): Promise<JobRecord | undefined> {
     const names: Record<string, string> = { "#u": "updatedAt" };
     const values: Record<string, unknown> = { ":u": new Date(this.#now()).toISOString() };
     const sets = ["#u = :u"];
@@ -297,11 +300,14 @@ export class MetadataStore {
       sets.push(`#${field} = :${field}`);
     }
     let expression = `SET ${sets.join(", ")}`;
-    if (incrementAttempts) {
-      names["#a"] = "attempts";
+    if (increment) {
+      names["#c"] = increment;
       values[":one"] = 1;
-      names["#f"] = "firstFailedAt";
-      expression += ", #f = if_not_exists(#f, :u) ADD #a :one";
+      if (increment === "attempts") {
+        names["#f"] = "firstFailedAt";
+        expression += ", #f = if_not_exists(#f, :u)";
+      }
+      expression += " ADD #c :one";
     }
     try {
       const { Attributes } = await this.deps.db.send(
@@ -315,7 +321,9 @@ export class MetadataStore {
           ReturnValues: "ALL_NEW",
         }),
       );
-      return Attributes?.attempts as number | undefined;
+      if (!Attributes) return undefined;
+      const { pk: _pk, sk: _sk, type: _t, expiresAt: _e, ...job } = Attributes;
+      return job as JobRecord;
     } catch (error) {
       if (isConditionFailure(error)) return undefined;
       throw error;

@@ -22,6 +22,8 @@ export interface JobRecord {
   status: JobStatus;
   /** Failed attempts so far (rate-limit waits do not count). */
   attempts: number;
+  /** Times the job waited out a partner's rate limit (each one a receive that is not a failure). */
+  rateLimitWaits?: number;
   recordsWritten?: number;
   errorCategory?: ErrorCategory;
   errorMessage?: string;

@@ -76,13 +76,14 @@ export class JobProcessor {
     } catch (error) {
       const failure = classify(error);
       const counts = failure.category !== "rate_limited";
-      const attempts = counts
-        ? ((await this.deps.store.updateJob(job.jobId, { errorCategory: failure.category, errorMessage: failure.message }, true)) ??
-          receiveCount)
-        : receiveCount;
+      const record = counts
+        ? await this.deps.store.updateJob(job.jobId, { errorCategory: failure.category, errorMessage: failure.message }, "attempts")
+        : await this.deps.store.updateJob(job.jobId, {}, "rateLimitWaits");
+      // A receive that was neither a counted failure nor a rate-limit wait was a crash mid-job: it counts.
+      const attempts = Math.max(record?.attempts ?? receiveCount, receiveCount - (record?.rateLimitWaits ?? 0));
       outcome = outcomeOfFailure({
         ...failure,
-        attempts: Math.max(attempts, counts ? receiveCount : 0),
+        attempts: counts ? attempts : receiveCount,
         maxAttempts: this.options.maxAttempts,
         baseBackoffSeconds: this.options.retryBaseSeconds,
       });
@@ -106,9 +107,11 @@ export class JobProcessor {
         break;
       case "retry":
         await this.deps.store.updateJob(job.jobId, { status: "retrying", errorCategory: outcome.category, errorMessage: outcome.message });
-        if (!outcome.countsAsAttempt && receiveCount >= this.options.maxAttempts - 1) {
-          // A wait must never become a DLQ entry: hand the job to a fresh message (receive count 1).
-          await this.#resend(message, job, `${job.jobId}:wait:${receiveCount}:${this.deps.now?.() ?? Date.now()}`);
+        if (receiveCount >= this.options.maxAttempts - 1) {
+          // The job decides when it is dead (its counted attempts), not the queue: before SQS's
+          // maxReceiveCount would move it to the DLQ without a reason (after rate-limit waits or
+          // crashes used up receives), hand the job to a fresh message (receive count 1).
+          await this.#resend(message, job, `${job.jobId}:retry:${receiveCount}:${this.deps.now?.() ?? Date.now()}`);
         } else {
           await this.deps.sqs.send(
             new ChangeMessageVisibilityCommand({
