@@ -50,8 +50,9 @@ describe("the chaos checker", () => {
 
   it("fails on a record written twice and on a record missing", () => {
     const o = clean();
-    (o.users[0]?.destination as unknown[]).push({ externalId: ext("1") });
-    (o.users[0]?.source as unknown[]).push({ id: "3" });
+    const [user] = o.users as Array<{ source: unknown[]; destination: unknown[] }>;
+    user?.destination.push({ externalId: ext("1") });
+    user?.source.push({ id: "3" });
     const report = check(o, ext);
     assert.equal(report.recordsDuplicated, 1);
     assert.equal(report.recordsMissing, 1);
