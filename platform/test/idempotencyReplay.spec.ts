@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import {
+  bootstrapPlatform,
+  createDocumentClient,
+  createDynamoDbClient,
+  createLogger,
+  createPartnerAdapters,
+  createRedis,
+  createSqsClient,
+  DEV_JWT_SECRET,
+  DEV_TOKEN_ENCRYPTION_KEY,
+  MetadataStore,
+  type PlatformQueues,
+  resourceNames,
+  signJwt,
+  TokenCipher,
+} from "@syncwell/core";
+import { createGateway, createGatewayMetrics } from "@syncwell/gateway-shim";
+import { type EmbeddedAws, startEmbeddedAws } from "../src/emulators.ts";
+
+/**
+ * SQS deduplicates for 5 minutes only; the gateway's idempotency record must cover the 24 h the
+ * contract promises. The gateway's clock (its metadata store's) is moved forward; SQS is real.
+ */
+describe("Idempotency-Key replays after SQS's 5-minute window (gateway on a fake clock)", () => {
+  const run = randomBytes(3).toString("hex");
+  const names = resourceNames(`replay-${run}-`);
+  let aws: EmbeddedAws;
+  let server: Server;
+  let url: string;
+  let queues: PlatformQueues;
+  let clock = Date.now();
+  const metrics = createGatewayMetrics();
+  const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { keyPrefix: `replay-${run}:` });
+  const token = signJwt(DEV_JWT_SECRET, "replay-user", 3600);
+  const sqsOptions = () => ({
+    region: "us-east-1",
+    sqsEndpoint: aws.sqsEndpoint,
+    dynamoDbEndpoint: aws.dynamoDbEndpoint,
+    credentials: { accessKeyId: "t", secretAccessKey: "t" },
+  });
+
+  before(async () => {
+    aws = await startEmbeddedAws();
+    const sqs = createSqsClient(sqsOptions());
+    const dynamoDb = createDynamoDbClient(sqsOptions());
+    queues = await bootstrapPlatform({ sqs, dynamoDb }, names);
+    const store = new MetadataStore(
+      { db: createDocumentClient(dynamoDb), cipher: new TokenCipher(DEV_TOKEN_ENCRYPTION_KEY), now: () => clock },
+      { table: names.table },
+    );
+    await store.putConfig(
+      {
+        syncConfigId: "cfg-1",
+        userId: "replay-user",
+        sourceConnectionId: "c1",
+        destinationConnectionId: "c2",
+        dataType: "workouts",
+        conflictResolutionStrategy: "source_wins",
+        enabled: true,
+        version: 1,
+      },
+      "strava",
+    );
+    const app = createGateway(
+      { store, adapters: createPartnerAdapters({} as never), sqs, queues, redis, metrics, logger: createLogger("replay", "silent") },
+      {
+        webhooks: {} as never,
+        initialPollIntervalSeconds: 900,
+        jwtSecret: DEV_JWT_SECRET,
+        idempotencyTtlSeconds: 86400,
+        rateLimitPerMinute: 1000,
+      },
+    );
+    server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    redis.disconnect();
+    await aws.stop();
+  });
+
+  const sync = async (key: string) => {
+    const res = await fetch(`${url}/v1/sync-configs/cfg-1/sync`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "idempotency-key": key },
+    });
+    return { status: res.status, jobId: ((await res.json()) as { jobId?: string }).jobId };
+  };
+  const enqueued = async () => (await metrics.jobsEnqueued.get()).values.reduce((sum, v) => sum + v.value, 0);
+
+  it("answers replays at +6 min and +23 h with the same job and sends nothing to SQS; at +25 h the key is new again", async () => {
+    const first = await sync("replay-key");
+    assert.equal(first.status, 202);
+    assert.equal(await enqueued(), 1);
+    for (const later of [6 * 60_000, 23 * 3600_000]) {
+      clock = Date.now() + later;
+      const replay = await sync("replay-key");
+      assert.deepEqual(replay, first, `replay at +${later / 60_000} min`);
+      assert.equal(await enqueued(), 1, `no job enqueued at +${later / 60_000} min`);
+    }
+    const { Messages = [] } = await createSqsClient(sqsOptions()).send(
+      new ReceiveMessageCommand({ QueueUrl: queues.hotPathQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    assert.equal(Messages.length, 1, "one message on the queue");
+    clock = Date.now() + 25 * 3600_000;
+    const expired = await sync("replay-key");
+    assert.equal(expired.status, 202);
+    assert.notEqual(expired.jobId, first.jobId, "after 24 h the key starts a new job (the test can fail)");
+    assert.equal(await enqueued(), 2);
+  });
+});
