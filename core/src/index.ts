@@ -12,6 +12,7 @@ export * from "./http/bearer.ts";
 export * from "./http/problem.ts";
 export * from "./logging/logger.ts";
 export * from "./metadata/index.ts";
+export * from "./metrics/awsCalls.ts";
 export * from "./metrics/queueDepth.ts";
 export * from "./metrics/registry.ts";
 export * from "./partners/index.ts";

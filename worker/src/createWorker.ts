@@ -1,4 +1,5 @@
 import {
+  countSqsCalls,
   createPartnerAdapters,
   createPlatformClients,
   type Logger,
@@ -27,6 +28,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const { sqs, redis, store, names: n, queues, close } = await createPlatformClients(config, logger);
   const metrics = createWorkerMetrics();
   const adapters = createPartnerAdapters(partnerAdapterOptions(config), { observe: metrics.observePartnerCall });
+  countSqsCalls(metrics.registry, sqs);
   registerQueueDepth(metrics.registry, sqs, {
     [n.hotPathQueue]: queues.hotPathQueueUrl,
     [n.hotPathDlq]: queues.hotPathDlqUrl,

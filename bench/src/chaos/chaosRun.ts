@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { createSqsClient } from "@syncwell/core";
 import { isolatedPlatformConfig, type RunningPlatform, startPlatform } from "@syncwell/platform";
-import { createSyncUser, http, ok, type SyncUser, sleep } from "../client.ts";
+import { createSyncUser, http, metric, ok, type SyncUser, sleep } from "../client.ts";
 import { check, type Observations, type Report } from "./checker.ts";
 
 export interface ChaosOptions {
@@ -52,7 +52,8 @@ export async function runChaos(options: ChaosOptions, progress: (line: string) =
     COALESCE_WINDOW_SECONDS: "1",
     GATEWAY_RATE_LIMIT_PER_MINUTE: "1000000",
     STRAVA_UPLOAD_PROCESSING_MS: "50",
-    DLQ_WATCH_INTERVAL_SECONDS: "3600",
+    // Support gives a message SQS moved on its own (a job killed mid-way 5 times) its reason.
+    DLQ_WATCH_INTERVAL_SECONDS: "2",
     TROUBLESHOOTER_LLM: "scripted",
     PROVIDERS_MOCK_DB_SCHEMA: `chaos_${randomBytes(3).toString("hex")}`,
     SUPPORT_DB_SCHEMA: `chaos_support_${randomBytes(3).toString("hex")}`,
@@ -68,9 +69,15 @@ export async function runChaos(options: ChaosOptions, progress: (line: string) =
     sqsEndpoint: platform.env.AWS_ENDPOINT_URL_SQS,
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
   });
+  // Ctrl-C stops everything this run started.
+  const interrupted = () => void platform.stop().then(() => process.exit(130));
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     return await drive(platform, sqs, config.GATEWAY_JWT_SECRET, options, progress, started);
   } finally {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
     sqs.destroy();
     await platform.stop();
   }
@@ -137,7 +144,23 @@ async function drive(
     await Promise.all([attempt(), attempt()]);
   };
 
-  let nextCrash = options.jobsPerCrash;
+  // The crasher: kill -9 the worker at a random moment after about every `jobsPerCrash` jobs it
+  // finished (its own counter, which starts again with each fresh worker).
+  let crashing = true;
+  const finished = () =>
+    metric(platform.urls.worker, "syncwell_jobs_processed_total", 'outcome="succeeded"')
+      .then(async (n) => n + (await metric(platform.urls.worker, "syncwell_jobs_processed_total", 'outcome="dead_lettered"')))
+      .catch(() => 0);
+  const crasher = (async () => {
+    while (crashing) {
+      const due = Math.max(1, Math.round(options.jobsPerCrash * (0.5 + Math.random())));
+      while (crashing && (await finished()) < due) await sleep(100);
+      if (!crashing) return;
+      await sleep(Math.random() * 300);
+      await platform.crashAndRestart("worker");
+      events.workerCrashes += 1;
+    }
+  })();
   let chaos: Promise<void> = Promise.resolve();
   const workoutsPerUser = new Map<string, number>();
   const inFlight = new Set<Promise<void>>();
@@ -171,14 +194,6 @@ async function drive(
     inFlight.add(job);
     void job.finally(() => inFlight.delete(job));
     if (inFlight.size >= options.clients) await Promise.race(inFlight);
-    if (i + 1 >= nextCrash) {
-      nextCrash += Math.max(1, Math.round(options.jobsPerCrash * (0.5 + Math.random())));
-      chaos = chaos.then(async () => {
-        await sleep(Math.random() * 500);
-        await platform.crashAndRestart("worker");
-        events.workerCrashes += 1;
-      });
-    }
     if (i === Math.floor(options.jobs / 2))
       chaos = chaos.then(async () => {
         await platform.restartRedis();
@@ -191,6 +206,8 @@ async function drive(
   const jobIds = () => [...new Set(requests.flatMap((r) => r.jobIds))];
   progress(`all requests answered (${jobIds().length} jobs); waiting for every job to finish …`);
   await waitForJobs(gateway, users, requests, 240_000);
+  crashing = false;
+  await crasher;
 
   await ok("DELETE", `${providersMock}/_admin/faults`);
   const missing = async () => (await partnerData(providersMock, users)).reduce((sum, u) => sum + missingOf(u), 0);
@@ -299,7 +316,7 @@ async function waitForQueuesEmpty(sqs: SQSClient, platform: RunningPlatform, tim
 /** Every DLQ message's reason, read without consuming (visibility 0). */
 async function dlqReasons(sqs: SQSClient, dlqUrl: string) {
   const seen = new Map<string, { jobId?: string; errorCategory?: string }>();
-  for (let empty = 0; empty < 2; ) {
+  for (let empty = 0; empty < 4; ) {
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: dlqUrl,

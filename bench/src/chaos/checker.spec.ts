@@ -50,7 +50,7 @@ describe("the chaos checker", () => {
 
   it("fails on a record written twice and on a record missing", () => {
     const o = clean();
-    const [user] = o.users as Array<{ source: unknown[]; destination: unknown[] }>;
+    const [user] = o.users as unknown as Array<{ source: unknown[]; destination: unknown[] }>;
     user?.destination.push({ externalId: ext("1") });
     user?.source.push({ id: "3" });
     const report = check(o, ext);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { DEV_JWT_SECRET, signJwt } from "@syncwell/core";
 import { SupportHarness } from "./harness.ts";
 
@@ -123,7 +124,10 @@ describe("support: the DLQ playbook on fauxqs, dynalite and PostgreSQL", () => {
     assert.equal(overdue.length, 3, "first failure was days ago: all overdue");
     const metrics = await (await fetch(`${h.support.url}/metrics`)).text();
     assert.match(metrics, /syncwell_support_tickets_open\{category="third_party",service="support"\} 2/);
-    assert.match(metrics, /syncwell_queue_messages\{queue="[^"]*HotPathSyncDLQ\.fifo",state="visible",service="support"\} 3/);
+    // The watcher's scans hold messages for a moment: visible + in flight is the DLQ's content.
+    const depth = (state: string) =>
+      Number(new RegExp(`syncwell_queue_messages\\{queue="[^"]*HotPathSyncDLQ\\.fifo",state="${state}",service="support"\\} (\\d+)`).exec(metrics)?.[1]);
+    assert.equal(depth("visible") + depth("in_flight"), 3);
   });
 
   it("renders the three templates from the ticket's metadata", async () => {
@@ -175,6 +179,33 @@ describe("support: the DLQ playbook on fauxqs, dynalite and PostgreSQL", () => {
     assert.equal((await h.call("POST", "/v1/support/tickets/not-a-uuid/resolve")).status, 404);
     assert.equal((await h.call("POST", "/v1/support/dlq/redrive", { category: "everything" })).status, 400);
     assert.equal((await h.call("POST", "/v1/support/dlq/redrive", {})).status, 400);
+  });
+
+  it("gives a message SQS moved on its own (no reason) a reason, and marks its job dead-lettered", async () => {
+    const stuck = job(4);
+    await h.store.putJob(
+      { ...stuck, trigger: "manual", status: "in_progress", attempts: 0, createdAt: firstFailedAt, updatedAt: firstFailedAt },
+      3600,
+    );
+    const body = JSON.stringify({ ...stuck, trigger: "manual", requestedAt: firstFailedAt });
+    await h.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: h.queues.hotPathDlqUrl,
+        MessageBody: body,
+        MessageGroupId: stuck.userId,
+        MessageDeduplicationId: "moved-by-sqs",
+      }),
+    );
+    let status: string | undefined;
+    for (const deadline = Date.now() + 10_000; status !== "dead_lettered" && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 200));
+      status = (await h.store.getJob(stuck.jobId))?.status;
+    }
+    assert.equal(status, "dead_lettered");
+    const listed = (await h.call("GET", "/v1/support/dlq/messages")).body.messages.find((m: { jobId: string }) => m.jobId === stuck.jobId);
+    assert.equal(listed.errorCategory, "unknown");
+    assert.match(listed.errorMessage, /moved to the DLQ by SQS after \d+ receives without an outcome/);
+    assert.equal((await h.store.getJob(stuck.jobId))?.errorCategory, "unknown");
   });
 
   it("refuses callers without a support token, users' tokens included", async () => {

@@ -36,8 +36,25 @@ export class DeadLetters {
     return views.filter((v) => !filter.category || v.category === filter.category);
   }
 
-  /** Opens a ticket for every dead-lettered job that has none; answers the new ones. */
+  /**
+   * Gives every reasonless DLQ message its reason (SQS moved it after maxReceiveCount receives
+   * that never ended: the worker stopped mid-job each time), marks its job dead-lettered, and
+   * opens a ticket for every dead-lettered job that has none; answers the new tickets.
+   */
   async openTickets(): Promise<Ticket[]> {
+    await this.deps.queue.withMessages(async (messages) => {
+      for (const message of messages.filter((m) => !m.MessageAttributes?.errorCategory)) {
+        const parsed = parseJobMessage(message.Body ?? "");
+        const job = parsed.ok ? parsed.message : undefined;
+        const reason = `moved to the DLQ by SQS after ${message.Attributes?.ApproximateReceiveCount ?? "5"} receives without an outcome (the worker stopped mid-job each time)`;
+        if (job) await this.deps.store.updateJob(job.jobId, { status: "dead_lettered", errorCategory: "unknown", errorMessage: reason });
+        await this.deps.queue.annotate(message, job?.jobId ?? message.MessageId ?? "invalid", {
+          errorCategory: job ? "unknown" : "invalid_message",
+          errorMessage: job ? reason : parsed.ok ? reason : parsed.reason,
+          ...(job ? { userId: job.userId, syncConfigId: job.syncConfigId, jobId: job.jobId } : {}),
+        });
+      }
+    });
     const opened: Ticket[] = [];
     for (const view of await this.list()) {
       if (!view.userId) continue; // not a job at all: visible in the list, nobody to contact

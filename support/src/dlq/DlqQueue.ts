@@ -59,6 +59,25 @@ export class DlqQueue {
     await this.delete(message);
   }
 
+  /**
+   * Replaces a held message with a copy carrying `attributes` (send → delete): how a message SQS
+   * moved here on its own (after maxReceiveCount receives, no reason attached) gets its reason.
+   */
+  async annotate(message: Message, groupId: string, attributes: Record<string, string>): Promise<void> {
+    await this.deps.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.options.dlqUrl,
+        MessageBody: message.Body ?? "{}",
+        MessageGroupId: groupId,
+        MessageDeduplicationId: `annotated-${message.MessageId}`.slice(0, 128),
+        MessageAttributes: Object.fromEntries(
+          Object.entries(attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value.slice(0, 1000) || "-" }]),
+        ),
+      }),
+    );
+    await this.delete(message);
+  }
+
   async delete(message: Message): Promise<void> {
     await this.deps.sqs.send(new DeleteMessageCommand({ QueueUrl: this.options.dlqUrl, ReceiptHandle: message.ReceiptHandle }));
     this.#deleted.add(message.ReceiptHandle ?? "");
