@@ -126,7 +126,11 @@ describe("support: the DLQ playbook on fauxqs, dynalite and PostgreSQL", () => {
     assert.match(metrics, /syncwell_support_tickets_open\{category="third_party",service="support"\} 2/);
     // The watcher's scans hold messages for a moment: visible + in flight is the DLQ's content.
     const depth = (state: string) =>
-      Number(new RegExp(`syncwell_queue_messages\\{queue="[^"]*HotPathSyncDLQ\\.fifo",state="${state}",service="support"\\} (\\d+)`).exec(metrics)?.[1]);
+      Number(
+        new RegExp(`syncwell_queue_messages\\{queue="[^"]*HotPathSyncDLQ\\.fifo",state="${state}",service="support"\\} (\\d+)`).exec(
+          metrics,
+        )?.[1],
+      );
     assert.equal(depth("visible") + depth("in_flight"), 3);
   });
 
