@@ -205,7 +205,7 @@ async function drive(
   await chaos;
   const jobIds = () => [...new Set(requests.flatMap((r) => r.jobIds))];
   progress(`all requests answered (${jobIds().length} jobs); waiting for every job to finish …`);
-  await waitForJobs(gateway, users, requests, 240_000);
+  await waitForJobs(gateway, users, requests, Math.max(240_000, options.jobs * 800));
   crashing = false;
   await crasher;
 
