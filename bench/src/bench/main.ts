@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { ConfigError, createRedis, createSqsClient } from "@syncwell/core";
+import { ConfigError, createDocumentClient, createDynamoDbClient, createRedis, createSqsClient, resourceNames } from "@syncwell/core";
 import { isolatedPlatformConfig, PlatformError, startPlatform } from "@syncwell/platform";
 import { createSyncUser, ok, round, type SyncUser } from "../client.ts";
 import { simulatePolling } from "../pollingSimulation.ts";
 import { measureWebhookBurst, WEBHOOK_BURST_ENV } from "../webhookBurst.ts";
 import { gatewayLoad } from "./gatewayLoad.ts";
 import { partnerCosts } from "./partnerCosts.ts";
-import { rawQueueRates } from "./rawQueue.ts";
+import { rawQueueRates, rawTableRates } from "./rawQueue.ts";
 import { queueDrained, workerThroughput } from "./workerThroughput.ts";
 
 /**
@@ -61,11 +61,22 @@ try {
 
   log("1/6 raw emulator rates (fauxqs, FIFO, 2,000 messages, 16 at a time) …");
   const raw = await rawQueueRates(sqs, { messages: 2000, concurrency: 16, groups: 100 });
+  const dynamoDb = createDynamoDbClient({
+    region: config.AWS_REGION,
+    dynamoDbEndpoint: platform.env.AWS_ENDPOINT_URL_DYNAMODB,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  });
+  const rawTable = await rawTableRates(createDocumentClient(dynamoDb), resourceNames(config.SYNCWELL_RESOURCE_PREFIX).table, {
+    items: 1000,
+    concurrency: 16,
+  });
+  dynamoDb.destroy();
 
   log("2/6 creating 100 users with a Strava → Garmin config …");
   const users: SyncUser[] = [];
   for (let i = 0; i < 100; i++) users.push(await createSyncUser(platform.urls, config.GATEWAY_JWT_SECRET, `bench-user-${i}`));
-  log("    gateway at 200 and 500 requests/s offered (5 s each) …");
+  log("    gateway at 50, 200 and 500 requests/s offered (5 s each) …");
+  const gatewayAt50 = await gatewayLoad(gateway, users, 50, 5);
   const gatewayAt200 = await gatewayLoad(gateway, users, 200, 5);
   const gatewayAt500 = await gatewayLoad(gateway, users, 500, 5);
   // Let the worker drain what the gateway enqueued before timing it.
@@ -104,7 +115,9 @@ try {
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
     seconds: Math.round((Date.now() - started) / 1000),
     rawQueue: raw,
+    rawTable,
     gateway: {
+      at50: { ...gatewayAt50, ratioToRawSend: round(gatewayAt50.achievedPerSecond / raw.sendPerSecond, 2) },
       at200: { ...gatewayAt200, ratioToRawSend: round(gatewayAt200.achievedPerSecond / raw.sendPerSecond, 2) },
       at500: { ...gatewayAt500, ratioToRawSend: round(gatewayAt500.achievedPerSecond / raw.sendPerSecond, 2) },
     },
@@ -126,6 +139,12 @@ try {
   console.log("\nRaw queue (fauxqs) and the engine on top of it");
   console.table({
     "raw SendMessage": { "per second": raw.sendPerSecond, "ratio to raw": 1, p50_ms: "-", p99_ms: "-" },
+    "gateway @50 rps offered": {
+      "per second": gatewayAt50.achievedPerSecond,
+      "ratio to raw": results.gateway.at50.ratioToRawSend,
+      p50_ms: gatewayAt50.p50Ms,
+      p99_ms: gatewayAt50.p99Ms,
+    },
     "gateway @200 rps offered": {
       "per second": gatewayAt200.achievedPerSecond,
       "ratio to raw": results.gateway.at200.ratioToRawSend,
@@ -152,6 +171,7 @@ try {
       p99_ms: "-",
     },
   });
+  console.log(`Raw table (dynalite): PutItem ${rawTable.putPerSecond}/s, GetItem ${rawTable.getPerSecond}/s`);
   console.log(
     `SQS calls per message: worker ${emptyJobs.sqsCallsPerMessage} (empty), ${fiveRecordJobs.sqsCallsPerMessage} (5 records); raw batched loop ${raw.sqsCallsPerMessageRaw}`,
   );

@@ -6,6 +6,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { round } from "../client.ts";
 
 /** Runs `work(i)` for i < count with `concurrency` at once; answers the seconds it took. */
@@ -69,4 +70,16 @@ export async function rawQueueRates(sqs: SQSClient, options: { messages: number;
     receiveDeletePerSecond: round(options.messages / receiveSeconds, 0),
     sqsCallsPerMessageRaw: round((receiveCalls * 2) / options.messages, 2),
   };
+}
+
+/** The raw table's rates (dynalite here): conditional PutItem and consistent GetItem, as the gateway and worker use them. */
+export async function rawTableRates(db: DynamoDBDocumentClient, table: string, options: { items: number; concurrency: number }) {
+  const key = (i: number) => ({ pk: `BENCH#${i}`, sk: "BENCH" });
+  const putSeconds = await timed(options.items, options.concurrency, async (i) => {
+    await db.send(new PutCommand({ TableName: table, Item: { ...key(i), value: i }, ConditionExpression: "attribute_not_exists(pk)" }));
+  });
+  const getSeconds = await timed(options.items, options.concurrency, async (i) => {
+    await db.send(new GetCommand({ TableName: table, Key: key(i), ConsistentRead: true }));
+  });
+  return { items: options.items, putPerSecond: round(options.items / putSeconds, 0), getPerSecond: round(options.items / getSeconds, 0) };
 }
