@@ -186,6 +186,7 @@ try {
   console.table({
     "empty source": row(costs.empty),
     "5 new (source_wins)": row(costs.allNew),
+    "5 new + 20 synced in lookback": row(costs.newAmongTwentySynced),
     "5 conflicting (dest_wins)": row(costs.allConflictingDestWins),
     "5 new, confidence skip": row(costs.confidenceSkip),
   });

@@ -32,8 +32,8 @@ export async function partnerCosts(
   const { gateway, providersMock } = deps.urls;
   const record = async (provider: string, partnerUserId: string, workouts: object[]) =>
     ok("POST", `${providersMock}/${provider}/_admin/users/${partnerUserId}/activities`, { json: workouts });
-  const workouts = (name: string) =>
-    Array.from({ length: RECORDS }, (_, n) => ({
+  const workouts = (name: string, count = RECORDS, offset = 0) =>
+    Array.from({ length: count }, (_, i) => i + offset).map((n) => ({
       type: "run",
       name: `${name} ${n}`,
       ...slot(n),
@@ -83,6 +83,12 @@ export async function partnerCosts(
   const fresh = await user("new");
   await record("strava", fresh.sourceUserId, workouts("New"));
   const allNew = await runJob(fresh);
+  progress(`  ${RECORDS} new records next to 20 already synced within the lookback …`);
+  const seasoned = await user("seasoned");
+  await record("strava", seasoned.sourceUserId, workouts("Old", 20, RECORDS));
+  await runJob(seasoned);
+  await record("strava", seasoned.sourceUserId, workouts("Fresh"));
+  const newAmongSynced = await runJob(seasoned);
   progress(`  ${RECORDS} records that all conflict (dest_wins) …`);
   const conflicting = await user("conflict", "dest_wins");
   await record("strava", conflicting.sourceUserId, workouts("Strava"));
@@ -110,6 +116,7 @@ export async function partnerCosts(
     recordsPerJob: RECORDS,
     empty: cost(empty, 1, naive(0, 0)),
     allNew: cost(allNew, 1 + 2 * RECORDS, naive(RECORDS, RECORDS)),
+    newAmongTwentySynced: cost(newAmongSynced, 1 + 2 * RECORDS, naive(RECORDS + 20, RECORDS)),
     allConflictingDestWins: cost(allConflicting, 2, naive(RECORDS, 0)),
     confidenceSkip: cost(confidenceSkip, 1 + 2 * RECORDS, naive(RECORDS, RECORDS)),
     recordsWritten: {
