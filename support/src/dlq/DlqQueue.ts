@@ -14,6 +14,8 @@ import {
  */
 export class DlqQueue {
   #turn: Promise<unknown> = Promise.resolve();
+  /** Receipt handles of held messages deleted during the current turn (not to be released). */
+  #deleted = new Set<string>();
 
   constructor(
     private readonly deps: { sqs: SQSClient },
@@ -42,8 +44,6 @@ export class DlqQueue {
     this.#turn = run.catch(() => undefined);
     return run;
   }
-
-  #deleted = new Set<string>();
 
   /** Moves one held message to the main queue: send (same body, so the same job) → delete. */
   async moveToMainQueue(message: Message, groupId: string): Promise<void> {
