@@ -1,24 +1,14 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import {
-  BatchGetCommand,
-  BatchWriteCommand,
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { z } from "zod";
-import { GSI1, GSI2, isExpired, keys } from "../aws/tableDesign.ts";
+import { GSI1, isExpired, keys } from "../aws/tableDesign.ts";
 import type { ConnectionStatusSchema, SyncConfig } from "../contracts/domain.ts";
 import type { TokenCipher } from "../crypto/tokenCipher.ts";
+import { LedgerItems } from "./LedgerItems.ts";
+import { PollScheduleItems } from "./PollScheduleItems.ts";
+import { isConditionFailure } from "./TableItems.ts";
 import type { ConnectionRecord, IdempotencyRecord, JobRecord, LedgerEntry, PollSchedule } from "./types.ts";
 
 type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
-
-const isConditionFailure = (error: unknown) =>
-  error instanceof ConditionalCheckFailedException || (error as { name?: string }).name === "ConditionalCheckFailedException";
 
 /** Outcome of moving a config's watermark forward. */
 export type WatermarkResult = "advanced" | "already_past";
@@ -31,7 +21,13 @@ export class MetadataStore {
   constructor(
     private readonly deps: { db: DynamoDBDocumentClient; cipher: TokenCipher; now?: () => number },
     private readonly options: { table: string },
-  ) {}
+  ) {
+    this.#ledger = new LedgerItems(deps, options);
+    this.#polls = new PollScheduleItems(deps, options);
+  }
+
+  readonly #ledger: LedgerItems;
+  readonly #polls: PollScheduleItems;
 
   get #table(): string {
     return this.options.table;
@@ -378,144 +374,41 @@ export class MetadataStore {
     await this.deps.db.send(new DeleteCommand({ TableName: this.#table, Key: { pk: keys.idempotency(userId, keyHash), sk: "IDEMP" } }));
   }
 
-  // ── ledger of written records ────────────────────────────────────────────────
+  // ── ledger of written records and poll schedules (LedgerItems.ts, PollScheduleItems.ts) ──
+
   /** Which of these source records were already written for the config (and at which source version). */
-  async getLedger(syncConfigId: string, sourceIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
-    const found = new Map<string, LedgerEntry>();
-    const unique = [...new Set(sourceIds)];
-    for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.#table]: { Keys: unique.slice(i, i + 100).map((id) => ({ pk: keys.ledger(syncConfigId), sk: id })) },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const {
-          Responses,
-          UnprocessedKeys,
-        }: {
-          Responses?: Record<string, Record<string, unknown>[]>;
-          UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }>;
-        } = await this.deps.db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of Responses?.[this.#table] ?? []) {
-          if (isExpired(item, this.#now())) continue;
-          found.set(String(item.sk), {
-            sourceId: String(item.sk),
-            sourceUpdatedAt: String(item.sourceUpdatedAt),
-            destinationId: item.destinationId as string | undefined,
-          });
-        }
-        request = UnprocessedKeys as typeof request;
-      }
-    }
-    return found;
+  getLedger(syncConfigId: string, sourceIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
+    return this.#ledger.getLedger(syncConfigId, sourceIds);
   }
 
-  async markWritten(syncConfigId: string, entries: readonly LedgerEntry[], ttlSeconds: number): Promise<void> {
-    const expiresAt = Math.floor(this.#now() / 1000) + ttlSeconds;
-    for (let i = 0; i < entries.length; i += 25) {
-      let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-        [this.#table]: entries
-          .slice(i, i + 25)
-          .map((e) => ({ PutRequest: { Item: { pk: keys.ledger(syncConfigId), sk: e.sourceId, type: "ledger", ...e, expiresAt } } })),
-      };
-      while (request && Object.keys(request).length > 0) {
-        const { UnprocessedItems } = await this.deps.db.send(new BatchWriteCommand({ RequestItems: request }));
-        request = UnprocessedItems as typeof request;
-      }
-    }
+  markWritten(syncConfigId: string, entries: readonly LedgerEntry[], ttlSeconds: number): Promise<void> {
+    return this.#ledger.markWritten(syncConfigId, entries, ttlSeconds);
   }
 
-  // ── poll schedules ───────────────────────────────────────────────────────────
-  async putPollSchedule(schedule: PollSchedule): Promise<void> {
-    await this.deps.db.send(
-      new PutCommand({
-        TableName: this.#table,
-        Item: {
-          pk: keys.poll(schedule.syncConfigId),
-          sk: "SCHEDULE",
-          gsi2pk: keys.pollShard(0),
-          gsi2sk: schedule.nextPollAt,
-          type: "poll",
-          ...schedule,
-        },
-      }),
-    );
+  putPollSchedule(schedule: PollSchedule): Promise<void> {
+    return this.#polls.putPollSchedule(schedule);
   }
 
-  async getPollSchedule(syncConfigId: string): Promise<PollSchedule | undefined> {
-    const { Item } = await this.deps.db.send(
-      new GetCommand({ TableName: this.#table, Key: { pk: keys.poll(syncConfigId), sk: "SCHEDULE" }, ConsistentRead: true }),
-    );
-    return Item ? this.#schedule(Item) : undefined;
+  getPollSchedule(syncConfigId: string): Promise<PollSchedule | undefined> {
+    return this.#polls.getPollSchedule(syncConfigId);
   }
 
-  async deletePollSchedule(syncConfigId: string): Promise<void> {
-    await this.deps.db.send(new DeleteCommand({ TableName: this.#table, Key: { pk: keys.poll(syncConfigId), sk: "SCHEDULE" } }));
+  deletePollSchedule(syncConfigId: string): Promise<void> {
+    return this.#polls.deletePollSchedule(syncConfigId);
   }
 
   /** Schedules whose slot is due, oldest first. */
-  async duePollSchedules(nowIso: string, limit: number): Promise<PollSchedule[]> {
-    const { Items = [] } = await this.deps.db.send(
-      new QueryCommand({
-        TableName: this.#table,
-        IndexName: GSI2,
-        KeyConditionExpression: "gsi2pk = :shard AND gsi2sk <= :now",
-        ExpressionAttributeValues: { ":shard": keys.pollShard(0), ":now": nowIso },
-        Limit: limit,
-      }),
-    );
-    return Items.map((i) => this.#schedule(i));
+  duePollSchedules(nowIso: string, limit: number): Promise<PollSchedule[]> {
+    return this.#polls.duePollSchedules(nowIso, limit);
   }
 
-  /**
-   * Takes the lease of one slot: succeeds only while the schedule still has this `nextPollAt` and
-   * nobody holds a live lease, so several pollers never poll one config twice for one slot.
-   */
-  async leasePollSlot(syncConfigId: string, slot: string, owner: string, leaseSeconds: number): Promise<boolean> {
-    const nowSeconds = Math.floor(this.#now() / 1000);
-    try {
-      await this.deps.db.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: keys.poll(syncConfigId), sk: "SCHEDULE" },
-          UpdateExpression: "SET leaseOwner = :owner, leaseUntil = :until",
-          ConditionExpression: "nextPollAt = :slot AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)",
-          ExpressionAttributeValues: { ":owner": owner, ":until": nowSeconds + leaseSeconds, ":slot": slot, ":now": nowSeconds },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+  /** Takes the lease of one slot; false when the slot moved on or somebody holds a live lease. */
+  leasePollSlot(syncConfigId: string, slot: string, owner: string, leaseSeconds: number): Promise<boolean> {
+    return this.#polls.leasePollSlot(syncConfigId, slot, owner, leaseSeconds);
   }
 
   /** Moves the schedule to its next slot and releases the lease (only by the lease's owner). */
-  async completePollSlot(owner: string, next: PollSchedule): Promise<boolean> {
-    try {
-      await this.deps.db.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: {
-            pk: keys.poll(next.syncConfigId),
-            sk: "SCHEDULE",
-            gsi2pk: keys.pollShard(0),
-            gsi2sk: next.nextPollAt,
-            type: "poll",
-            ...next,
-          },
-          ConditionExpression: "leaseOwner = :owner",
-          ExpressionAttributeValues: { ":owner": owner },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  #schedule(item: Record<string, unknown>): PollSchedule {
-    const { pk: _pk, sk: _sk, gsi2pk: _g1, gsi2sk: _g2, type: _t, leaseOwner: _o, leaseUntil: _u, ...rest } = item;
-    return rest as unknown as PollSchedule;
+  completePollSlot(owner: string, next: PollSchedule): Promise<boolean> {
+    return this.#polls.completePollSlot(owner, next);
   }
 }
