@@ -15,7 +15,7 @@ import {
   ReauthRequiredError,
 } from "@syncwell/core";
 import type { WorkerMetrics } from "../metrics.ts";
-import { type JobOutcome, outcomeOfFailure } from "./outcome.ts";
+import { countedAttempts, type JobOutcome, outcomeOfFailure, retryOnFreshMessage } from "./outcome.ts";
 import { PushIncompleteError, type SyncJobHandler } from "./SyncJobHandler.ts";
 
 type Store = Pick<MetadataStore, "getJob" | "putJob" | "updateJob">;
@@ -79,8 +79,7 @@ export class JobProcessor {
       const record = counts
         ? await this.deps.store.updateJob(job.jobId, { errorCategory: failure.category, errorMessage: failure.message }, "attempts")
         : await this.deps.store.updateJob(job.jobId, {}, "rateLimitWaits");
-      // A receive that was neither a counted failure nor a rate-limit wait was a crash mid-job: it counts.
-      const attempts = Math.max(record?.attempts ?? receiveCount, receiveCount - (record?.rateLimitWaits ?? 0));
+      const attempts = countedAttempts(record, receiveCount);
       outcome = outcomeOfFailure({
         ...failure,
         attempts: counts ? attempts : receiveCount,
@@ -107,10 +106,7 @@ export class JobProcessor {
         break;
       case "retry":
         await this.deps.store.updateJob(job.jobId, { status: "retrying", errorCategory: outcome.category, errorMessage: outcome.message });
-        if (receiveCount >= this.options.maxAttempts - 1) {
-          // The job decides when it is dead (its counted attempts), not the queue: before SQS's
-          // maxReceiveCount would move it to the DLQ without a reason (after rate-limit waits or
-          // crashes used up receives), hand the job to a fresh message (receive count 1).
+        if (retryOnFreshMessage(receiveCount, this.options.maxAttempts)) {
           await this.#resend(message, job, `${job.jobId}:retry:${receiveCount}:${this.deps.now?.() ?? Date.now()}`);
         } else {
           await this.deps.sqs.send(

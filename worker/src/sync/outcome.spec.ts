@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { backoffSeconds, outcomeOfFailure } from "./outcome.ts";
+import { backoffSeconds, countedAttempts, outcomeOfFailure, retryOnFreshMessage } from "./outcome.ts";
 
 const failure = { message: "boom", maxAttempts: 5, baseBackoffSeconds: 5 };
 
@@ -37,5 +37,34 @@ describe("job outcomes", () => {
     for (const category of ["permanent", "auth", "invalid_message"] as const) {
       assert.equal(outcomeOfFailure({ ...failure, category, attempts: 1 }).kind, "dead_letter");
     }
+  });
+});
+
+describe("countedAttempts", () => {
+  it("is the job's own count when receives match failures", () => {
+    assert.equal(countedAttempts({ attempts: 3, rateLimitWaits: 0 }, 3), 3);
+  });
+
+  it("does not count rate-limit waits, which also used receives", () => {
+    assert.equal(countedAttempts({ attempts: 3, rateLimitWaits: 2 }, 5), 3);
+  });
+
+  it("counts receives that ended in neither a failure nor a wait (a crash mid-job)", () => {
+    assert.equal(countedAttempts({ attempts: 1, rateLimitWaits: 1 }, 4), 3);
+  });
+
+  it("falls back to the receive count without a status item", () => {
+    assert.equal(countedAttempts(undefined, 2), 2);
+  });
+});
+
+describe("retryOnFreshMessage", () => {
+  it("keeps a retry on its message while SQS has receives to spare", () => {
+    assert.equal(retryOnFreshMessage(3, 5), false);
+  });
+
+  it("hands the job to a fresh message before SQS's maxReceiveCount would dead-letter it without a reason", () => {
+    assert.equal(retryOnFreshMessage(4, 5), true);
+    assert.equal(retryOnFreshMessage(5, 5), true);
   });
 });

@@ -38,3 +38,20 @@ export function outcomeOfFailure(failure: {
     countsAsAttempt: true,
   };
 }
+
+/**
+ * Failed attempts so far, from the job's own counters and the message's receive count: a receive
+ * that was neither a counted failure nor a rate-limit wait was a crash mid-job, and counts too.
+ */
+export function countedAttempts(job: { attempts?: number; rateLimitWaits?: number } | undefined, receiveCount: number): number {
+  return Math.max(job?.attempts ?? receiveCount, receiveCount - (job?.rateLimitWaits ?? 0));
+}
+
+/**
+ * Whether a retry must go to a fresh message instead of back on the queue: the job decides when
+ * it is dead (its counted attempts), never SQS's maxReceiveCount (= `maxAttempts`), which would
+ * move it to the DLQ without a reason once waits and crashes had used up its receives.
+ */
+export function retryOnFreshMessage(receiveCount: number, maxAttempts: number): boolean {
+  return receiveCount >= maxAttempts - 1;
+}
