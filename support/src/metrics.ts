@@ -27,6 +27,12 @@ export function createSupportMetrics(registry: Registry = createMetricsRegistry(
           for (const { category, count: n } of await count().catch(() => [])) this.set({ category }, n);
         },
       }),
+    dlqScans: new Counter({
+      name: "syncwell_support_dlq_scans_total",
+      help: "DLQ scans of the ticket watcher, by result (ok, failed)",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
     redrives: new Counter({
       name: "syncwell_support_redrives_total",
       help: "DLQ messages re-driven to HotPathSyncQueue, by result (redriven, already_redriven)",

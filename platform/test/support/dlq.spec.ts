@@ -114,7 +114,15 @@ describe("support: the DLQ playbook on fauxqs, dynalite and PostgreSQL", () => {
       tickets = (await h.call("GET", "/v1/support/tickets")).body.tickets;
       await new Promise((r) => setTimeout(r, 200));
     }
-    await new Promise((r) => setTimeout(r, 1500)); // another scan must not open a second ticket
+    // Two more complete scans must not open a second ticket.
+    const scans = async () => {
+      const text = await (await fetch(`${h.support.url}/metrics`)).text();
+      return Number(/syncwell_support_dlq_scans_total\{result="ok",service="support"\} (\d+)/.exec(text)?.[1] ?? 0);
+    };
+    const before = await scans();
+    for (const deadline = Date.now() + 10_000; (await scans()) < before + 2 && Date.now() < deadline; )
+      await new Promise((r) => setTimeout(r, 100));
+    assert.ok((await scans()) >= before + 2, "the watcher scanned twice more");
     tickets = (await h.call("GET", "/v1/support/tickets")).body.tickets;
     assert.equal(tickets.length, 3);
     const ticket = tickets.find((t) => t.jobId === job(1).jobId);

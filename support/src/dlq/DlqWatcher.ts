@@ -16,7 +16,9 @@ export function watchDlq(
         deps.metrics.ticketsOpened.inc({ category: ticket.category, origin: "dlq" });
         deps.logger.info({ ticketId: ticket.id, jobId: ticket.jobId, category: ticket.category }, "ticket opened for a dead-lettered job");
       }
+      deps.metrics.dlqScans.inc({ result: "ok" });
     } catch (error) {
+      deps.metrics.dlqScans.inc({ result: "failed" });
       deps.logger.warn({ err: (error as Error).message }, "DLQ scan failed; retrying next interval");
     }
     if (!stopped)
