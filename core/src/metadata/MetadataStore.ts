@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { GSI1, isExpired, keys } from "../aws/tableDesign.ts";
 import type { ConnectionStatusSchema, SyncConfig } from "../contracts/domain.ts";
 import type { TokenCipher } from "../crypto/tokenCipher.ts";
+import { IdempotencyItems } from "./IdempotencyItems.ts";
 import { LedgerItems } from "./LedgerItems.ts";
 import { PollScheduleItems } from "./PollScheduleItems.ts";
 import { isConditionFailure } from "./TableItems.ts";
@@ -22,10 +23,12 @@ export class MetadataStore {
     private readonly deps: { db: DynamoDBDocumentClient; cipher: TokenCipher; now?: () => number },
     private readonly options: { table: string },
   ) {
+    this.#idempotency = new IdempotencyItems(deps, options);
     this.#ledger = new LedgerItems(deps, options);
     this.#polls = new PollScheduleItems(deps, options);
   }
 
+  readonly #idempotency: IdempotencyItems;
   readonly #ledger: LedgerItems;
   readonly #polls: PollScheduleItems;
 
@@ -326,55 +329,24 @@ export class MetadataStore {
     }
   }
 
-  // ── idempotency ──────────────────────────────────────────────────────────────
+  // ── idempotency, ledger and poll schedules (IdempotencyItems.ts, LedgerItems.ts, PollScheduleItems.ts) ──
   /** Claims a (user, key) for 24 h; answers the existing record when somebody holds it. */
-  async claimIdempotencyKey(
+  claimIdempotencyKey(
     userId: string,
     keyHash: string,
     record: IdempotencyRecord,
     ttlSeconds: number,
   ): Promise<{ claimed: true } | { claimed: false; existing: IdempotencyRecord }> {
-    const nowSeconds = Math.floor(this.#now() / 1000);
-    const key = { pk: keys.idempotency(userId, keyHash), sk: "IDEMP" };
-    try {
-      await this.deps.db.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: { ...key, type: "idempotency", ...record, expiresAt: nowSeconds + ttlSeconds },
-          // An expired record is absent, whether or not DynamoDB has deleted it yet.
-          ConditionExpression: "attribute_not_exists(pk) OR expiresAt <= :now",
-          ExpressionAttributeValues: { ":now": nowSeconds },
-        }),
-      );
-      return { claimed: true };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-    }
-    const { Item } = await this.deps.db.send(new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: true }));
-    if (!Item) return this.claimIdempotencyKey(userId, keyHash, record, ttlSeconds);
-    return {
-      claimed: false,
-      existing: { jobId: String(Item.jobId), fingerprint: String(Item.fingerprint), state: Item.state as IdempotencyRecord["state"] },
-    };
+    return this.#idempotency.claimIdempotencyKey(userId, keyHash, record, ttlSeconds);
   }
 
-  async markIdempotencyEnqueued(userId: string, keyHash: string): Promise<void> {
-    await this.deps.db.send(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: { pk: keys.idempotency(userId, keyHash), sk: "IDEMP" },
-        UpdateExpression: "SET #s = :s",
-        ExpressionAttributeNames: { "#s": "state" },
-        ExpressionAttributeValues: { ":s": "enqueued" },
-      }),
-    );
+  markIdempotencyEnqueued(userId: string, keyHash: string): Promise<void> {
+    return this.#idempotency.markIdempotencyEnqueued(userId, keyHash);
   }
 
-  async releaseIdempotencyKey(userId: string, keyHash: string): Promise<void> {
-    await this.deps.db.send(new DeleteCommand({ TableName: this.#table, Key: { pk: keys.idempotency(userId, keyHash), sk: "IDEMP" } }));
+  releaseIdempotencyKey(userId: string, keyHash: string): Promise<void> {
+    return this.#idempotency.releaseIdempotencyKey(userId, keyHash);
   }
-
-  // ── ledger of written records and poll schedules (LedgerItems.ts, PollScheduleItems.ts) ──
 
   /** Which of these source records were already written for the config (and at which source version). */
   getLedger(syncConfigId: string, sourceIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
