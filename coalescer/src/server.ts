@@ -1,5 +1,5 @@
 import { DeleteMessageCommand } from "@aws-sdk/client-sqs";
-import { createMetricsRegistry, createPlatformClients, type Logger, SqsConsumer, startOpsServer } from "@syncwell/core";
+import { createMetricsRegistry, createPlatformClients, type Logger, SqsConsumer, serveInBackground } from "@syncwell/core";
 import { Coalescer, createCoalescerMetrics } from "./Coalescer.ts";
 import type { CoalescerConfig } from "./config.ts";
 
@@ -29,17 +29,5 @@ export async function startCoalescer(config: CoalescerConfig, logger: Logger): P
       heartbeatSeconds: 10,
     },
   );
-  const ops = await startOpsServer(config.COALESCER_PORT, registry).catch((error) => {
-    close();
-    throw error;
-  });
-  consumer.start();
-  return {
-    url: ops.url,
-    async close() {
-      await consumer.stop();
-      await ops.close();
-      close();
-    },
-  };
+  return serveInBackground({ port: config.COALESCER_PORT, registry }, consumer, close);
 }

@@ -1,4 +1,4 @@
-import { Counter, createMetricsRegistry, Histogram, type PartnerCallObserver } from "@syncwell/core";
+import { Counter, createMetricsRegistry, Histogram, jobsEnqueuedCounter, type PartnerCallObserver } from "@syncwell/core";
 
 /** The gateway's metrics (SPEC §9); routes are patterns, never ids. */
 export function createGatewayMetrics() {
@@ -33,12 +33,7 @@ export function createGatewayMetrics() {
       labelNames: ["provider", "result"],
       registers: [registry],
     }),
-    jobsEnqueued: new Counter({
-      name: "syncwell_jobs_enqueued_total",
-      help: "Jobs sent to HotPathSyncQueue by trigger",
-      labelNames: ["trigger"],
-      registers: [registry],
-    }),
+    jobsEnqueued: jobsEnqueuedCounter(registry),
   };
 }
 export type GatewayMetrics = ReturnType<typeof createGatewayMetrics>;

@@ -4,6 +4,7 @@ import {
   Counter,
   Histogram,
   type JobMessage,
+  jobsEnqueuedCounter,
   type Logger,
   type MetadataStore,
   type PartnerAdapters,
@@ -41,12 +42,7 @@ export function createPollerMetrics(registry: Registry) {
       buckets: [60, 300, 600, 900, 1800, 3600, 7200, 14400, 21600, 43200],
       registers: [registry],
     }),
-    jobsEnqueued: new Counter({
-      name: "syncwell_jobs_enqueued_total",
-      help: "Jobs sent to HotPathSyncQueue by trigger",
-      labelNames: ["trigger"],
-      registers: [registry],
-    }),
+    jobsEnqueued: jobsEnqueuedCounter(registry),
   };
 }
 export type PollerMetrics = ReturnType<typeof createPollerMetrics>;

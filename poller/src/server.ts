@@ -4,7 +4,7 @@ import {
   createPlatformClients,
   type Logger,
   partnerAdapterOptions,
-  startOpsServer,
+  serveInBackground,
   TokenManager,
 } from "@syncwell/core";
 import cron from "node-cron";
@@ -34,12 +34,8 @@ export async function startPoller(config: PollerConfig, logger: Logger): Promise
       batchSize: config.POLL_BATCH_SIZE,
     },
   );
-  const ops = await startOpsServer(config.POLLER_PORT, registry).catch((error) => {
-    close();
-    throw error;
-  });
   let running: Promise<unknown> = Promise.resolve();
-  const task = cron.schedule(
+  const task = cron.createTask(
     config.POLL_TICK_CRON,
     () => {
       running = poller.tick().catch((error: Error) => logger.error({ err: error.message }, "poll scan failed"));
@@ -47,13 +43,12 @@ export async function startPoller(config: PollerConfig, logger: Logger): Promise
     },
     { noOverlap: true, name: "poll-scan" },
   );
-  return {
-    url: ops.url,
-    async close() {
+  const scans = {
+    start: () => void task.start(),
+    async stop() {
       await task.stop();
       await running;
-      await ops.close();
-      close();
     },
   };
+  return serveInBackground({ port: config.POLLER_PORT, registry }, scans, close);
 }

@@ -6,7 +6,7 @@ import {
   partnerAdapterOptions,
   registerQueueDepth,
   SqsConsumer,
-  startOpsServer,
+  serveInBackground,
   TokenManager,
 } from "@syncwell/core";
 import { RedisConfidenceCache } from "./confidence/ConfidenceCache.ts";
@@ -71,17 +71,9 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       heartbeatSeconds: config.HEARTBEAT_SECONDS,
     },
   );
-  const ops = await startOpsServer(config.WORKER_PORT, metrics.registry, () => ({ inFlight: consumer.inFlight })).catch((error) => {
-    close();
-    throw error;
-  });
-  consumer.start();
-  return {
-    url: ops.url,
-    async close() {
-      await consumer.stop();
-      await ops.close();
-      close();
-    },
-  };
+  return serveInBackground(
+    { port: config.WORKER_PORT, registry: metrics.registry, health: () => ({ inFlight: consumer.inFlight }) },
+    consumer,
+    close,
+  );
 }

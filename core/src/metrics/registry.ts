@@ -9,3 +9,13 @@ export function createMetricsRegistry(service: string): Registry {
   collectDefaultMetrics({ register: registry, prefix: "syncwell_" });
   return registry;
 }
+
+/** `syncwell_jobs_enqueued_total{trigger}`: jobs a service sent to HotPathSyncQueue (gateway: manual, poller: poll). */
+export function jobsEnqueuedCounter(registry: Registry): Counter<"trigger"> {
+  return new Counter({
+    name: "syncwell_jobs_enqueued_total",
+    help: "Jobs sent to HotPathSyncQueue by trigger",
+    labelNames: ["trigger"],
+    registers: [registry],
+  });
+}

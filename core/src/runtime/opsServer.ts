@@ -25,3 +25,28 @@ export async function startOpsServer(
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * Runs a background service (a queue consumer, a scheduler) behind its `/health` and `/metrics`:
+ * if the ops server cannot start, the clients are closed; `close()` stops the work first (running
+ * jobs finish), then the ops server, then the clients.
+ */
+export async function serveInBackground(
+  ops: { port: number; registry: Registry; health?: () => Record<string, unknown> },
+  work: { start(): void; stop(): Promise<void> },
+  closeClients: () => void,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = await startOpsServer(ops.port, ops.registry, ops.health).catch((error) => {
+    closeClients();
+    throw error;
+  });
+  work.start();
+  return {
+    url: server.url,
+    async close() {
+      await work.stop();
+      await server.close();
+      closeClients();
+    },
+  };
+}
