@@ -3,23 +3,18 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
-import { bootstrapPlatform, createDynamoDbClient, createSqsClient, MAX_RECEIVE_COUNT, resourceNames } from "@syncwell/core";
+import { bootstrapPlatform, MAX_RECEIVE_COUNT, resourceNames } from "@syncwell/core";
 import { type EmbeddedAws, startEmbeddedAws } from "../src/emulators.ts";
+import { emulatorClients } from "./helpers/embeddedStack.ts";
 
 describe("platform bootstrap on the embedded emulators", () => {
   let aws: EmbeddedAws;
-  let clients: { sqs: ReturnType<typeof createSqsClient>; dynamoDb: ReturnType<typeof createDynamoDbClient> };
+  let clients: ReturnType<typeof emulatorClients>;
   const names = resourceNames(`bootstrap-${randomBytes(3).toString("hex")}-`);
 
   before(async () => {
     aws = await startEmbeddedAws();
-    const options = {
-      region: "us-east-1",
-      sqsEndpoint: aws.sqsEndpoint,
-      dynamoDbEndpoint: aws.dynamoDbEndpoint,
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-    };
-    clients = { sqs: createSqsClient(options), dynamoDb: createDynamoDbClient(options) };
+    clients = emulatorClients(aws);
   });
   after(async () => {
     clients.sqs.destroy();

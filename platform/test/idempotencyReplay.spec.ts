@@ -4,24 +4,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import {
-  bootstrapPlatform,
-  createDocumentClient,
-  createDynamoDbClient,
-  createLogger,
-  createPartnerAdapters,
-  createRedis,
-  createSqsClient,
-  DEV_JWT_SECRET,
-  DEV_TOKEN_ENCRYPTION_KEY,
-  MetadataStore,
-  type PlatformQueues,
-  resourceNames,
-  signJwt,
-  TokenCipher,
-} from "@syncwell/core";
+import { createLogger, createPartnerAdapters, createRedis, DEV_JWT_SECRET, type PlatformQueues, signJwt } from "@syncwell/core";
 import { createGateway, createGatewayMetrics } from "@syncwell/gateway-shim";
-import { type EmbeddedAws, startEmbeddedAws } from "../src/emulators.ts";
+import { type EmbeddedStack, startEmbeddedStack } from "./helpers/embeddedStack.ts";
 
 /**
  * SQS deduplicates for 5 minutes only; the gateway's idempotency record must cover the 24 h the
@@ -29,8 +14,7 @@ import { type EmbeddedAws, startEmbeddedAws } from "../src/emulators.ts";
  */
 describe("Idempotency-Key replays after SQS's 5-minute window (gateway on a fake clock)", () => {
   const run = randomBytes(3).toString("hex");
-  const names = resourceNames(`replay-${run}-`);
-  let aws: EmbeddedAws;
+  let stack: EmbeddedStack;
   let server: Server;
   let url: string;
   let queues: PlatformQueues;
@@ -38,22 +22,11 @@ describe("Idempotency-Key replays after SQS's 5-minute window (gateway on a fake
   const metrics = createGatewayMetrics();
   const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { keyPrefix: `replay-${run}:` });
   const token = signJwt(DEV_JWT_SECRET, "replay-user", 3600);
-  const sqsOptions = () => ({
-    region: "us-east-1",
-    sqsEndpoint: aws.sqsEndpoint,
-    dynamoDbEndpoint: aws.dynamoDbEndpoint,
-    credentials: { accessKeyId: "t", secretAccessKey: "t" },
-  });
 
   before(async () => {
-    aws = await startEmbeddedAws();
-    const sqs = createSqsClient(sqsOptions());
-    const dynamoDb = createDynamoDbClient(sqsOptions());
-    queues = await bootstrapPlatform({ sqs, dynamoDb }, names);
-    const store = new MetadataStore(
-      { db: createDocumentClient(dynamoDb), cipher: new TokenCipher(DEV_TOKEN_ENCRYPTION_KEY), now: () => clock },
-      { table: names.table },
-    );
+    stack = await startEmbeddedStack(`replay-${run}-`, { now: () => clock });
+    const { sqs, store } = stack;
+    queues = stack.queues;
     await store.putConfig(
       {
         syncConfigId: "cfg-1",
@@ -85,7 +58,7 @@ describe("Idempotency-Key replays after SQS's 5-minute window (gateway on a fake
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     redis.disconnect();
-    await aws.stop();
+    await stack.stop();
   });
 
   const sync = async (key: string) => {
@@ -107,7 +80,7 @@ describe("Idempotency-Key replays after SQS's 5-minute window (gateway on a fake
       assert.deepEqual(replay, first, `replay at +${later / 60_000} min`);
       assert.equal(await enqueued(), 1, `no job enqueued at +${later / 60_000} min`);
     }
-    const { Messages = [] } = await createSqsClient(sqsOptions()).send(
+    const { Messages = [] } = await stack.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: queues.hotPathQueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
     );
     assert.equal(Messages.length, 1, "one message on the queue");

@@ -1,24 +1,14 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import {
-  bootstrapPlatform,
-  createDocumentClient,
-  createDynamoDbClient,
-  createSqsClient,
-  DEV_TOKEN_ENCRYPTION_KEY,
-  MetadataStore,
-  resourceNames,
-  type SyncConfig,
-  TokenCipher,
-} from "@syncwell/core";
-import { type EmbeddedAws, startEmbeddedAws } from "../src/emulators.ts";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient, type MetadataStore, type SyncConfig } from "@syncwell/core";
+import { type EmbeddedStack, startEmbeddedStack } from "./helpers/embeddedStack.ts";
 
 describe("MetadataStore on dynalite", () => {
-  let aws: EmbeddedAws;
+  let stack: EmbeddedStack;
   let store: MetadataStore;
   let now = Date.now();
-  const names = resourceNames(`store-${randomBytes(3).toString("hex")}-`);
   const config = (id: string): SyncConfig => ({
     syncConfigId: id,
     userId: "u1",
@@ -31,21 +21,10 @@ describe("MetadataStore on dynalite", () => {
   });
 
   before(async () => {
-    aws = await startEmbeddedAws();
-    const options = {
-      region: "us-east-1",
-      sqsEndpoint: aws.sqsEndpoint,
-      dynamoDbEndpoint: aws.dynamoDbEndpoint,
-      credentials: { accessKeyId: "t", secretAccessKey: "t" },
-    };
-    const dynamoDb = createDynamoDbClient(options);
-    await bootstrapPlatform({ sqs: createSqsClient(options), dynamoDb }, names);
-    store = new MetadataStore(
-      { db: createDocumentClient(dynamoDb), cipher: new TokenCipher(DEV_TOKEN_ENCRYPTION_KEY), now: () => now },
-      { table: names.table },
-    );
+    stack = await startEmbeddedStack(`store-${randomBytes(3).toString("hex")}-`, { now: () => now });
+    store = stack.store;
   });
-  after(() => aws.stop());
+  after(() => stack.stop());
 
   it("50 concurrent writers leave lastSyncTime at the latest value, never moving it back", async () => {
     await store.putConfig(config("race"), "strava");
@@ -91,13 +70,9 @@ describe("MetadataStore on dynalite", () => {
       tokenExpiresAt: new Date().toISOString(),
       tokenVersion: 1,
     });
-    const raw = await createDocumentClient(
-      createDynamoDbClient({
-        region: "us-east-1",
-        dynamoDbEndpoint: aws.dynamoDbEndpoint,
-        credentials: { accessKeyId: "t", secretAccessKey: "t" },
-      }),
-    ).send(new (await import("@aws-sdk/lib-dynamodb")).GetCommand({ TableName: names.table, Key: { pk: "USER#u1", sk: "CONN#conn" } }));
+    const raw = await createDocumentClient(stack.dynamoDb).send(
+      new GetCommand({ TableName: stack.names.table, Key: { pk: "USER#u1", sk: "CONN#conn" } }),
+    );
     assert.ok(!JSON.stringify(raw.Item).includes("plain-"), "no plaintext token in the table");
     const tokens = { accessToken: "a2", refreshToken: "r2", tokenExpiresAt: new Date().toISOString() };
     assert.equal(await store.updateTokens("u1", "conn", 1, tokens), true);

@@ -2,27 +2,20 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import {
-  bootstrapPlatform,
-  createDocumentClient,
-  createDynamoDbClient,
   createLogger,
   createMetricsRegistry,
   createPartnerAdapters,
   createRedis,
-  createSqsClient,
-  DEV_TOKEN_ENCRYPTION_KEY,
-  MetadataStore,
+  type MetadataStore,
   type PlatformQueues,
-  resourceNames,
-  TokenCipher,
   TokenManager,
 } from "@syncwell/core";
 import { createPollerMetrics, Poller } from "@syncwell/poller";
 import { startTestMock } from "../../providers-mock/test/helpers.ts";
-import { type EmbeddedAws, startEmbeddedAws } from "../src/emulators.ts";
+import { type EmbeddedStack, startEmbeddedStack } from "./helpers/embeddedStack.ts";
 
 describe("two pollers and one due config", () => {
-  let aws: EmbeddedAws;
+  let stack: EmbeddedStack;
   let mock: Awaited<ReturnType<typeof startTestMock>>;
   let store: MetadataStore;
   let queues: PlatformQueues;
@@ -32,25 +25,15 @@ describe("two pollers and one due config", () => {
   const logger = createLogger("poller-test", "silent");
 
   before(async () => {
-    aws = await startEmbeddedAws();
+    stack = await startEmbeddedStack("poll-");
     mock = await startTestMock();
-    const options = {
-      region: "us-east-1",
-      sqsEndpoint: aws.sqsEndpoint,
-      dynamoDbEndpoint: aws.dynamoDbEndpoint,
-      credentials: { accessKeyId: "t", secretAccessKey: "t" },
-    };
-    const dynamoDb = createDynamoDbClient(options);
-    queues = await bootstrapPlatform({ sqs: createSqsClient(options), dynamoDb }, resourceNames("poll-"));
-    store = new MetadataStore(
-      { db: createDocumentClient(dynamoDb), cipher: new TokenCipher(DEV_TOKEN_ENCRYPTION_KEY) },
-      { table: resourceNames("poll-").table },
-    );
+    store = stack.store;
+    queues = stack.queues;
   });
   after(async () => {
     redis.disconnect();
     await mock.close();
-    await aws.stop();
+    await stack.stop();
   });
 
   const poller = () => {
@@ -60,17 +43,12 @@ describe("two pollers and one due config", () => {
       polar: { baseUrl: `${mock.url}/polar`, clientId: "syncwell-polar", clientSecret: "dev-polar-secret" },
       oura: { baseUrl: `${mock.url}/oura`, clientId: "syncwell-oura", clientSecret: "dev-oura-secret" },
     });
-    const sqs = createSqsClient({
-      region: "us-east-1",
-      sqsEndpoint: aws.sqsEndpoint,
-      credentials: { accessKeyId: "t", secretAccessKey: "t" },
-    });
     return new Poller(
       {
         store,
         adapters,
         tokens: new TokenManager({ store, adapters, redis, logger }),
-        sqs,
+        sqs: stack.sqs,
         redis,
         metrics: createPollerMetrics(createMetricsRegistry("poller")),
         logger,

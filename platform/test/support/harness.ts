@@ -1,21 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import {
-  bootstrapPlatform,
-  createDocumentClient,
-  createDynamoDbClient,
-  createLogger,
-  createSqsClient,
-  DEV_TOKEN_ENCRYPTION_KEY,
-  MetadataStore,
-  type PlatformQueues,
-  resourceNames,
-  signJwt,
-  TokenCipher,
-} from "@syncwell/core";
+import { createLogger, signJwt } from "@syncwell/core";
 import { DEV_SUPPORT_JWT_SECRET, loadSupportConfig, type RunningSupport, startSupport } from "@syncwell/support";
 import pg from "pg";
-import { type EmbeddedAws, startEmbeddedAws } from "../../src/emulators.ts";
+import { type EmbeddedStack, startEmbeddedStack } from "../helpers/embeddedStack.ts";
 
 const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -23,24 +11,21 @@ const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:
 export class SupportHarness {
   readonly run = randomBytes(3).toString("hex");
   readonly schema = `support_test_${this.run}`;
-  readonly names = resourceNames(`support-${this.run}-`);
-  aws!: EmbeddedAws;
-  sqs!: SQSClient;
-  store!: MetadataStore;
-  queues!: PlatformQueues;
+  stack!: EmbeddedStack;
   support!: RunningSupport;
 
+  get sqs(): SQSClient {
+    return this.stack.sqs;
+  }
+  get store() {
+    return this.stack.store;
+  }
+  get queues() {
+    return this.stack.queues;
+  }
+
   async start(env: Record<string, string> = {}): Promise<void> {
-    this.aws = await startEmbeddedAws();
-    const aws = { region: "us-east-1", sqsEndpoint: this.aws.sqsEndpoint, dynamoDbEndpoint: this.aws.dynamoDbEndpoint };
-    const credentials = { accessKeyId: "test", secretAccessKey: "test" };
-    this.sqs = createSqsClient({ ...aws, credentials });
-    const dynamoDb = createDynamoDbClient({ ...aws, credentials });
-    this.queues = await bootstrapPlatform({ sqs: this.sqs, dynamoDb }, this.names);
-    this.store = new MetadataStore(
-      { db: createDocumentClient(dynamoDb), cipher: new TokenCipher(DEV_TOKEN_ENCRYPTION_KEY) },
-      { table: this.names.table },
-    );
+    this.stack = await startEmbeddedStack(`support-${this.run}-`);
     process.env.AWS_ACCESS_KEY_ID ??= "test";
     process.env.AWS_SECRET_ACCESS_KEY ??= "test";
     await this.restart(env);
@@ -50,8 +35,8 @@ export class SupportHarness {
   async restart(env: Record<string, string> = {}): Promise<void> {
     await this.support?.close();
     const config = loadSupportConfig({
-      AWS_ENDPOINT_URL_SQS: this.aws.sqsEndpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: this.aws.dynamoDbEndpoint,
+      AWS_ENDPOINT_URL_SQS: this.stack.aws.sqsEndpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: this.stack.aws.dynamoDbEndpoint,
       SYNCWELL_RESOURCE_PREFIX: `support-${this.run}-`,
       REDIS_KEY_PREFIX: `support-${this.run}:`,
       REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
@@ -67,8 +52,7 @@ export class SupportHarness {
 
   async stop(): Promise<void> {
     await this.support?.close();
-    this.sqs?.destroy();
-    await this.aws?.stop();
+    await this.stack?.stop();
     const client = new pg.Client({ connectionString: DATABASE_URL });
     await client.connect();
     await client.query(`drop schema if exists "${this.schema}" cascade`);
