@@ -2,19 +2,30 @@ import { parseArgs } from "node:util";
 import { type ChaosOptions, runChaos } from "./chaosRun.ts";
 
 /** `npm run chaos [-- --jobs 1000]`: the full reliability run; exits 1 if the checker fails it. */
-const { values } = parseArgs({
-  options: { jobs: { type: "string", default: "1000" }, users: { type: "string" }, clients: { type: "string", default: "16" } },
-});
-const jobs = Number(values.jobs);
-if (!Number.isInteger(jobs) || jobs < 10) {
-  process.stderr.write("chaos: --jobs must be an integer of at least 10\n");
+let values: { jobs?: string; users?: string; clients?: string };
+try {
+  ({ values } = parseArgs({
+    options: { jobs: { type: "string", default: "1000" }, users: { type: "string" }, clients: { type: "string", default: "16" } },
+  }));
+} catch (error) {
+  fail((error as Error).message);
+}
+/** A whole number of at least `min`, or one line on stderr and exit 2. */
+function count(name: string, value: string | undefined, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer of at least ${min}`);
+  return n;
+}
+function fail(message: string): never {
+  process.stderr.write(`chaos: ${message}\n`);
   process.exit(2);
 }
+const jobs = count("jobs", values.jobs, 10);
 const options: ChaosOptions = {
   jobs,
-  users: Number(values.users ?? Math.max(4, Math.round(jobs / 10))),
+  users: count("users", values.users ?? String(Math.max(4, Math.round(jobs / 10))), 1),
   jobsPerCrash: 20,
-  clients: Number(values.clients),
+  clients: count("clients", values.clients, 1),
 };
 const log = (line: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const result = await runChaos(options, log);
