@@ -93,19 +93,37 @@ async function pgReady(url: string): Promise<boolean> {
   }
 }
 
-/** Uses `url` if given (and reachable), else starts `redis-server` from PATH on a free port. */
-export async function ensureRedis(url: string | undefined): Promise<LocalServer> {
+/** Where the servers are looked for before throw-away ones are started (`reuseDefaultPorts`). */
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
+
+/** Options of {@link provisionServers}. */
+export interface ProvisionOptions {
+  /**
+   * Use a Redis on 127.0.0.1:6379 and a PostgreSQL on 127.0.0.1:5432 (database `test`, created if
+   * missing) when they answer, before starting throw-away servers. `npm test` does; `npm start`
+   * does not (its chaos run restarts the Redis it started).
+   * @defaultValue false
+   */
+  reuseDefaultPorts?: boolean;
+}
+
+/** How one server will be had: a URL to use as it is, a start from the binaries, or a missing binary. */
+type Plan = { kind: "use"; url: string; note: string } | { kind: "start"; start: () => Promise<LocalServer> } | { kind: "missing" };
+
+async function planRedis(url: string | undefined, options: ProvisionOptions): Promise<Plan> {
   if (url) {
     const { port = "6379", hostname } = new URL(url);
     const reachable = hostname === "127.0.0.1" || hostname === "localhost" ? await redisPing(Number(port)) : true;
     if (!reachable) throw new PlatformError(`Redis is not reachable at ${url} (REDIS_URL)`);
-    return { url, started: false, stop: async () => {} };
+    return { kind: "use", url, note: "REDIS_URL" };
   }
+  if (options.reuseDefaultPorts && (await redisPing(6379))) return { kind: "use", url: DEFAULT_REDIS_URL, note: "already running" };
   const binary = findBinary("redis-server");
-  if (!binary)
-    throw new PlatformError(
-      "Redis not found: set REDIS_URL, or install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)",
-    );
+  return binary ? { kind: "start", start: () => startRedis(binary) } : { kind: "missing" };
+}
+
+async function startRedis(binary: string): Promise<LocalServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "syncwell-redis-"));
   const launch = async () => {
@@ -142,21 +160,39 @@ function postgresUser(): { uid: number; gid: number } | undefined {
   }
 }
 
-/** Uses `url` if given (and reachable), else initialises and starts a throw-away PostgreSQL from the binaries. */
-export async function ensurePostgres(url: string | undefined): Promise<LocalServer> {
+/** The default server's `test` database, created when the server answers but the database is missing. */
+async function defaultPostgres(): Promise<boolean> {
+  try {
+    return await pgReady(DEFAULT_DATABASE_URL);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "3D000") return false; // 3D000: no such database
+    const admin = new pg.Client({ connectionString: DEFAULT_DATABASE_URL.replace(/\/test$/, "/postgres"), connectionTimeoutMillis: 2000 });
+    try {
+      await admin.connect();
+      await admin.query("create database test");
+      return true;
+    } catch {
+      return pgReady(DEFAULT_DATABASE_URL).catch(() => false); // created meanwhile by another run
+    } finally {
+      await admin.end().catch(() => {});
+    }
+  }
+}
+
+async function planPostgres(url: string | undefined, options: ProvisionOptions): Promise<Plan> {
   if (url) {
     if (!(await pgReady(url).catch(() => false)))
       throw new PlatformError(`PostgreSQL is not reachable at ${new URL(url).host} (DATABASE_URL)`);
-    return { url, started: false, stop: async () => {} };
+    return { kind: "use", url, note: "DATABASE_URL" };
   }
+  if (options.reuseDefaultPorts && (await defaultPostgres())) return { kind: "use", url: DEFAULT_DATABASE_URL, note: "already running" };
   const extra = postgresBinDirs();
   const initdb = findBinary("initdb", extra);
   const postgres = findBinary("postgres", extra);
-  if (!initdb || !postgres) {
-    throw new PlatformError(
-      "PostgreSQL not found: set DATABASE_URL, or install it (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql)",
-    );
-  }
+  return initdb && postgres ? { kind: "start", start: () => startPostgres(initdb, postgres) } : { kind: "missing" };
+}
+
+async function startPostgres(initdb: string, postgres: string): Promise<LocalServer> {
   const user = postgresUser();
   const dir = mkdtempSync(join(tmpdir(), "syncwell-pg-"));
   if (user) chownSync(dir, user.uid, user.gid);
@@ -173,13 +209,78 @@ export async function ensurePostgres(url: string | undefined): Promise<LocalServ
     },
   );
   const serverUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  await waitUntil("postgres", () => pgReady(serverUrl), child);
+  try {
+    await waitUntil("postgres", () => pgReady(serverUrl), child);
+  } catch (error) {
+    await stopChild(child, "SIGINT");
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     url: serverUrl,
     started: true,
     async stop() {
       await stopChild(child, "SIGINT");
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The one line that says how to get what is missing. */
+function missingMessage(redis: boolean, postgres: boolean): string {
+  if (redis && postgres)
+    return "Redis and PostgreSQL not found: set REDIS_URL and DATABASE_URL, or install them (Debian/Ubuntu: apt-get install redis-server postgresql; macOS: brew install redis postgresql)";
+  if (redis)
+    return "Redis not found: set REDIS_URL, or install redis-server (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis)";
+  return "PostgreSQL not found: set DATABASE_URL, or install it (Debian/Ubuntu: apt-get install postgresql; macOS: brew install postgresql)";
+}
+
+/** The Redis and PostgreSQL of a run, and how to reach and stop them. */
+export interface ProvisionedServers {
+  redis: LocalServer;
+  postgres: LocalServer;
+  /** `REDIS_URL` and `DATABASE_URL` for the processes that use them. */
+  env: { REDIS_URL: string; DATABASE_URL: string };
+  /** One line: where each server is and whether it was started here. */
+  summary: string;
+  /** Stops what was started here (a given or reused server is left alone). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Redis and PostgreSQL for `npm start` and `npm test`: from `REDIS_URL`/`DATABASE_URL` when given,
+ * else (with `reuseDefaultPorts`) the servers on the default ports when they answer, else
+ * throw-away servers started from the binaries. Nothing is started unless both can be had: a
+ * missing binary is one {@link PlatformError} line saying how to get it.
+ */
+export async function provisionServers(
+  urls: { REDIS_URL?: string | undefined; DATABASE_URL?: string | undefined },
+  options: ProvisionOptions = {},
+): Promise<ProvisionedServers> {
+  const [redisPlan, postgresPlan] = await Promise.all([planRedis(urls.REDIS_URL, options), planPostgres(urls.DATABASE_URL, options)]);
+  if (redisPlan.kind === "missing" || postgresPlan.kind === "missing")
+    throw new PlatformError(missingMessage(redisPlan.kind === "missing", postgresPlan.kind === "missing"));
+  const notes = new Map<LocalServer, string>();
+  const have = async (plan: Plan): Promise<LocalServer> => {
+    if (plan.kind === "start") return plan.start();
+    const server = { url: plan.kind === "use" ? plan.url : "", started: false, stop: async () => {} };
+    notes.set(server, plan.kind === "use" ? plan.note : "");
+    return server;
+  };
+  const [redis, postgres] = await Promise.allSettled([have(redisPlan), have(postgresPlan)]);
+  if (redis.status === "rejected" || postgres.status === "rejected") {
+    for (const result of [redis, postgres]) if (result.status === "fulfilled") await result.value.stop().catch(() => {});
+    throw (redis.status === "rejected" ? redis.reason : (postgres as PromiseRejectedResult).reason) as Error;
+  }
+  const describe = (what: string, server: LocalServer) =>
+    server.started ? `${what} started at ${server.url}` : `${what} at ${server.url} (${notes.get(server)})`;
+  return {
+    redis: redis.value,
+    postgres: postgres.value,
+    env: { REDIS_URL: redis.value.url, DATABASE_URL: postgres.value.url },
+    summary: `${describe("Redis", redis.value)}; ${describe("PostgreSQL", postgres.value)}`,
+    async stop() {
+      await Promise.all([redis.value.stop(), postgres.value.stop()]);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { bootstrapPlatform, createDynamoDbClient, createSqsClient, type PlatformQueues, resourceNames, signJwt } from "@syncwell/core";
 import type { PlatformConfig } from "./config.ts";
 import { type EmbeddedAws, startEmbeddedAws } from "./emulators.ts";
-import { ensurePostgres, ensureRedis, type LocalServer, PlatformError } from "./localServers.ts";
+import { PlatformError, provisionServers } from "./localServers.ts";
 import { checkPortFree } from "./ports.ts";
 import { type ServiceProcess, spawnService, waitHealthy } from "./services.ts";
 
@@ -64,17 +64,10 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       credentials: EMULATOR_CREDENTIALS,
     };
 
-    const [redis, postgres] = await Promise.all([ensureRedis(config.REDIS_URL), ensurePostgres(config.DATABASE_URL)]).catch(
-      async (error) => {
-        throw error;
-      },
-    );
-    cleanups.push(
-      () => redis.stop(),
-      () => postgres.stop(),
-    );
-    const describe = (what: string, server: LocalServer) => `${what} ${server.started ? "started at" : "at"} ${server.url}`;
-    progress(`${describe("Redis", redis)}; ${describe("PostgreSQL", postgres)}`);
+    const servers = await provisionServers(config);
+    const { redis, postgres } = servers;
+    cleanups.push(() => servers.stop());
+    progress(servers.summary);
 
     const sqs = createSqsClient(aws);
     const dynamoDb = createDynamoDbClient(aws);

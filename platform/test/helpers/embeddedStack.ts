@@ -14,6 +14,7 @@ import {
   TokenCipher,
 } from "@syncwell/core";
 import { type EmbeddedAws, startEmbeddedAws } from "../../src/emulators.ts";
+import { type DynamoDbLocal, startDynamoDbLocal } from "./dynamoDbLocal.ts";
 
 /** SDK options and clients for the embedded emulators (which take any credentials). */
 export function emulatorClients(aws: EmbeddedAws): { options: AwsOptions; sqs: SQSClient; dynamoDb: DynamoDBClient } {
@@ -26,6 +27,12 @@ export function emulatorClients(aws: EmbeddedAws): { options: AwsOptions; sqs: S
   return { options, sqs: createSqsClient(options), dynamoDb: createDynamoDbClient(options) };
 }
 
+/** The DynamoDB a stack runs on: the embedded dynalite, or Amazon's DynamoDB Local (needs Java). */
+export type DynamoDbBackend = "dynalite" | "DynamoDB Local";
+
+/** Every backend, for suites that run once per backend (guard the Java one with `requiresJava`). */
+export const DYNAMODB_BACKENDS: readonly DynamoDbBackend[] = ["dynalite", "DynamoDB Local"];
+
 /** The embedded emulators, bootstrapped under `prefix`, with a metadata store (on `now`, if given). */
 export interface EmbeddedStack {
   aws: EmbeddedAws;
@@ -37,8 +44,19 @@ export interface EmbeddedStack {
   stop(): Promise<void>;
 }
 
-export async function startEmbeddedStack(prefix: string, options: { now?: () => number } = {}): Promise<EmbeddedStack> {
-  const aws = await startEmbeddedAws();
+export async function startEmbeddedStack(
+  prefix: string,
+  options: { now?: () => number; dynamoDb?: DynamoDbBackend } = {},
+): Promise<EmbeddedStack> {
+  const embedded = await startEmbeddedAws();
+  let local: DynamoDbLocal | undefined;
+  try {
+    if (options.dynamoDb === "DynamoDB Local") local = await startDynamoDbLocal();
+  } catch (error) {
+    await embedded.stop();
+    throw error;
+  }
+  const aws: EmbeddedAws = local ? { ...embedded, dynamoDbEndpoint: local.endpoint } : embedded;
   const { sqs, dynamoDb } = emulatorClients(aws);
   const names = resourceNames(prefix);
   const queues = await bootstrapPlatform({ sqs, dynamoDb }, names);
@@ -56,7 +74,8 @@ export async function startEmbeddedStack(prefix: string, options: { now?: () => 
     async stop() {
       sqs.destroy();
       dynamoDb.destroy();
-      await aws.stop();
+      await embedded.stop();
+      await local?.stop();
     },
   };
 }

@@ -1,0 +1,44 @@
+// Suites that need something outside Node (a Java runtime) run where it is and are reported where
+// it is not: `npm test` prints one line naming every suite it did not run and why, and fails under
+// CI=true. Use from any workspace's tests:
+//
+//   import { requiresJava } from "../../scripts/requirements.ts";
+//   describe("MetadataStore on DynamoDB Local", requiresJava("MetadataStore on DynamoDB Local"), () => { … });
+import { spawnSync } from "node:child_process";
+import { appendFileSync } from "node:fs";
+
+/** The file `npm test` collects "not run" records in (one JSON object a line); unset outside it. */
+export const NOT_RUN_LOG_VARIABLE = "SYNCWELL_NOT_RUN_LOG";
+
+/** What `npm test` prints when Java is missing, after the names of the suites that need it. */
+export const JAVA_MISSING_REASON =
+  "no Java runtime (java not on PATH; Debian/Ubuntu: apt-get install default-jre-headless, macOS: brew install openjdk)";
+
+let java: boolean | undefined;
+
+/** True when `java -version` runs (DynamoDB Local and the Velocity cross-check need it); asked once per process. */
+export function javaAvailable(): boolean {
+  java ??= spawnSync("java", ["-version"], { stdio: "ignore", timeout: 20_000 }).status === 0;
+  return java;
+}
+
+/** Records that `what` did not run and why, for `npm test`'s one "not run" line. */
+export function reportNotRun(what: string, reason: string): void {
+  const log = process.env[NOT_RUN_LOG_VARIABLE];
+  if (log) appendFileSync(log, `${JSON.stringify({ what, reason })}\n`);
+}
+
+/**
+ * Options for a node:test `describe`/`it` that needs `available`: none when it is, else a skip
+ * with `reason`, recorded under `what` (see {@link reportNotRun}).
+ */
+export function runOnlyIf(available: boolean, what: string, reason: string): { skip: string | false } {
+  if (available) return { skip: false };
+  reportNotRun(what, reason);
+  return { skip: reason };
+}
+
+/** Options for a node:test `describe`/`it` that needs a Java runtime (see {@link runOnlyIf}). */
+export function requiresJava(what: string): { skip: string | false } {
+  return runOnlyIf(javaAvailable(), what, JAVA_MISSING_REASON);
+}
