@@ -135,28 +135,32 @@ describe("DataProvider contract, every adapter against providers-mock", () => {
     });
   }
 
-  it("garmin: replaces an overlapping record when the source wins, and reports it otherwise", async () => {
+  it("garmin: writes an overlapping record beside the watch's, and replaces only the record the engine names", async () => {
     const creds = await connect("garmin");
     const a = activity(6);
-    await mock.api.addActivities("garmin", creds.providerUserId, [{ ...a, name: "Recorded on the watch" }]);
-    const shifted = {
-      startTime: new Date(Date.parse(a.startTime) + 300_000).toISOString(),
-      endTime: new Date(Date.parse(a.endTime) + 300_000).toISOString(),
-    };
-    const payload = { id: "s", ...shifted, type: "run" as const, name: "From Strava", updatedAt: shifted.endTime, samples: [] };
-    const [reported] = await adapters
+    const [watch] = await mock.api.addActivities("garmin", creds.providerUserId, [{ ...a, name: "Recorded on the watch" }]);
+    const shifted = (ms: number) => ({
+      startTime: new Date(Date.parse(a.startTime) + ms).toISOString(),
+      endTime: new Date(Date.parse(a.endTime) + ms).toISOString(),
+    });
+    const payload = (id: string, ms: number) => ({
+      id,
+      ...shifted(ms),
+      type: "run" as const,
+      name: `From Strava ${id}`,
+      updatedAt: shifted(ms).endTime,
+      samples: [],
+    });
+    const [beside] = await adapters
       .dataProvider("garmin")
-      .pushData(creds, [{ payload, externalId: "syncwell-strava-s", onConflict: "report" }]);
-    assert.equal(reported?.status, "conflict");
+      .pushData(creds, [{ payload: payload("s1", 1770_000), externalId: "syncwell-strava-s1", onConflict: "replace" }]);
+    assert.equal(beside?.status, "written", "a 30 s overlap is no conflict at Garmin: both stay");
     const [replaced] = await adapters
       .dataProvider("garmin")
-      .pushData(creds, [{ payload, externalId: "syncwell-strava-s", onConflict: "replace" }]);
+      .pushData(creds, [{ payload: payload("s2", 300_000), externalId: "syncwell-strava-s2", replacesId: watch.id, onConflict: "report" }]);
     assert.equal(replaced?.status, "written");
     const held = (await mock.api.call("GET", `/garmin/_admin/users/${creds.providerUserId}/activities`)).body;
-    assert.deepEqual(
-      held.map((h: any) => h.name),
-      ["From Strava"],
-    );
+    assert.deepEqual(held.map((h: any) => h.name).sort(), ["From Strava s1", "From Strava s2"]);
   });
 
   it("polar: a committed transaction is not offered again; an uncommitted one is", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { toGpx } from "@syncwell/core";
+import { type ActivityType, toGpx } from "@syncwell/core";
 import { activity, startHookReceiver, startTestMock } from "./helpers.ts";
 
 describe("garmin mock", () => {
@@ -35,7 +35,9 @@ describe("garmin mock", () => {
     const form = new FormData();
     form.set(
       "file",
-      new Blob([toGpx({ name: a.name, type: "run", startTime: a.startTime, endTime: a.endTime, externalId, samples: a.samples })]),
+      new Blob([
+        toGpx({ name: a.name, type: a.type as ActivityType, startTime: a.startTime, endTime: a.endTime, externalId, samples: a.samples }),
+      ]),
       "a.gpx",
     );
     return mock.api.call("POST", "/garmin/upload-service/upload", { token, body: form });
@@ -76,7 +78,7 @@ describe("garmin mock", () => {
     assert.equal(missing.status, 400);
   });
 
-  it("accepts an upload, then answers 409 for its duplicate and for an overlapping activity", async () => {
+  it("answers 409 code 202 for an identical upload: the same external id, or the same start, end and type", async () => {
     const { token, partnerUserId } = await connect();
     const a = activity(3);
     const first = await uploadGpx(token, a, "syncwell-strava-77");
@@ -86,17 +88,44 @@ describe("garmin mock", () => {
     assert.equal(duplicate.status, 409);
     assert.deepEqual(duplicate.body.detailedImportResult.failures[0].messages[0], { code: 202, content: "Duplicate Activity." });
     assert.equal(duplicate.body.detailedImportResult.failures[0].internalId, internalId);
-    const shifted = {
-      ...a,
-      startTime: new Date(Date.parse(a.startTime) + 600_000).toISOString(),
-      endTime: new Date(Date.parse(a.endTime) + 600_000).toISOString(),
-    };
-    const overlap = await uploadGpx(token, shifted, "syncwell-strava-78");
-    assert.equal(overlap.status, 409);
-    assert.equal(overlap.body.detailedImportResult.failures[0].messages[0].code, 203);
+    const sameFileOtherId = await uploadGpx(token, a, "syncwell-polar-5");
+    assert.equal(sameFileOtherId.status, 409, "the same start, end and type is the same activity");
+    assert.equal(sameFileOtherId.body.detailedImportResult.failures[0].messages[0].code, 202);
+    const moved = { ...a, startTime: new Date(Date.parse(a.startTime) + 3600_000).toISOString() };
+    const sameIdEdited = await uploadGpx(
+      token,
+      { ...moved, endTime: new Date(Date.parse(moved.startTime) + 60_000).toISOString() },
+      "syncwell-strava-77",
+    );
+    assert.equal(sameIdEdited.status, 409, "the same external id is the same activity");
     const stored = await mock.api.call("GET", `/garmin/_admin/users/${partnerUserId}/activities`);
-    assert.equal(stored.body.length, 1);
-    assert.equal(stored.body[0].externalId, "syncwell-strava-77");
+    assert.deepEqual(
+      stored.body.map((s: { externalId: string }) => s.externalId),
+      ["syncwell-strava-77"],
+    );
+  });
+
+  it("accepts a different activity that overlaps an existing one: the engine, not Garmin, decides conflicts", async () => {
+    const { token, partnerUserId } = await connect();
+    const a = activity(6);
+    assert.equal((await uploadGpx(token, a, "syncwell-strava-80")).status, 201);
+    const shift = (ms: number, extra: Partial<ReturnType<typeof activity>> = {}) => ({
+      ...a,
+      startTime: new Date(Date.parse(a.startTime) + ms).toISOString(),
+      endTime: new Date(Date.parse(a.endTime) + ms).toISOString(),
+      ...extra,
+    });
+    const by30s = await uploadGpx(token, shift(1770_000), "syncwell-strava-81");
+    assert.equal(by30s.status, 201, "a 30 s overlap is another activity");
+    const by10min = await uploadGpx(token, shift(600_000), "syncwell-strava-82");
+    assert.equal(by10min.status, 201, "a 20 min overlap is another activity too");
+    const sameStartLonger = await uploadGpx(token, { ...a, endTime: new Date(Date.parse(a.endTime) + 60_000).toISOString() }, undefined);
+    assert.equal(sameStartLonger.status, 201, "the same start with another end is not identical");
+    const otherType = await uploadGpx(token, { ...a, type: "ride" }, undefined);
+    assert.equal(otherType.status, 201, "the same times with another type is not identical");
+    const ids = [by30s, by10min, sameStartLonger, otherType].map((r) => r.body.detailedImportResult.successes[0].internalId);
+    assert.equal(new Set(ids).size, 4, "each got its own id");
+    assert.equal((await mock.api.call("GET", `/garmin/_admin/users/${partnerUserId}/activities`)).body.length, 5);
   });
 
   it("serialises concurrent uploads of one file into one activity", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { toGpx } from "@syncwell/core";
+import { type ActivityType, toGpx } from "@syncwell/core";
 import { activity, eventually, startHookReceiver, startTestMock } from "./helpers.ts";
 
 const CLIENT = { client_id: "syncwell-strava", client_secret: "dev-strava-secret" };
@@ -160,6 +160,40 @@ describe("strava mock", () => {
     );
     assert.deepEqual(streams.body.heartrate.data, [110, 150]);
     assert.deepEqual(streams.body.latlng.data[1], [52.11, 4.31]);
+  });
+
+  it("reports only an identical upload as a duplicate and accepts a different overlapping activity", async () => {
+    const { token } = await connect();
+    const a = activity(9);
+    const upload = async (externalId: string, times: { startTime: string; endTime: string }, type: ActivityType = "run") => {
+      const form = new FormData();
+      form.set("data_type", "gpx");
+      form.set("external_id", externalId);
+      const gpx = toGpx({ name: "Overlap", type, ...times, externalId, samples: a.samples });
+      form.set("file", new Blob([gpx], { type: "application/gpx+xml" }), `${externalId}.gpx`);
+      const created = await mock.api.call("POST", "/strava/api/v3/uploads", { token: token.access_token, body: form });
+      assert.equal(created.status, 201, created.text);
+      return eventually(async () => {
+        const status = await mock.api.call("GET", `/strava/api/v3/uploads/${created.body.id}`, { token: token.access_token });
+        return status.body.activity_id || status.body.error ? status.body : undefined;
+      });
+    };
+    const shift = (ms: number, endMs = ms) => ({
+      startTime: new Date(Date.parse(a.startTime) + ms).toISOString(),
+      endTime: new Date(Date.parse(a.endTime) + endMs).toISOString(),
+    });
+    const first = await upload("syncwell-garmin-10", shift(0));
+    assert.ok(first.activity_id);
+    const identical = await upload("syncwell-polar-10", shift(0));
+    assert.equal(identical.error, `syncwell-polar-10 duplicate of activity ${first.activity_id}`, "same start, elapsed time and type");
+    const overlap30s = await upload("syncwell-garmin-11", shift(1770_000));
+    assert.ok(overlap30s.activity_id, "a 30 s overlap is another activity");
+    const sameStartLonger = await upload("syncwell-garmin-12", shift(0, 60_000));
+    assert.ok(sameStartLonger.activity_id, "the same start with another elapsed time is another activity");
+    const otherType = await upload("syncwell-garmin-13", shift(0), "ride");
+    assert.ok(otherType.activity_id, "the same times with another type is another activity");
+    const list = await mock.api.call("GET", "/strava/api/v3/athlete/activities", { token: token.access_token });
+    assert.equal(list.body.length, 4);
   });
 
   it("rejects a malformed upload the Strava way", async () => {

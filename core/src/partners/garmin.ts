@@ -83,15 +83,13 @@ export function createGarminAdapter(options: AdapterOptions): { dataProvider: Da
     const failure = result.failures[0];
     const code = failure?.messages[0]?.code;
     if (code === 202) return { externalId: record.externalId, status: "duplicate", destinationId: String(failure?.internalId) };
-    if (code === 203 && record.onConflict === "replace" && failure) {
-      // Source wins over a record the engine did not see: replace it, once.
-      return push(token, { ...record, replacesId: String(failure.internalId), onConflict: "report" });
-    }
+    // Garmin refuses only identical uploads (202); overlaps are accepted and the engine decides conflicts.
     return { externalId: record.externalId, status: "conflict", message: failure?.messages[0]?.content ?? "rejected" };
   };
 
   const dataProvider: DataProvider = {
     provider: "garmin",
+    capabilities: { reportsConflicts: false, canDelete: true, canUpdate: true },
     async fetchMetadata({ accessToken }, since) {
       const from = since ? Date.parse(since) / 1000 - skew : now() / 1000 - initial;
       return { records: await pull(accessToken, from) };

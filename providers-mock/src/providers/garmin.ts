@@ -20,7 +20,7 @@ const TO_GARMIN: Record<ActivityType, string> = {
 const FROM_GARMIN = Object.fromEntries(Object.entries(TO_GARMIN).map(([k, v]) => [v, k as ActivityType]));
 const MAX_RANGE_SECONDS = 86400;
 
-/** Garmin Health/Activity API: ping/pull by upload time, activity files, uploads with duplicate detection. */
+/** Garmin Health/Activity API: ping/pull by upload time, activity files, uploads refusing identical duplicates (409, code 202). */
 export function createGarmin(ctx: PartnerContext): PartnerModule {
   const rateLimits: WindowLimit[] = [
     { name: "app:minute", bucket: "app", windowSeconds: 60, limit: ctx.options.garmin.limits["app:minute"] ?? 600 },
@@ -106,12 +106,15 @@ export function createGarmin(ctx: PartnerContext): PartnerModule {
     const start = new Date(file.startTime);
     const end = new Date(file.endTime);
     const result = await ctx.store.withUserLock("garmin", owner, async (store) => {
+      // Garmin refuses only the same activity twice: the same file (external id) or the same start, end
+      // and type. A different activity that overlaps is accepted; whether it conflicts is the engine's call.
       const byExternalId = file.externalId ? await store.findByExternalId("garmin", owner, file.externalId) : undefined;
-      const overlapping = await store.overlapping("garmin", owner, start, end);
-      const duplicate = byExternalId ?? overlapping.find((a) => a.startTime.getTime() === start.getTime());
+      const duplicate =
+        byExternalId ??
+        (await store.overlapping("garmin", owner, start, end)).find(
+          (a) => a.startTime.getTime() === start.getTime() && a.endTime.getTime() === end.getTime() && a.type === file.type,
+        );
       if (duplicate) return { conflict: duplicate, message: { code: 202, content: "Duplicate Activity." } };
-      const overlap = overlapping[0];
-      if (overlap) return { conflict: overlap, message: { code: 203, content: "Activity overlaps an existing activity." } };
       const [stored] = await store.insertActivities([
         {
           provider: "garmin",

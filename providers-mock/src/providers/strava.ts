@@ -24,6 +24,7 @@ const FROM_STRAVA: Record<string, ActivityType> = {
   Workout: "workout",
 };
 const ACCESS_TTL = 6 * 3600;
+const elapsed = (start: Date, end: Date) => Math.round((end.getTime() - start.getTime()) / 1000);
 const PROCESSING = "Your activity is still being processed.";
 
 /** Strava's error body: `{message, errors:[{resource, field, code}]}`. */
@@ -225,16 +226,21 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
       let nativeId: string | null = null;
       try {
         const file = fromGpx(req.file?.buffer.toString("utf8") ?? "");
+        const sportType = param(req, "sport_type") ?? param(req, "activity_type");
+        const type = (sportType && FROM_STRAVA[sportType]) || file.type;
+        const start = new Date(file.startTime);
+        const end = new Date(file.endTime);
+        // Strava refuses the same upload twice (its external_id) and an identical activity (same start,
+        // elapsed time and sport); a different activity that overlaps is accepted.
         const duplicate =
           (await store.findByExternalId("strava", athlete, externalId)) ??
-          (await store.listActivities({ provider: "strava", partnerUserId: athlete })).find(
-            (a) => a.startTime.getTime() === Date.parse(file.startTime),
+          (await store.overlapping("strava", athlete, start, end)).find(
+            (a) => a.startTime.getTime() === start.getTime() && elapsed(a.startTime, a.endTime) === elapsed(start, end) && a.type === type,
           );
         if (duplicate) {
           error = `${externalId} duplicate of activity ${duplicate.nativeId}`;
         } else {
           nativeId = await store.nextNumericId();
-          const sportType = param(req, "sport_type") ?? param(req, "activity_type");
           await store.insertActivities([
             {
               provider: "strava",
@@ -242,9 +248,9 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
               nativeId,
               externalId,
               name: param(req, "name") ?? file.name,
-              type: (sportType && FROM_STRAVA[sportType]) || file.type,
-              startTime: new Date(file.startTime),
-              endTime: new Date(file.endTime),
+              type,
+              startTime: start,
+              endTime: end,
               utcOffsetSeconds: 0,
               updatedAt: readyAt,
               visibleAt: readyAt,
