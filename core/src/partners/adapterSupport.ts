@@ -19,6 +19,17 @@ export interface AdapterOptions {
   initialWindowSeconds?: number;
   observe?: PartnerCallObserver;
   now?: () => number;
+  /**
+   * How long a push polls an asynchronous upload (Strava) before it gives up and reports a retryable
+   * failure; the job's retry then finds the upload as a duplicate.
+   * @defaultValue 10000
+   */
+  uploadPollBudgetMs?: number;
+  /**
+   * Pause between two polls of an asynchronous upload.
+   * @defaultValue 250
+   */
+  uploadPollIntervalMs?: number;
 }
 
 export const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();

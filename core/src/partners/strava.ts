@@ -79,10 +79,17 @@ export function createStravaAdapter(options: AdapterOptions): { dataProvider: Da
     providerUserId: String(body.athlete?.id ?? ""),
   });
 
+  const pollBudgetMs = options.uploadPollBudgetMs ?? 10_000;
+  const pollIntervalMs = options.uploadPollIntervalMs ?? 250;
+  if (!(pollBudgetMs >= 0 && pollIntervalMs > 0))
+    throw new RangeError("uploadPollBudgetMs must be 0 or more and uploadPollIntervalMs more than 0 (milliseconds)");
+
+  /** Polls an upload until Strava has processed it or the budget is spent (then it is still processing). */
   const awaitUpload = async (token: string, upload: Upload): Promise<Upload> => {
+    const deadline = now() + pollBudgetMs;
     let current = upload;
-    for (let i = 0; i < 40 && current.activity_id === null && current.error === null; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+    while (current.activity_id === null && current.error === null && now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pollIntervalMs, Math.max(1, deadline - now()))));
       current = (await http.request("create", `/api/v3/uploads/${upload.id}`, { token })).json<Upload>();
     }
     return current;
@@ -135,7 +142,11 @@ export function createStravaAdapter(options: AdapterOptions): { dataProvider: Da
         const duplicate = upload.error && /duplicate of activity (\d+)/.exec(upload.error);
         if (duplicate) return { externalId: record.externalId, status: "duplicate", destinationId: duplicate[1] };
         if (upload.error) return { externalId: record.externalId, status: "failed", message: upload.error, retryable: false };
-        return { externalId: record.externalId, status: "written", destinationId: String(upload.activity_id ?? `upload-${upload.id}`) };
+        // Not processed yet: nothing says it will become an activity. The job retries, and the re-upload
+        // answers "duplicate of activity N" once Strava has made it one.
+        if (upload.activity_id === null)
+          return { externalId: record.externalId, status: "failed", message: "upload still processing", retryable: true };
+        return { externalId: record.externalId, status: "written", destinationId: String(upload.activity_id) };
       }),
     async hasNewData({ accessToken }, since) {
       const after = Math.floor((since ? Date.parse(since) : now() - initial * 1000) / 1000);

@@ -1,4 +1,4 @@
-import { type ActivityType, fromGpx, type Operation } from "@syncwell/core";
+import { type ActivityType, fromGpx, type Operation, sendProblem } from "@syncwell/core";
 import express, { type Response } from "express";
 import multer from "multer";
 import type { RateDecision, WindowLimit } from "../rateLimit.ts";
@@ -220,7 +220,7 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
       return res.status(400).json({ message: "Bad Request", errors: [{ resource: "Upload", field: "data_type", code: "invalid" }] });
     const athlete = userOf(res);
     const externalId = param(req, "external_id") ?? req.file.originalname;
-    const readyAt = new Date(ctx.now().getTime() + o.uploadProcessingMs);
+    const readyAt = new Date(ctx.now().getTime() + processingMs);
     const row = await ctx.store.withUserLock("strava", athlete, async (store) => {
       let error: string | null = null;
       let nativeId: string | null = null;
@@ -287,6 +287,20 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
       : undefined;
     if (!row) return module.sendError(res, 404, "not found");
     res.json(uploadStatus(row));
+  });
+
+  // Test control: how long new uploads stay "being processed" (e.g. longer than a client polls).
+  let processingMs = o.uploadProcessingMs;
+  router.put("/_admin/upload-processing", (req, res) => {
+    const value = (req.body as { processingMs?: unknown } | undefined)?.processingMs;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 3_600_000)
+      return void sendProblem(res, 400, "processingMs must be an integer number of milliseconds from 0 to 3600000");
+    processingMs = value;
+    res.json({ processingMs });
+  });
+  router.delete("/_admin/upload-processing", (_req, res) => {
+    processingMs = o.uploadProcessingMs;
+    res.json({ processingMs });
   });
 
   const deliver = (event: Record<string, unknown>) => {
