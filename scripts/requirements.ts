@@ -1,4 +1,4 @@
-// Suites that need something outside Node (a Java runtime) run where it is and are reported where
+// Suites that need something outside Node (a Java runtime, promtool, docker-compose) run where it is and are reported where
 // it is not: `npm test` prints one line naming every suite it did not run and why, and fails under
 // CI=true. Use from any workspace's tests:
 //
@@ -14,12 +14,22 @@ export const NOT_RUN_LOG_VARIABLE = "SYNCWELL_NOT_RUN_LOG";
 export const JAVA_MISSING_REASON =
   "no Java runtime (java not on PATH; Debian/Ubuntu: apt-get install default-jre-headless, macOS: brew install openjdk)";
 
-let java: boolean | undefined;
+const answers = new Map<string, boolean>();
 
-/** True when `java -version` runs (DynamoDB Local and the Velocity cross-check need it); asked once per process. */
+/** True when `command ...args` runs and exits 0; asked once per process. */
+export function commandAvailable(command: string, args: string[] = ["--version"]): boolean {
+  const key = [command, ...args].join(" ");
+  let ok = answers.get(key);
+  if (ok === undefined) {
+    ok = spawnSync(command, args, { stdio: "ignore", timeout: 20_000 }).status === 0;
+    answers.set(key, ok);
+  }
+  return ok;
+}
+
+/** True when `java -version` runs (DynamoDB Local and the Velocity cross-check need it). */
 export function javaAvailable(): boolean {
-  java ??= spawnSync("java", ["-version"], { stdio: "ignore", timeout: 20_000 }).status === 0;
-  return java;
+  return commandAvailable("java", ["-version"]);
 }
 
 /** Records that `what` did not run and why, for `npm test`'s one "not run" line. */
@@ -36,6 +46,14 @@ export function runOnlyIf(available: boolean, what: string, reason: string): { s
   if (available) return { skip: false };
   reportNotRun(what, reason);
   return { skip: reason };
+}
+
+/**
+ * Options for a node:test `describe`/`it` that needs a command-line tool on PATH (see {@link runOnlyIf}).
+ * `install` says how to get it: "apt-get install docker-compose".
+ */
+export function requiresCommand(command: string, what: string, install: string): { skip: string | false } {
+  return runOnlyIf(commandAvailable(command), what, `${command} not on PATH (${install})`);
 }
 
 /** Options for a node:test `describe`/`it` that needs a Java runtime (see {@link runOnlyIf}). */

@@ -36,9 +36,13 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = kind === "unit" ? "4" : "2";
+// A deadline for every test and every test file (Node applies --test-timeout to both): a test that
+// waits for something that never comes fails instead of hanging the run. The slowest integration
+// file (the short chaos run) takes about a minute.
+const timeoutMs = kind === "unit" ? 120_000 : 300_000;
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-reporter=spec", ...files],
+  ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, `--test-timeout=${timeoutMs}`, "--test-reporter=spec", ...files],
   { stdio: "inherit", env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } },
 );
 process.exit(result.status ?? 1);

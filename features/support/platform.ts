@@ -4,7 +4,10 @@ import { AfterAll, BeforeAll, setDefaultTimeout } from "@cucumber/cucumber";
 import { createSqsClient, DEV_JWT_SECRET } from "@syncwell/core";
 import { isolatedPlatformConfig, type RunningPlatform, startPlatform } from "@syncwell/platform";
 
+// Every step and hook has a deadline: one that waits for something that never comes fails, and the run goes on.
 setDefaultTimeout(30_000);
+/** Starting or stopping the whole platform (emulators, bootstrap, six services) on a busy machine. */
+const PLATFORM_TIMEOUT_MS = 120_000;
 
 /** Where the features send their requests. */
 export interface Target {
@@ -32,7 +35,7 @@ export function stack(): Target {
   return target;
 }
 
-BeforeAll(async () => {
+BeforeAll({ timeout: PLATFORM_TIMEOUT_MS }, async () => {
   const jwtSecret = process.env.GATEWAY_JWT_SECRET ?? DEV_JWT_SECRET;
   const gateway = process.env.SYNCWELL_GATEWAY_URL;
   const providersMock = process.env.SYNCWELL_PROVIDERS_MOCK_URL;
@@ -75,7 +78,7 @@ BeforeAll(async () => {
   };
 });
 
-AfterAll(async () => {
+AfterAll({ timeout: PLATFORM_TIMEOUT_MS }, async () => {
   target?.queues?.sqs.destroy();
   if (running?.env.DATABASE_URL && process.env.DATABASE_URL) {
     const { default: pg } = await import("pg");

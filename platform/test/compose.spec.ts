@@ -13,6 +13,7 @@ import { SupportEnv } from "@syncwell/support";
 import { WorkerEnv } from "@syncwell/worker";
 import { parse } from "yaml";
 import type { z } from "zod";
+import { requiresCommand } from "../../scripts/requirements.ts";
 import { BootstrapEnv } from "../src/config.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -49,7 +50,7 @@ function resolved(): Record<string, Service> {
 
 const containerPorts = (s: Service) => (s.ports ?? []).map((p) => (typeof p === "string" ? Number(p.split(":").at(-1)) : p.target));
 
-describe("docker-compose.yml", () => {
+describe("docker-compose.yml", requiresCommand("docker-compose", "docker-compose.yml checks", "apt-get install docker-compose"), () => {
   it("is accepted by the compose validator", () => {
     execFileSync("docker-compose", ["-f", "docker-compose.yml", "config", "-q"], { cwd: ROOT });
     execFileSync("docker-compose", ["--profile", "ai", "-f", "docker-compose.yml", "config", "-q"], { cwd: ROOT });

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import { requiresCommand } from "../../scripts/requirements.ts";
 import { isolatedPlatformConfig } from "../src/config.ts";
 import { type RunningPlatform, startPlatform } from "../src/platform.ts";
 
@@ -58,7 +59,7 @@ describe("observability: dashboards and alerts query metrics the services export
   });
 });
 
-describe("Prometheus configuration", () => {
+describe("Prometheus configuration", requiresCommand("promtool", "promtool checks", "apt-get install prometheus"), () => {
   it("passes promtool: config, rules, and the rules' unit tests", () => {
     const dir = mkdtempSync(join(tmpdir(), "promtool-"));
     copyFileSync(join(ROOT, "prometheus/alerts.yml"), join(dir, "alerts.yml"));
