@@ -1,24 +1,28 @@
-import { awsEnv, env, loadConfig, partnerEnv, storageEnv } from "@syncwell/core";
+import { awsEnv, env, loadConfig, modeEnv, partnerEnv, storageEnv } from "@syncwell/core";
 import { z } from "zod";
 
 /** The worker's whole configuration (the only place that reads `process.env`). */
 export const WorkerEnv = z
   .object({
+    ...modeEnv,
     ...awsEnv,
     ...storageEnv,
     ...partnerEnv,
     WORKER_PORT: env.port(8081).describe("HTTP port of the worker's /health and /metrics"),
+    WORKER_HOST: env.host().describe("Interface the /health and /metrics server binds (0.0.0.0 in containers)"),
     WORKER_CONCURRENCY: env.int(8, 1).describe("Jobs run at the same time"),
     SQS_WAIT_TIME_SECONDS: z.coerce.number().int().min(0).max(20).default(20).describe("Long-poll wait of one receive"),
     VISIBILITY_TIMEOUT_SECONDS: env.int(60, 5).describe("Visibility a running job keeps extending (heartbeat)"),
     HEARTBEAT_SECONDS: env.int(20, 1).describe("How often a running job extends its visibility"),
-    MAX_ATTEMPTS: env.int(5, 1).describe("Failed attempts before a job goes to the DLQ (the queue's maxReceiveCount)"),
     RETRY_BASE_SECONDS: env.int(5).describe("First retry delay; doubles per attempt (capped at 300 s)"),
     SYNC_CONFIDENCE_THRESHOLD: env.int(10, 1).describe("Consecutive empty destination fetches after which the fetch is skipped"),
     CONFLICT_OVERLAP_SECONDS: env.int(60).describe("Records overlapping by more than this conflict"),
     LEDGER_TTL_SECONDS: env
       .int(35 * 86400, 60)
       .describe("How long the ledger remembers a written record (longer than any adapter lookback)"),
+    MAX_RECORDS_PER_JOB: env
+      .int(50, 1)
+      .describe("Records one job writes before the rest runs as its next turn (a fair share of the partner's quota per user)"),
     LOG_LEVEL: env.logLevel().describe("pino log level"),
   })
   .refine((c) => c.HEARTBEAT_SECONDS < c.VISIBILITY_TIMEOUT_SECONDS, {

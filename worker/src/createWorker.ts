@@ -2,10 +2,12 @@ import {
   countSqsCalls,
   createPartnerAdapters,
   createPlatformClients,
+  JobConsumer,
   type Logger,
   partnerAdapterOptions,
+  queueMaxReceiveCount,
   registerQueueDepth,
-  SqsConsumer,
+  SqsJobQueue,
   serveInBackground,
   TokenManager,
 } from "@syncwell/core";
@@ -49,22 +51,21 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
       syncConfidenceThreshold: config.SYNC_CONFIDENCE_THRESHOLD,
       conflictOverlapSeconds: config.CONFLICT_OVERLAP_SECONDS,
       ledgerTtlSeconds: config.LEDGER_TTL_SECONDS,
+      maxRecordsPerJob: config.MAX_RECORDS_PER_JOB,
     },
   );
   const processor = new JobProcessor(
-    { sqs, store, handler, metrics, logger },
+    { store, handler, metrics, logger },
     {
-      queueUrl: queues.hotPathQueueUrl,
-      dlqUrl: queues.hotPathDlqUrl,
-      maxAttempts: config.MAX_ATTEMPTS,
+      maxReceiveCount: await queueMaxReceiveCount(sqs, queues.hotPathQueueUrl),
       retryBaseSeconds: config.RETRY_BASE_SECONDS,
       jobTtlSeconds: JOB_TTL_SECONDS,
     },
   );
-  const consumer = new SqsConsumer(
-    { sqs, logger, handle: (message) => processor.process(message) },
+  const queue = new SqsJobQueue({ sqs }, { queueUrl: queues.hotPathQueueUrl, dlqUrl: queues.hotPathDlqUrl });
+  const consumer = new JobConsumer(
+    { queue, logger, handle: (message) => processor.process(message) },
     {
-      queueUrl: queues.hotPathQueueUrl,
       concurrency: config.WORKER_CONCURRENCY,
       waitTimeSeconds: config.SQS_WAIT_TIME_SECONDS,
       visibilityTimeoutSeconds: config.VISIBILITY_TIMEOUT_SECONDS,
@@ -72,7 +73,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     },
   );
   return serveInBackground(
-    { port: config.WORKER_PORT, registry: metrics.registry, health: () => ({ inFlight: consumer.inFlight }) },
+    { port: config.WORKER_PORT, host: config.WORKER_HOST, registry: metrics.registry, health: () => ({ inFlight: consumer.inFlight }) },
     consumer,
     close,
   );

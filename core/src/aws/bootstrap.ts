@@ -21,9 +21,27 @@ export interface PlatformQueues {
  * Creates the queues (with their DLQs and redrive) and the metadata table if missing.
  * Idempotent: safe to run on every start, by `npm start`, the tests and the LocalStack init.
  */
-export async function bootstrapPlatform(deps: { sqs: SQSClient; dynamoDb: DynamoDBClient }, names: ResourceNames): Promise<PlatformQueues> {
-  const [queues] = await Promise.all([createQueues(deps.sqs, names), createTable(deps.dynamoDb, names.table)]);
+export async function bootstrapPlatform(
+  deps: { sqs: SQSClient; dynamoDb: DynamoDBClient },
+  names: ResourceNames,
+  options: { maxReceiveCount?: number } = {},
+): Promise<PlatformQueues> {
+  const [queues] = await Promise.all([
+    createQueues(deps.sqs, names, options.maxReceiveCount ?? MAX_RECEIVE_COUNT),
+    createTable(deps.dynamoDb, names.table),
+  ]);
   return queues;
+}
+
+/**
+ * The queue's maxReceiveCount, from its redrive policy: the worker's attempt limit is this one
+ * setting, so a job is never moved to the DLQ by SQS before the worker gave it its reason.
+ */
+export async function queueMaxReceiveCount(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["RedrivePolicy"] }));
+  const count = Number((JSON.parse(Attributes?.RedrivePolicy ?? "{}") as { maxReceiveCount?: unknown }).maxReceiveCount);
+  if (!Number.isInteger(count) || count < 2) throw new Error(`queue ${queueUrl} has no usable redrive policy (maxReceiveCount ≥ 2)`);
+  return count;
 }
 
 async function createQueue(sqs: SQSClient, name: string, attributes: Record<string, string>): Promise<string> {
@@ -39,15 +57,14 @@ async function queueArn(sqs: SQSClient, url: string): Promise<string> {
   return arn;
 }
 
-async function createQueues(sqs: SQSClient, names: ResourceNames): Promise<PlatformQueues> {
+async function createQueues(sqs: SQSClient, names: ResourceNames, maxReceiveCount: number): Promise<PlatformQueues> {
   const fifo = { FifoQueue: "true", ContentBasedDeduplication: "false" };
   const fourteenDays = String(14 * 24 * 3600);
   const [hotPathDlqUrl, webhookDlqUrl] = await Promise.all([
     createQueue(sqs, names.hotPathDlq, { ...fifo, MessageRetentionPeriod: fourteenDays }),
     createQueue(sqs, names.webhookDlq, { MessageRetentionPeriod: fourteenDays }),
   ]);
-  const redrive = async (dlqUrl: string) =>
-    JSON.stringify({ deadLetterTargetArn: await queueArn(sqs, dlqUrl), maxReceiveCount: MAX_RECEIVE_COUNT });
+  const redrive = async (dlqUrl: string) => JSON.stringify({ deadLetterTargetArn: await queueArn(sqs, dlqUrl), maxReceiveCount });
   const [hotPathQueueUrl, webhookQueueUrl] = await Promise.all([
     createQueue(sqs, names.hotPathQueue, { ...fifo, VisibilityTimeout: "60", RedrivePolicy: await redrive(hotPathDlqUrl) }),
     createQueue(sqs, names.webhookQueue, { VisibilityTimeout: "30", RedrivePolicy: await redrive(webhookDlqUrl) }),

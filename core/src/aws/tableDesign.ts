@@ -12,6 +12,7 @@
  * | idempotency     | IDEMP#{userId}#{keyHash}   | IDEMP                 |                                               |                            |
  * | poll schedule   | POLL#{syncConfigId}        | SCHEDULE              |                                               | POLL#{shard} / {nextPollAt}|
  * | ledger entry    | LEDGER#{syncConfigId}      | {sourceRecordId}      |                                               |                            |
+ * | our write       | WROTE#{connectionId}       | {partnerRecordId}     |                                               |                            |
  *
  * The ledger remembers which source records a config already wrote (with TTL = the adapters'
  * lookback), so a re-listed record costs neither a payload fetch nor a push. A poll schedule's
@@ -29,6 +30,8 @@ export const keys = {
   pollShard: (shard: number) => `POLL#${shard}`,
   poll: (syncConfigId: string) => `POLL#${syncConfigId}`,
   ledger: (syncConfigId: string) => `LEDGER#${syncConfigId}`,
+  /** A record SyncWell wrote at a connection: recognised there even where the partner drops external ids (no echo). */
+  wrote: (connectionId: string) => `WROTE#${connectionId}`,
 } as const;
 
 export const GSI1 = "gsi1";

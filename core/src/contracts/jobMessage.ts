@@ -21,6 +21,8 @@ export const JobMessageSchema = z
     ),
     idempotencyKey: z.string().min(1).max(255).optional(),
     coalescingKey: z.string().min(1).max(255).optional(),
+    /** Source records a webhook named: read by id whatever the listing's lookback (late uploads). */
+    recordIds: z.array(z.string().min(1).max(128)).max(100).optional(),
   })
   .strict();
 export type JobMessage = z.infer<typeof JobMessageSchema>;

@@ -7,11 +7,20 @@ import type { LedgerEntry } from "./types.ts";
 export class LedgerItems extends TableItems {
   /** Which of these source records were already written for the config (and at which source version). */
   async getLedger(syncConfigId: string, sourceIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
+    return this.#batchGet(keys.ledger(syncConfigId), sourceIds);
+  }
+
+  /** Which of these records at a connection SyncWell itself wrote there (never to be synced back). */
+  async writtenBySyncWellAt(connectionId: string, recordIds: readonly string[]): Promise<Set<string>> {
+    return new Set((await this.#batchGet(keys.wrote(connectionId), recordIds)).keys());
+  }
+
+  async #batchGet(pk: string, sourceIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
     const found = new Map<string, LedgerEntry>();
     const unique = [...new Set(sourceIds)];
     for (let i = 0; i < unique.length; i += 100) {
       let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.options.table]: { Keys: unique.slice(i, i + 100).map((id) => ({ pk: keys.ledger(syncConfigId), sk: id })) },
+        [this.options.table]: { Keys: unique.slice(i, i + 100).map((id) => ({ pk, sk: id })) },
       };
       while (request && Object.keys(request).length > 0) {
         const {
@@ -27,6 +36,7 @@ export class LedgerItems extends TableItems {
             sourceId: String(item.sk),
             sourceUpdatedAt: String(item.sourceUpdatedAt),
             destinationId: item.destinationId as string | undefined,
+            ...(item.written === true ? { written: true } : {}),
           });
         }
         request = UnprocessedKeys as typeof request;
@@ -35,13 +45,38 @@ export class LedgerItems extends TableItems {
     return found;
   }
 
-  async markWritten(syncConfigId: string, entries: readonly LedgerEntry[], ttlSeconds: number): Promise<void> {
+  /**
+   * Remembers handled source records for the config and, where a record was written at
+   * `destinationConnectionId`, the written record there too (one batch of 25 items at a time).
+   */
+  async markWritten(
+    syncConfigId: string,
+    entries: readonly LedgerEntry[],
+    ttlSeconds: number,
+    destinationConnectionId?: string,
+  ): Promise<void> {
     const expiresAt = Math.floor(this.now() / 1000) + ttlSeconds;
-    for (let i = 0; i < entries.length; i += 25) {
+    const items: Record<string, unknown>[] = entries.map((e) => ({
+      pk: keys.ledger(syncConfigId),
+      sk: e.sourceId,
+      type: "ledger",
+      ...e,
+      expiresAt,
+    }));
+    if (destinationConnectionId)
+      for (const e of entries)
+        if (e.destinationId && e.written)
+          items.push({
+            pk: keys.wrote(destinationConnectionId),
+            sk: e.destinationId,
+            type: "wrote",
+            sourceId: e.sourceId,
+            sourceUpdatedAt: e.sourceUpdatedAt,
+            expiresAt,
+          });
+    for (let i = 0; i < items.length; i += 25) {
       let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-        [this.options.table]: entries
-          .slice(i, i + 25)
-          .map((e) => ({ PutRequest: { Item: { pk: keys.ledger(syncConfigId), sk: e.sourceId, type: "ledger", ...e, expiresAt } } })),
+        [this.options.table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
       };
       while (request && Object.keys(request).length > 0) {
         const { UnprocessedItems } = await this.deps.db.send(new BatchWriteCommand({ RequestItems: request }));

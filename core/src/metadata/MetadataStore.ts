@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { GSI1, isExpired, keys } from "../aws/tableDesign.ts";
 import type { ConnectionStatusSchema, SyncConfig } from "../contracts/domain.ts";
 import type { TokenCipher } from "../crypto/tokenCipher.ts";
+import type { SyncStateStore, WatermarkResult } from "../ports/SyncStateStore.ts";
 import { IdempotencyItems } from "./IdempotencyItems.ts";
 import { LedgerItems } from "./LedgerItems.ts";
 import { PollScheduleItems } from "./PollScheduleItems.ts";
@@ -11,14 +12,13 @@ import type { ConnectionRecord, IdempotencyRecord, JobRecord, LedgerEntry, PollS
 
 type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
 
-/** Outcome of moving a config's watermark forward. */
-export type WatermarkResult = "advanced" | "already_past";
+export type { WatermarkResult };
 
 /**
  * The DynamoDB adapter of `SyncWellMetadata` (item types in tableDesign.ts). Single-item
  * conditional writes only: no transactions, so it runs on dynalite as on DynamoDB.
  */
-export class MetadataStore {
+export class MetadataStore implements SyncStateStore {
   constructor(
     private readonly deps: { db: DynamoDBDocumentClient; cipher: TokenCipher; now?: () => number },
     private readonly options: { table: string },
@@ -353,8 +353,12 @@ export class MetadataStore {
     return this.#ledger.getLedger(syncConfigId, sourceIds);
   }
 
-  markWritten(syncConfigId: string, entries: readonly LedgerEntry[], ttlSeconds: number): Promise<void> {
-    return this.#ledger.markWritten(syncConfigId, entries, ttlSeconds);
+  markWritten(syncConfigId: string, entries: readonly LedgerEntry[], ttlSeconds: number, destinationConnectionId?: string): Promise<void> {
+    return this.#ledger.markWritten(syncConfigId, entries, ttlSeconds, destinationConnectionId);
+  }
+
+  writtenBySyncWellAt(connectionId: string, recordIds: readonly string[]): Promise<Set<string>> {
+    return this.#ledger.writtenBySyncWellAt(connectionId, recordIds);
   }
 
   putPollSchedule(schedule: PollSchedule): Promise<void> {

@@ -45,6 +45,8 @@ export interface LedgerEntry {
   sourceId: string;
   sourceUpdatedAt: string;
   destinationId?: string | undefined;
+  /** True when SyncWell wrote the record at the destination (false or absent: decided, e.g. kept the destination's). */
+  written?: boolean | undefined;
 }
 
 export type { SyncConfig };

@@ -67,17 +67,37 @@ export function typeFrom(table: Record<ActivityType, string>, native: string): A
   return found?.[0] ?? "other";
 }
 
+/** A source-only partner: it cannot take, update or delete records. */
+export const SOURCE_ONLY = { reportsConflicts: false, canDelete: false, canUpdate: false } as const;
+
 /**
- * Pushes records one by one: a record the partner rejects becomes a `failed` result, while auth
- * and rate-limit errors (and bugs) abort the whole push, because every later record would fail too.
+ * Pushes records one by one: a record the partner rejects becomes a `failed` result. A rate limit
+ * stops the push and defers the rest, so the records pushed before it are kept and saved; an auth
+ * error (and a bug) aborts it, since every later record would fail too.
  */
 export async function pushEach(records: readonly PushRecord[], push: (record: PushRecord) => Promise<PushResult>): Promise<PushResult[]> {
   const results: PushResult[] = [];
-  for (const record of records) {
+  for (const [index, record] of records.entries()) {
     try {
       results.push(await push(record));
     } catch (error) {
-      if (!(error instanceof PartnerError) || error.category === "auth" || error.category === "rate_limited") throw error;
+      if (error instanceof PartnerError && error.category === "rate_limited") {
+        for (const rest of records.slice(index))
+          results.push({
+            externalId: rest.externalId,
+            status: "deferred",
+            retryAfterSeconds: error.retryAfterSeconds,
+            message: error.message,
+          });
+        return results;
+      }
+      if (!(error instanceof PartnerError) || error.category === "auth") {
+        if (results.length === 0) throw error;
+        // Keep what was pushed: the caller saves it, then the failure takes its course.
+        for (const rest of records.slice(index))
+          results.push({ externalId: rest.externalId, status: "failed", message: (error as Error).message, retryable: true });
+        return results;
+      }
       results.push({ externalId: record.externalId, status: "failed", message: error.message, retryable: error.category === "transient" });
     }
   }

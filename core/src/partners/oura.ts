@@ -1,6 +1,6 @@
 import type { ActivityMetadata, ActivityType } from "../contracts/activity.ts";
 import type { DataProvider, OAuthClient } from "../ports/DataProvider.ts";
-import { type AdapterOptions, notADestination, typeFrom } from "./adapterSupport.ts";
+import { type AdapterOptions, notADestination, SOURCE_ONLY, typeFrom } from "./adapterSupport.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
 
 const TYPES: Record<ActivityType, string> = {
@@ -61,6 +61,7 @@ export function createOuraAdapter(options: AdapterOptions): { dataProvider: Data
 
   const dataProvider: DataProvider = {
     provider: "oura",
+    capabilities: SOURCE_ONLY,
     async fetchMetadata({ accessToken }, since) {
       return { records: await list(accessToken, since ? Date.parse(since) - lookback * 1000 : now() - initial * 1000) };
     },

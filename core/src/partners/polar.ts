@@ -1,6 +1,6 @@
 import type { ActivityMetadata, ActivityType } from "../contracts/activity.ts";
 import type { DataProvider, OAuthClient } from "../ports/DataProvider.ts";
-import { type AdapterOptions, notADestination, payloadFromGpx, typeFrom } from "./adapterSupport.ts";
+import { type AdapterOptions, notADestination, SOURCE_ONLY, payloadFromGpx, typeFrom } from "./adapterSupport.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
 
 const TYPES: Record<ActivityType, string> = {
@@ -57,6 +57,7 @@ export function createPolarAdapter(options: AdapterOptions): { dataProvider: Dat
 
   const dataProvider: DataProvider = {
     provider: "polar",
+    capabilities: SOURCE_ONLY,
     async fetchMetadata({ accessToken, providerUserId }) {
       const base = `/v3/users/${providerUserId}/exercise-transactions`;
       const created = await http.request("list_metadata", base, { token: accessToken, method: "POST", accept: [204] });

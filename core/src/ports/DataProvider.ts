@@ -23,8 +23,12 @@ export interface SourceListing {
   commit?: () => Promise<void>;
 }
 
-/** The per-record outcome of a push; a push never throws for one bad record. */
+/**
+ * The per-record outcome of a push; a push never throws for one bad record. After a rate limit
+ * the records not yet pushed come back `deferred`, so what was pushed before it is kept.
+ */
 export type PushResult =
+  | { externalId: string; status: "deferred"; retryAfterSeconds?: number | undefined; message: string }
   | { externalId: string; status: "written"; destinationId: string }
   | { externalId: string; status: "duplicate"; destinationId?: string }
   | { externalId: string; status: "conflict"; message: string }
@@ -36,14 +40,29 @@ export interface ProviderCredentials {
   providerUserId: string;
 }
 
+/** What a partner can do as a destination; decisions that rely on one consult it (SPEC §14). */
+export interface DestinationCapabilities {
+  /** Whether a push that overlaps an existing record is rejected as a conflict (what the sync-confidence skip relies on). */
+  reportsConflicts: boolean;
+  /** Whether SyncWell can delete a record there (what replacing a conflicting record needs). */
+  canDelete: boolean;
+  canUpdate: boolean;
+}
+
 /**
  * The port to one partner platform. Every adapter maps the partner's native format to and
  * from the normalised activity model, and raises {@link PartnerError} for failed calls.
  */
 export interface DataProvider {
   readonly provider: Provider;
+  readonly capabilities: DestinationCapabilities;
   /** Metadata of every record modified since the watermark (all pages; adapters add their lookback). */
   fetchMetadata(credentials: ProviderCredentials, since: string | undefined): Promise<SourceListing>;
+  /**
+   * Metadata of named records (a webhook's ids), whatever their age; records that do not exist
+   * or are not this user's are left out. Absent where the partner has no such call.
+   */
+  fetchRecords?(credentials: ProviderCredentials, ids: readonly string[]): Promise<ActivityMetadata[]>;
   /** Metadata of the records overlapping a time range, for conflict resolution at the destination. */
   fetchOverlapping(credentials: ProviderCredentials, range: TimeRange): Promise<ActivityMetadata[]>;
   /** The heavy payloads, only for the records that will be written. */

@@ -1,5 +1,6 @@
 export type {
   DataProvider,
+  DestinationCapabilities,
   OAuthClient,
   ProviderCredentials,
   PushRecord,
@@ -8,3 +9,5 @@ export type {
   TimeRange,
   TokenGrant,
 } from "./DataProvider.ts";
+export * from "./JobQueue.ts";
+export type { SyncStateStore } from "./SyncStateStore.ts";

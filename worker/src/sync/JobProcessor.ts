@@ -1,70 +1,69 @@
 import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  type Message,
-  SendMessageCommand,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
-import {
   type ErrorCategory,
   type JobMessage,
   type Logger,
-  type MetadataStore,
   PartnerError,
   parseJobMessage,
+  type QueueDecision,
+  type QueuedMessage,
   ReauthRequiredError,
+  type SyncStateStore,
 } from "@syncwell/core";
 import type { WorkerMetrics } from "../metrics.ts";
-import { countedAttempts, type JobOutcome, outcomeOfFailure, retryOnFreshMessage } from "./outcome.ts";
+import { countedAttempts, earlyRetryWait, type JobOutcome, outcomeOfFailure, retryOnFreshMessage } from "./outcome.ts";
 import { PushIncompleteError, type SyncJobHandler } from "./SyncJobHandler.ts";
 
-type Store = Pick<MetadataStore, "getJob" | "putJob" | "updateJob">;
+type Store = Pick<SyncStateStore, "putJob" | "updateJob">;
 
 export interface ProcessorOptions {
-  queueUrl: string;
-  dlqUrl: string;
-  maxAttempts: number;
+  /** The queue's maxReceiveCount: the one attempt limit of the worker and the queue. */
+  maxReceiveCount: number;
   retryBaseSeconds: number;
   jobTtlSeconds: number;
 }
 
-/** A failure, classified for the outcome decision. */
-function classify(error: unknown): { category: ErrorCategory; message: string; retryAfterSeconds?: number | undefined } {
+/** A failure, classified by its code for the outcome decision. */
+export function classify(error: unknown): { category: ErrorCategory; message: string; retryAfterSeconds?: number | undefined } {
   if (error instanceof PartnerError)
     return { category: error.category, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof ReauthRequiredError) return { category: "auth", message: error.message };
-  if (error instanceof PushIncompleteError) return { category: error.retryable ? "transient" : "permanent", message: error.message };
+  if (error instanceof PushIncompleteError)
+    return { category: error.category, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
   return { category: "unknown", message: (error as Error).message ?? String(error) };
 }
 
 /**
- * Runs one message through the handler and applies the outcome to the queue and the job status:
- * delete on success, a visibility change to retry, or the DLQ with the reason. A rate-limit wait
- * is re-sent as a fresh message before it could exhaust the queue's receive count.
+ * Runs one message through the handler, records the outcome on the job status, and answers the
+ * queue decision (ack, retry after a delay, or dead-letter with the reason) for the consumer to
+ * apply. It builds no queue request itself.
  */
 export class JobProcessor {
   constructor(
     private readonly deps: {
-      sqs: SQSClient;
       store: Store;
-      handler: SyncJobHandler;
+      handler: Pick<SyncJobHandler, "run">;
       metrics: WorkerMetrics;
       logger: Logger;
       now?: () => number;
     },
     private readonly options: ProcessorOptions,
-  ) {}
+  ) {
+    if (options.maxReceiveCount < 2) throw new Error("maxReceiveCount must be at least 2");
+  }
 
-  async process(message: Message): Promise<void> {
+  #now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  async process(message: QueuedMessage): Promise<QueueDecision> {
+    const early = earlyRetryWait(message.notBefore, this.#now());
+    if (early !== undefined) return { kind: "retry", afterSeconds: early };
     const started = performance.now();
-    const receiveCount = Number(message.Attributes?.ApproximateReceiveCount ?? "1");
-    const sentAt = Number(message.Attributes?.SentTimestamp ?? Number.NaN);
-    if (!Number.isNaN(sentAt)) this.deps.metrics.queueWait.observe(Math.max(0, ((this.deps.now?.() ?? Date.now()) - sentAt) / 1000));
-    const parsed = parseJobMessage(message.Body ?? "");
+    if (message.sentAt !== undefined) this.deps.metrics.queueWait.observe(Math.max(0, (this.#now() - message.sentAt) / 1000));
+    const parsed = parseJobMessage(message.body);
     if (!parsed.ok) {
-      await this.#deadLetter(message, undefined, { kind: "dead_letter", category: "invalid_message", message: parsed.reason });
       this.#observe("dead_lettered", started);
-      return;
+      return this.#deadLetter(message, undefined, { category: "invalid_message", message: parsed.reason });
     }
     const job = parsed.message;
     const log = this.deps.logger.child({ jobId: job.jobId, userId: job.userId, syncConfigId: job.syncConfigId });
@@ -79,11 +78,11 @@ export class JobProcessor {
       const record = counts
         ? await this.deps.store.updateJob(job.jobId, { errorCategory: failure.category, errorMessage: failure.message }, "attempts")
         : await this.deps.store.updateJob(job.jobId, {}, "rateLimitWaits");
-      const attempts = countedAttempts(record, receiveCount);
+      const attempts = countedAttempts(record, message.receiveCount);
       outcome = outcomeOfFailure({
         ...failure,
-        attempts: counts ? attempts : receiveCount,
-        maxAttempts: this.options.maxAttempts,
+        attempts,
+        maxAttempts: this.options.maxReceiveCount,
         baseBackoffSeconds: this.options.retryBaseSeconds,
       });
       log.warn({ category: failure.category, attempts, outcome: outcome.kind }, `job failed: ${failure.message}`);
@@ -91,47 +90,38 @@ export class JobProcessor {
 
     switch (outcome.kind) {
       case "succeeded":
-        await this.deps.store.updateJob(job.jobId, {
-          status: "succeeded",
-          recordsWritten: outcome.recordsWritten,
-          errorCategory: undefined,
-        });
-        await this.#delete(message);
+        await this.deps.store.updateJob(job.jobId, { status: "succeeded", recordsWritten: outcome.recordsWritten });
         log.info({ recordsWritten: outcome.recordsWritten }, "job succeeded");
-        break;
+        this.#observe("succeeded", started);
+        return { kind: "ack" };
+      case "more": {
+        // Not a failure: the receive it used is counted as a wait, and the job goes on at once.
+        await this.deps.store.updateJob(job.jobId, { recordsWritten: outcome.recordsWritten }, "rateLimitWaits");
+        log.info({ recordsWritten: outcome.recordsWritten }, "job wrote its share; the rest runs next");
+        this.#observe("continued", started);
+        return this.#retry(message, job, 0);
+      }
       case "cancelled":
         await this.deps.store.updateJob(job.jobId, { status: "cancelled", errorMessage: outcome.reason });
-        await this.#delete(message);
         log.info({ reason: outcome.reason }, "job cancelled");
-        break;
-      case "retry":
+        this.#observe("cancelled", started);
+        return { kind: "ack" };
+      case "retry": {
         await this.deps.store.updateJob(job.jobId, { status: "retrying", errorCategory: outcome.category, errorMessage: outcome.message });
-        if (retryOnFreshMessage(receiveCount, this.options.maxAttempts)) {
-          await this.#resend(message, job, `${job.jobId}:retry:${receiveCount}:${this.deps.now?.() ?? Date.now()}`);
-        } else {
-          await this.deps.sqs.send(
-            new ChangeMessageVisibilityCommand({
-              QueueUrl: this.options.queueUrl,
-              ReceiptHandle: message.ReceiptHandle,
-              VisibilityTimeout: Math.min(43_200, outcome.afterSeconds),
-            }),
-          );
-        }
-        break;
+        this.#observe("retrying", started);
+        return this.#retry(message, job, outcome.afterSeconds);
+      }
       case "dead_letter":
-        await this.#deadLetter(message, job, outcome);
-        break;
+        this.#observe("dead_lettered", started);
+        return this.#deadLetter(message, job, outcome);
     }
-    this.#observe(
-      outcome.kind === "succeeded"
-        ? "succeeded"
-        : outcome.kind === "cancelled"
-          ? "cancelled"
-          : outcome.kind === "retry"
-            ? "retrying"
-            : "dead_lettered",
-      started,
-    );
+  }
+
+  /** Retries on this message while SQS has receives to spare, else on a fresh one carrying the delay. */
+  #retry(message: QueuedMessage, job: JobMessage, afterSeconds: number): QueueDecision {
+    if (!retryOnFreshMessage(message.receiveCount, this.options.maxReceiveCount)) return { kind: "retry", afterSeconds };
+    const notBefore = this.#now() + afterSeconds * 1000;
+    return { kind: "retry", afterSeconds, resend: { groupId: job.userId, deduplicationId: `${job.jobId}:retry:${message.id}`, notBefore } };
   }
 
   #observe(outcome: string, started: number): void {
@@ -143,7 +133,7 @@ export class JobProcessor {
     const updated = await this.deps.store.updateJob(job.jobId, { status: "in_progress" });
     if (updated !== undefined) return;
     // Webhook and poll jobs have no status item yet.
-    const now = new Date(this.deps.now?.() ?? Date.now()).toISOString();
+    const now = new Date(this.#now()).toISOString();
     await this.deps.store.putJob(
       {
         jobId: job.jobId,
@@ -159,49 +149,31 @@ export class JobProcessor {
     );
   }
 
-  async #delete(message: Message): Promise<void> {
-    await this.deps.sqs.send(new DeleteMessageCommand({ QueueUrl: this.options.queueUrl, ReceiptHandle: message.ReceiptHandle }));
-  }
-
-  async #resend(message: Message, job: JobMessage, deduplicationId: string): Promise<void> {
-    await this.deps.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: this.options.queueUrl,
-        MessageBody: message.Body,
-        MessageGroupId: job.userId,
-        MessageDeduplicationId: deduplicationId.slice(0, 128),
-      }),
-    );
-    await this.#delete(message);
-  }
-
-  /** Moves the message to the DLQ with the reason as attributes (no health data), then deletes it here. */
-  async #deadLetter(message: Message, job: JobMessage | undefined, outcome: Extract<JobOutcome, { kind: "dead_letter" }>): Promise<void> {
-    const attribute = (value: string) => ({ DataType: "String", StringValue: value.slice(0, 1000) || "-" });
+  /**
+   * The DLQ message carries the reason as attributes (no health data). The job status is marked
+   * first: a crash before the move leaves a dead-lettered job whose message SQS redrives anyway.
+   */
+  async #deadLetter(
+    message: QueuedMessage,
+    job: JobMessage | undefined,
+    reason: { category: ErrorCategory; message: string },
+  ): Promise<QueueDecision> {
+    if (job)
+      await this.deps.store.updateJob(job.jobId, { status: "dead_lettered", errorCategory: reason.category, errorMessage: reason.message });
+    this.deps.logger.warn({ jobId: job?.jobId, category: reason.category }, `job dead-lettered: ${reason.message}`);
     // Each dead job is its own group: support inspects and re-drives them one by one, and a user's
     // second dead job is never hidden behind the first one in flight.
-    const groupId = job?.jobId ?? message.MessageId ?? "invalid";
-    await this.deps.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: this.options.dlqUrl,
-        MessageBody: message.Body || "{}",
-        MessageGroupId: groupId,
-        MessageDeduplicationId: `${job?.jobId ?? message.MessageId ?? "invalid"}:dlq`.slice(0, 128),
-        MessageAttributes: {
-          errorCategory: attribute(outcome.category),
-          errorMessage: attribute(outcome.message),
-          ...(job ? { userId: attribute(job.userId), syncConfigId: attribute(job.syncConfigId), jobId: attribute(job.jobId) } : {}),
-          receiveCount: attribute(message.Attributes?.ApproximateReceiveCount ?? "1"),
-        },
-      }),
-    );
-    await this.#delete(message);
-    if (job)
-      await this.deps.store.updateJob(job.jobId, {
-        status: "dead_lettered",
-        errorCategory: outcome.category,
-        errorMessage: outcome.message,
-      });
-    this.deps.logger.warn({ jobId: job?.jobId, category: outcome.category }, `job dead-lettered: ${outcome.message}`);
+    const id = job?.jobId ?? (message.id || "invalid");
+    return {
+      kind: "dead_letter",
+      groupId: id,
+      deduplicationId: `${id}:dlq:${message.id}`,
+      attributes: {
+        errorCategory: reason.category,
+        errorMessage: reason.message,
+        ...(job ? { userId: job.userId, syncConfigId: job.syncConfigId, jobId: job.jobId } : {}),
+        receiveCount: String(message.receiveCount),
+      },
+    };
   }
 }

@@ -1,14 +1,18 @@
 import {
   type ActivityMetadata,
+  type ActivityPayload,
   type ConnectionRecord,
+  type DataProvider,
   externalIdFor,
   type JobMessage,
+  type LedgerEntry,
   type Logger,
-  type MetadataStore,
   type PartnerAdapters,
   PartnerError,
   type ProviderCredentials,
   type PushRecord,
+  type SyncConfig,
+  type SyncStateStore,
   type TokenManager,
   writtenBySyncWell,
 } from "@syncwell/core";
@@ -16,38 +20,44 @@ import type { ConfidenceCache } from "../confidence/ConfidenceCache.ts";
 import type { WorkerMetrics } from "../metrics.ts";
 import { confidenceUpdate, destinationFetchDecision } from "./confidence.ts";
 import { resolveConflicts } from "./conflicts.ts";
+import { PushIncompleteError } from "./errors.ts";
 import type { JobOutcome } from "./outcome.ts";
 
-type Store = Pick<MetadataStore, "getConfig" | "getConnection" | "advanceWatermark" | "getLedger" | "markWritten">;
+export { PushIncompleteError } from "./errors.ts";
 
 export interface SyncJobOptions {
   syncConfidenceThreshold: number;
   conflictOverlapSeconds: number;
   ledgerTtlSeconds: number;
+  /**
+   * Records one job writes to a destination before it hands the rest to its next run, so one
+   * user's backlog never holds the partner's app-wide quota for long (a fair share per user).
+   * @defaultValue 50
+   */
+  maxRecordsPerJob?: number;
 }
 
-/** A failure that is not a partner's: the destination rejected some records. */
-export class PushIncompleteError extends Error {
-  override name = "PushIncompleteError";
-  constructor(
-    message: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-  }
+type Tokens = Pick<TokenManager, "credentials" | "refreshed">;
+
+/** One sync pair of the job, ready to run. */
+interface Pair {
+  config: SyncConfig;
+  dest: ConnectionRecord;
 }
 
 /**
- * The worker's algorithm (SPEC §4): read the config, list the source's metadata, decide on
- * metadata, hydrate only what is written, push with deterministic external ids, and move the
- * watermark only after full success. Partner failures propagate as {@link PartnerError}s.
+ * The worker's algorithm (SPEC §4, §14): read the config, list the source's metadata, decide on
+ * metadata, hydrate only what is written, push with deterministic external ids, save every
+ * finished record before judging the rest, and move the watermark only after full success.
+ * Where reading the source is destructive (Polar transactions), one read serves every config on
+ * that source connection, and the read is committed only when all of them succeeded.
  */
 export class SyncJobHandler {
   constructor(
     private readonly deps: {
-      store: Store;
-      adapters: PartnerAdapters;
-      tokens: TokenManager;
+      store: SyncStateStore;
+      adapters: Pick<PartnerAdapters, "dataProvider">;
+      tokens: Tokens;
       confidence: ConfidenceCache;
       metrics: WorkerMetrics;
       logger: Logger;
@@ -57,47 +67,125 @@ export class SyncJobHandler {
   ) {}
 
   async run(job: JobMessage): Promise<JobOutcome> {
-    const { store, adapters, metrics } = this.deps;
+    const { store } = this.deps;
     const startedAt = new Date(this.deps.now?.() ?? Date.now()).toISOString();
     const config = await store.getConfig(job.userId, job.syncConfigId); // step 2
     if (!config) return { kind: "cancelled", reason: "the sync config no longer exists" };
     if (!config.enabled) return { kind: "cancelled", reason: "the sync config is disabled" };
-    const [sourceConn, destConn] = await Promise.all([
+    const [source, dest] = await Promise.all([
       store.getConnection(job.userId, config.sourceConnectionId),
       store.getConnection(job.userId, config.destinationConnectionId),
     ]);
-    for (const conn of [sourceConn, destConn]) {
-      if (!conn) return { kind: "cancelled", reason: "a connection of the sync config no longer exists" };
-      if (conn.status !== "active") return { kind: "cancelled", reason: `the ${conn.provider} connection is ${conn.status}` };
-    }
-    const source = sourceConn as ConnectionRecord;
-    const dest = destConn as ConnectionRecord;
-    const sourceApi = adapters.dataProvider(source.provider);
-    const destApi = adapters.dataProvider(dest.provider);
+    const unusable = this.#unusable(source) ?? this.#unusable(dest);
+    if (unusable) return { kind: "cancelled", reason: unusable };
+    const sourceConn = source as ConnectionRecord;
+    const sourceApi = this.deps.adapters.dataProvider(sourceConn.provider);
 
-    // Step 3: metadata only, all pages. Records SyncWell wrote itself are never synced back.
-    const listing = await this.#withAuth(source, (c) => sourceApi.fetchMetadata(c, config.lastSyncTime));
-    const listed = listing.records.filter((r) => !writtenBySyncWell(r));
-    const ledger = await store.getLedger(
-      config.syncConfigId,
-      listed.map((r) => r.id),
+    // Step 3: metadata only, all pages, plus the records a webhook named (whatever the lookback).
+    const listing = await this.#withAuth(sourceConn, (c) => sourceApi.fetchMetadata(c, config.lastSyncTime));
+    const records = await this.#withNamed(job, sourceConn, sourceApi, listing.records);
+    const pairs: Pair[] = [{ config, dest: dest as ConnectionRecord }];
+    if (listing.commit) pairs.push(...(await this.#siblings(job, config)));
+
+    const payloads = new Map<string, ActivityPayload>();
+    let written = 0;
+    let more = false;
+    for (const pair of pairs) {
+      const result = await this.#syncPair(job, pair, sourceConn, sourceApi, records, payloads, startedAt);
+      if (pair.config.syncConfigId === config.syncConfigId) written = result.written;
+      more ||= result.more;
+    }
+    if (more) return { kind: "more", recordsWritten: written };
+    await listing.commit?.();
+    return { kind: "succeeded", recordsWritten: written };
+  }
+
+  #unusable(conn: ConnectionRecord | undefined): string | undefined {
+    if (!conn) return "a connection of the sync config no longer exists";
+    if (conn.status !== "active") return `the ${conn.provider} connection is ${conn.status}`;
+    return undefined;
+  }
+
+  /** The other enabled configs of the user on the same source connection, each with a usable destination. */
+  async #siblings(job: JobMessage, config: SyncConfig): Promise<Pair[]> {
+    const others = (await this.deps.store.findConfigsBySource(config.sourceConnectionId)).filter(
+      (c) => c.syncConfigId !== config.syncConfigId && c.userId === job.userId && c.enabled,
     );
-    const candidates = listed.filter((r) => {
-      const entry = ledger.get(r.id);
-      return !entry || Date.parse(entry.sourceUpdatedAt) < Date.parse(r.updatedAt);
-    });
+    const pairs: Pair[] = [];
+    for (const other of others) {
+      const dest = await this.deps.store.getConnection(job.userId, other.destinationConnectionId);
+      if (!this.#unusable(dest)) pairs.push({ config: other, dest: dest as ConnectionRecord });
+    }
+    return pairs;
+  }
+
+  /** Adds the records a webhook named that the listing did not return (uploaded long after they were recorded). */
+  async #withNamed(job: JobMessage, conn: ConnectionRecord, api: DataProvider, listed: ActivityMetadata[]): Promise<ActivityMetadata[]> {
+    const missing = (job.recordIds ?? []).filter((id) => !listed.some((r) => r.id === id));
+    if (missing.length === 0 || !api.fetchRecords) return listed;
+    const named = await this.#withAuth(conn, (c) => (api.fetchRecords as NonNullable<DataProvider["fetchRecords"]>)(c, missing));
+    const unknown = missing.filter((id) => !named.some((r) => r.id === id));
+    if (unknown.length > 0)
+      this.deps.logger.info(
+        { jobId: job.jobId, count: unknown.length },
+        "records a webhook named do not exist for this user: nothing to sync for them",
+      );
+    return [...listed, ...named];
+  }
+
+  /** Steps 4–12 for one sync pair; answers what it wrote and whether records are left for the next run. */
+  async #syncPair(
+    job: JobMessage,
+    { config, dest }: Pair,
+    source: ConnectionRecord,
+    sourceApi: DataProvider,
+    listed: readonly ActivityMetadata[],
+    payloads: Map<string, ActivityPayload>,
+    startedAt: string,
+  ): Promise<{ written: number; more: boolean }> {
+    const { store, metrics } = this.deps;
+    const destApi = this.deps.adapters.dataProvider(dest.provider);
+    // Never sync back what SyncWell wrote: by external id, and by our own record of writes where the partner drops it.
+    const ours =
+      listed.length === 0
+        ? new Set<string>()
+        : await store.writtenBySyncWellAt(
+            source.connectionId,
+            listed.map((r) => r.id),
+          );
+    const fresh = listed.filter((r) => !writtenBySyncWell(r) && !ours.has(r.id));
+    const ledger =
+      fresh.length === 0
+        ? new Map<string, LedgerEntry>()
+        : await store.getLedger(
+            config.syncConfigId,
+            fresh.map((r) => r.id),
+          );
+    const pending = fresh
+      .filter((r) => {
+        const entry = ledger.get(r.id);
+        return !entry || Date.parse(entry.sourceUpdatedAt) < Date.parse(r.updatedAt);
+      })
+      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
 
     // Step 4: nothing new costs exactly the listing.
-    if (candidates.length === 0) {
+    if (pending.length === 0) {
       await store.advanceWatermark(job.userId, config.syncConfigId, startedAt);
-      await listing.commit?.();
-      return { kind: "succeeded", recordsWritten: 0 };
+      return { written: 0, more: false };
     }
+    const limit = this.options.maxRecordsPerJob ?? 50;
+    const candidates = pending.slice(0, limit);
 
-    // Steps 5-6: fetch the destination only when the decision needs it.
+    // Steps 5-6: fetch the destination only when the decision needs it and may not skip it.
     const strategy = config.conflictResolutionStrategy;
-    const confidence = strategy === "source_wins" ? undefined : await this.deps.confidence.get(job.userId, dest.provider);
-    const decision = destinationFetchDecision(strategy, confidence, this.options.syncConfidenceThreshold);
+    const caps = destApi.capabilities;
+    const confidence = caps.reportsConflicts ? await this.deps.confidence.get(job.userId, dest.provider) : undefined;
+    const decision = destinationFetchDecision({
+      strategy,
+      capabilities: caps,
+      confidence,
+      threshold: this.options.syncConfidenceThreshold,
+    });
     let destination: ActivityMetadata[] | undefined;
     if (decision.fetch) {
       const pad = this.options.conflictOverlapSeconds * 1000;
@@ -115,68 +203,76 @@ export class SyncJobHandler {
       destination,
       strategy,
       overlapSeconds: this.options.conflictOverlapSeconds,
+      canReplace: caps.canDelete,
     });
     const byId = new Map(candidates.map((r) => [r.id, r]));
-    const decided = plan.skipped.map((s) => ({
+    const entries: LedgerEntry[] = plan.skipped.map((s) => ({
       sourceId: s.sourceId,
       sourceUpdatedAt: byId.get(s.sourceId)?.updatedAt ?? startedAt,
       destinationId: s.destinationId,
     }));
 
-    // Steps 8-9: hydrate only what is written, push with deterministic external ids.
+    // Steps 8-9: hydrate only what is written (once per job, whatever the number of pairs), push with deterministic external ids.
     const toWrite = plan.writes.map((w) => byId.get(w.sourceId) as ActivityMetadata);
-    const payloads = toWrite.length === 0 ? [] : await this.#withAuth(source, (c) => sourceApi.fetchPayloads(c, toWrite));
+    const missing = toWrite.filter((r) => !payloads.has(r.id));
+    if (missing.length > 0) for (const p of await this.#withAuth(source, (c) => sourceApi.fetchPayloads(c, missing))) payloads.set(p.id, p);
     const planById = new Map(plan.writes.map((w) => [w.sourceId, w]));
-    const records: PushRecord[] = payloads.map((payload) => ({
-      payload,
-      externalId: externalIdFor(source.provider, payload.id),
-      replacesId: planById.get(payload.id)?.replacesId,
-      onConflict: planById.get(payload.id)?.onConflict ?? "report",
+    const records: PushRecord[] = toWrite.map((r) => ({
+      payload: payloads.get(r.id) as ActivityPayload,
+      externalId: externalIdFor(source.provider, r.id),
+      replacesId: planById.get(r.id)?.replacesId,
+      onConflict: planById.get(r.id)?.onConflict ?? "report",
     }));
     const results = records.length === 0 ? [] : await this.#withAuth(dest, (c) => destApi.pushData(c, records));
 
-    // Remember what is done before judging the rest, so a retry neither re-reads nor re-pushes it.
-    const done = results.filter((r) => r.status === "written" || r.status === "duplicate");
-    const sourceIdOf = (externalId: string) => records.find((r) => r.externalId === externalId)?.payload.id ?? externalId;
-    await store.markWritten(
-      config.syncConfigId,
-      [
-        ...decided,
-        ...done.map((r) => {
-          const sourceId = sourceIdOf(r.externalId);
-          return {
-            sourceId,
-            sourceUpdatedAt: byId.get(sourceId)?.updatedAt ?? startedAt,
-            destinationId: "destinationId" in r ? r.destinationId : undefined,
-          };
-        }),
-      ],
-      this.options.ledgerTtlSeconds,
-    );
+    // Save what is done before judging the rest, so a retry neither re-reads nor re-pushes it.
+    const sourceIdOf = new Map(records.map((r) => [r.externalId, r.payload.id]));
+    for (const r of results) {
+      if (r.status !== "written" && r.status !== "duplicate") continue;
+      const sourceId = sourceIdOf.get(r.externalId) ?? r.externalId;
+      entries.push({
+        sourceId,
+        sourceUpdatedAt: byId.get(sourceId)?.updatedAt ?? startedAt,
+        destinationId: r.destinationId,
+        written: true,
+      });
+    }
+    if (entries.length > 0) await store.markWritten(config.syncConfigId, entries, this.options.ledgerTtlSeconds, dest.connectionId);
     const written = results.filter((r) => r.status === "written").length;
     if (written > 0) metrics.recordsWritten.inc({ destination: dest.provider }, written);
 
     // Step 12 (before failing: a conflict at push time is exactly what must reset the counter).
-    const pushConflict = results.some((r) => r.status === "conflict");
-    const update = confidenceUpdate({ fetched: destination !== undefined, destinationEmpty: destination?.length === 0, pushConflict });
-    if (update === "reset") await this.deps.confidence.reset(job.userId, dest.provider);
-    if (update === "increment") await this.deps.confidence.increment(job.userId, dest.provider);
+    if (caps.reportsConflicts) {
+      const pushConflict = results.some((r) => r.status === "conflict");
+      const update = confidenceUpdate({ fetched: destination !== undefined, destinationEmpty: destination?.length === 0, pushConflict });
+      if (update === "reset") await this.deps.confidence.reset(job.userId, dest.provider);
+      if (update === "increment") await this.deps.confidence.increment(job.userId, dest.provider);
+    }
 
-    // Step 10: any record not written fails the whole job.
+    // Step 10: any record not written fails the job, with the category of what stopped it.
+    const deferred = results.filter((r) => r.status === "deferred");
+    if (deferred.length > 0) {
+      const wait = Math.max(0, ...deferred.map((r) => r.retryAfterSeconds ?? 0)) || undefined;
+      throw new PushIncompleteError(
+        `${deferred.length} of ${records.length} records wait for ${dest.provider}'s rate limit`,
+        "rate_limited",
+        wait,
+      );
+    }
     const failed = results.filter((r) => r.status === "failed" || r.status === "conflict");
     if (failed.length > 0 || results.length < records.length) {
       const retryable = failed.every((r) => r.status === "conflict" || (r.status === "failed" && r.retryable));
       const first = failed[0];
       throw new PushIncompleteError(
         `${failed.length} of ${records.length} records not written to ${dest.provider}${first && "message" in first ? `: ${first.message}` : ""}`,
-        retryable,
+        retryable ? "transient" : "permanent",
       );
     }
+    if (pending.length > candidates.length) return { written, more: true };
 
     // Step 11: only on full success; never backwards, never twice from the same value.
     await store.advanceWatermark(job.userId, config.syncConfigId, startedAt);
-    await listing.commit?.();
-    return { kind: "succeeded", recordsWritten: written };
+    return { written, more: false };
   }
 
   /** Runs a partner call; on 401 refreshes once (single-flight) and tries again. */

@@ -1,20 +1,36 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { ConflictStrategy } from "@syncwell/core";
 import { confidenceUpdate, destinationFetchDecision } from "./confidence.ts";
 
+const reporting = { reportsConflicts: true, canDelete: true, canUpdate: true };
+const silent = { reportsConflicts: false, canDelete: true, canUpdate: true };
+const decide = (strategy: ConflictStrategy, confidence: number | undefined, capabilities = reporting) =>
+  destinationFetchDecision({ strategy, capabilities, confidence, threshold: 10 });
+
 describe("sync confidence", () => {
-  it("never fetches the destination when the source wins", () => {
-    assert.deepEqual(destinationFetchDecision("source_wins", undefined, 10), { fetch: false, reason: "source_wins" });
+  it("does not read a destination under source_wins when its push reports conflicts (replaced there)", () => {
+    assert.deepEqual(decide("source_wins", undefined), { fetch: false, reason: "source_wins" });
+  });
+
+  it("reads a destination that accepts overlapping records under every strategy, or a conflict would become a duplicate", () => {
+    assert.deepEqual(decide("source_wins", undefined, silent), { fetch: true });
+    assert.deepEqual(decide("source_wins", undefined, { ...silent, canDelete: false }), { fetch: true });
   });
 
   it("skips the fetch once the destination was empty `threshold` times in a row", () => {
-    assert.deepEqual(destinationFetchDecision("dest_wins", 9, 10), { fetch: true });
-    assert.deepEqual(destinationFetchDecision("dest_wins", 10, 10), { fetch: false, reason: "confidence" });
-    assert.deepEqual(destinationFetchDecision("newest_wins", 11, 10), { fetch: false, reason: "confidence" });
+    assert.deepEqual(decide("dest_wins", 9), { fetch: true });
+    assert.deepEqual(decide("dest_wins", 10), { fetch: false, reason: "confidence" });
+    assert.deepEqual(decide("newest_wins", 11), { fetch: false, reason: "confidence" });
+  });
+
+  it("never skips on confidence for a destination that cannot report a conflict at push (Strava)", () => {
+    assert.deepEqual(decide("dest_wins", 50, { ...silent, canDelete: false }), { fetch: true });
+    assert.deepEqual(decide("newest_wins", 50, silent), { fetch: true });
   });
 
   it("fetches when Redis has no value (outage or first sync)", () => {
-    assert.deepEqual(destinationFetchDecision("dest_wins", undefined, 10), { fetch: true });
+    assert.deepEqual(decide("dest_wins", undefined), { fetch: true });
   });
 
   it("updates the counter as step 12 says", () => {

@@ -27,6 +27,12 @@ export interface ConflictInput {
   strategy: ConflictStrategy;
   /** Records conflict when their time ranges overlap by more than this. */
   overlapSeconds: number;
+  /**
+   * Whether the destination can delete a record (a replacement needs it); where it cannot, a
+   * record that would replace one is skipped instead of written next to it.
+   * @defaultValue true
+   */
+  canReplace?: boolean;
 }
 
 /** Seconds two records' time ranges share (0 when they do not touch). */
@@ -70,13 +76,15 @@ export function resolveConflicts(input: ConflictInput): ConflictResolution {
       writes.push({ sourceId: record.id, onConflict: input.strategy === "source_wins" ? "replace" : "report" });
       continue;
     }
+    const canReplace = input.canReplace ?? true;
     if (input.strategy === "source_wins") {
-      writes.push({ sourceId: record.id, replacesId: main.id, onConflict: "replace" });
+      if (canReplace) writes.push({ sourceId: record.id, replacesId: main.id, onConflict: "replace" });
+      else skipped.push({ sourceId: record.id, reason: "destination_wins", destinationId: main.id });
     } else if (input.strategy === "dest_wins") {
       skipped.push({ sourceId: record.id, reason: "destination_wins", destinationId: main.id });
     } else {
       const newestDestination = Math.max(...conflicts.map((d) => Date.parse(d.updatedAt)));
-      if (Date.parse(record.updatedAt) > newestDestination)
+      if (Date.parse(record.updatedAt) > newestDestination && canReplace)
         writes.push({ sourceId: record.id, replacesId: main.id, onConflict: "replace" });
       else skipped.push({ sourceId: record.id, reason: "destination_newer", destinationId: main.id });
     }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { backoffSeconds, countedAttempts, outcomeOfFailure, retryOnFreshMessage } from "./outcome.ts";
+import { backoffSeconds, countedAttempts, earlyRetryWait, outcomeOfFailure, retryOnFreshMessage } from "./outcome.ts";
 
 const failure = { message: "boom", maxAttempts: 5, baseBackoffSeconds: 5 };
 
@@ -19,7 +19,6 @@ describe("job outcomes", () => {
       afterSeconds: 5,
       category: "transient",
       message: "boom",
-      countsAsAttempt: true,
     });
     assert.deepEqual(outcomeOfFailure({ ...failure, category: "transient", attempts: 5 }), {
       kind: "dead_letter",
@@ -30,7 +29,7 @@ describe("job outcomes", () => {
 
   it("waits out a rate limit as the partner says, without counting it", () => {
     const outcome = outcomeOfFailure({ ...failure, category: "rate_limited", attempts: 9, retryAfterSeconds: 42 });
-    assert.deepEqual(outcome, { kind: "retry", afterSeconds: 42, category: "rate_limited", message: "boom", countsAsAttempt: false });
+    assert.deepEqual(outcome, { kind: "retry", afterSeconds: 42, category: "rate_limited", message: "boom" });
   });
 
   it("sends permanent, auth and malformed-message failures to the DLQ at once", () => {
@@ -66,5 +65,16 @@ describe("retryOnFreshMessage", () => {
   it("hands the job to a fresh message before SQS's maxReceiveCount would dead-letter it without a reason", () => {
     assert.equal(retryOnFreshMessage(4, 5), true);
     assert.equal(retryOnFreshMessage(5, 5), true);
+  });
+});
+
+describe("earlyRetryWait", () => {
+  it("makes a fresh retry message that arrives early wait out the rest of its delay", () => {
+    assert.equal(earlyRetryWait(11_000, 1_000), 10);
+  });
+
+  it("lets a message run when its delay is over, or when it has none", () => {
+    assert.equal(earlyRetryWait(1_400, 1_000), undefined);
+    assert.equal(earlyRetryWait(undefined, 1_000), undefined);
   });
 });

@@ -3,8 +3,10 @@ import type { ErrorCategory } from "@syncwell/core";
 /** What happens to a message after its job ran. Expected outcomes are values, not exceptions. */
 export type JobOutcome =
   | { kind: "succeeded"; recordsWritten: number }
+  /** A fair share was written and saved; the rest runs next, behind other users' jobs. */
+  | { kind: "more"; recordsWritten: number }
   | { kind: "cancelled"; reason: string }
-  | { kind: "retry"; afterSeconds: number; category: ErrorCategory; message: string; countsAsAttempt: boolean }
+  | { kind: "retry"; afterSeconds: number; category: ErrorCategory; message: string }
   | { kind: "dead_letter"; category: ErrorCategory; message: string };
 
 /** Exponential backoff without jitter (FIFO groups serialise a user's jobs anyway): base·2^(n-1), capped. */
@@ -26,8 +28,7 @@ export function outcomeOfFailure(failure: {
   baseBackoffSeconds: number;
 }): JobOutcome {
   const { category, message } = failure;
-  if (category === "rate_limited")
-    return { kind: "retry", afterSeconds: failure.retryAfterSeconds ?? 60, category, message, countsAsAttempt: false };
+  if (category === "rate_limited") return { kind: "retry", afterSeconds: failure.retryAfterSeconds ?? 60, category, message };
   if (category === "permanent" || category === "auth" || category === "invalid_message") return { kind: "dead_letter", category, message };
   if (failure.attempts >= failure.maxAttempts) return { kind: "dead_letter", category, message };
   return {
@@ -35,7 +36,6 @@ export function outcomeOfFailure(failure: {
     afterSeconds: backoffSeconds(failure.attempts, failure.baseBackoffSeconds),
     category,
     message,
-    countsAsAttempt: true,
   };
 }
 
@@ -49,9 +49,20 @@ export function countedAttempts(job: { attempts?: number; rateLimitWaits?: numbe
 
 /**
  * Whether a retry must go to a fresh message instead of back on the queue: the job decides when
- * it is dead (its counted attempts), never SQS's maxReceiveCount (= `maxAttempts`), which would
- * move it to the DLQ without a reason once waits and crashes had used up its receives.
+ * it is dead (its counted attempts), never SQS's maxReceiveCount, which would move it to the DLQ
+ * without a reason once waits and crashes had used up its receives. A fresh message carries
+ * `notBefore`, so the delay holds there too.
  */
-export function retryOnFreshMessage(receiveCount: number, maxAttempts: number): boolean {
-  return receiveCount >= maxAttempts - 1;
+export function retryOnFreshMessage(receiveCount: number, maxReceiveCount: number): boolean {
+  return receiveCount >= maxReceiveCount - 1;
+}
+
+/**
+ * A message whose `notBefore` lies ahead is a retry that came back early (a fresh message cannot
+ * be delayed on a FIFO queue): it waits the rest of its delay, and the receive does not count.
+ */
+export function earlyRetryWait(notBefore: number | undefined, now: number): number | undefined {
+  if (notBefore === undefined) return undefined;
+  const seconds = Math.floor((notBefore - now) / 1000);
+  return seconds >= 1 ? seconds : undefined;
 }

@@ -1,0 +1,120 @@
+import type { SyncStateStore, WatermarkResult } from "../ports/SyncStateStore.ts";
+import type { ConnectionRecord, JobRecord, LedgerEntry, SyncConfig } from "./types.ts";
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+/** The {@link SyncStateStore} fake for unit tests: the same rules as the table, in memory. */
+export class InMemorySyncStateStore implements SyncStateStore {
+  readonly configs = new Map<string, SyncConfig>();
+  readonly connections = new Map<string, ConnectionRecord>();
+  readonly jobs = new Map<string, JobRecord>();
+  readonly ledgers = new Map<string, Map<string, LedgerEntry>>();
+  /** Records SyncWell wrote, by connection. */
+  readonly wrote = new Map<string, Set<string>>();
+  /** Every call made, by name: what a cost test counts. */
+  readonly calls: Record<string, number> = {};
+
+  constructor(private readonly options: { now?: () => number } = {}) {}
+
+  #count(name: string): void {
+    this.calls[name] = (this.calls[name] ?? 0) + 1;
+  }
+
+  #now(): string {
+    return new Date(this.options.now?.() ?? Date.now()).toISOString();
+  }
+
+  putConfig(config: SyncConfig): void {
+    this.configs.set(config.syncConfigId, clone(config));
+  }
+
+  putConnection(connection: ConnectionRecord): void {
+    this.connections.set(connection.connectionId, clone(connection));
+  }
+
+  async getConfig(userId: string, syncConfigId: string): Promise<SyncConfig | undefined> {
+    this.#count("getConfig");
+    const found = this.configs.get(syncConfigId);
+    return found?.userId === userId ? clone(found) : undefined;
+  }
+
+  async findConfigsBySource(connectionId: string): Promise<SyncConfig[]> {
+    this.#count("findConfigsBySource");
+    return [...this.configs.values()].filter((c) => c.sourceConnectionId === connectionId).map(clone);
+  }
+
+  async getConnection(userId: string, connectionId: string): Promise<ConnectionRecord | undefined> {
+    this.#count("getConnection");
+    const found = this.connections.get(connectionId);
+    return found?.userId === userId ? clone(found) : undefined;
+  }
+
+  async advanceWatermark(userId: string, syncConfigId: string, to: string): Promise<WatermarkResult> {
+    this.#count("advanceWatermark");
+    const config = this.configs.get(syncConfigId);
+    if (!config || config.userId !== userId) return "already_past";
+    if (config.lastSyncTime !== undefined && Date.parse(config.lastSyncTime) >= Date.parse(to)) return "already_past";
+    this.configs.set(syncConfigId, { ...config, lastSyncTime: to, version: config.version + 1 });
+    return "advanced";
+  }
+
+  async getLedger(syncConfigId: string, sourceIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
+    this.#count("getLedger");
+    const ledger = this.ledgers.get(syncConfigId) ?? new Map<string, LedgerEntry>();
+    return new Map(sourceIds.filter((id) => ledger.has(id)).map((id) => [id, clone(ledger.get(id) as LedgerEntry)]));
+  }
+
+  async markWritten(
+    syncConfigId: string,
+    entries: readonly LedgerEntry[],
+    _ttlSeconds: number,
+    destinationConnectionId?: string,
+  ): Promise<void> {
+    this.#count("markWritten");
+    const ledger = this.ledgers.get(syncConfigId) ?? new Map<string, LedgerEntry>();
+    for (const entry of entries) ledger.set(entry.sourceId, clone(entry));
+    this.ledgers.set(syncConfigId, ledger);
+    if (!destinationConnectionId) return;
+    const wrote = this.wrote.get(destinationConnectionId) ?? new Set<string>();
+    for (const e of entries) if (e.written && e.destinationId) wrote.add(e.destinationId);
+    this.wrote.set(destinationConnectionId, wrote);
+  }
+
+  async writtenBySyncWellAt(connectionId: string, recordIds: readonly string[]): Promise<Set<string>> {
+    this.#count("writtenBySyncWellAt");
+    const wrote = this.wrote.get(connectionId);
+    return new Set(recordIds.filter((id) => wrote?.has(id)));
+  }
+
+  async getJob(jobId: string): Promise<JobRecord | undefined> {
+    this.#count("getJob");
+    const found = this.jobs.get(jobId);
+    return found ? clone(found) : undefined;
+  }
+
+  async putJob(job: JobRecord): Promise<void> {
+    this.#count("putJob");
+    this.jobs.set(job.jobId, clone(job));
+  }
+
+  async updateJob(
+    jobId: string,
+    patch: Partial<Omit<JobRecord, "jobId" | "attempts" | "rateLimitWaits">>,
+    increment?: "attempts" | "rateLimitWaits",
+  ): Promise<JobRecord | undefined> {
+    this.#count("updateJob");
+    const found = this.jobs.get(jobId);
+    if (!found) return undefined;
+    const now = this.#now();
+    const next: JobRecord = { ...found, updatedAt: now };
+    for (const [field, value] of Object.entries(patch))
+      if (value !== undefined && field !== "updatedAt") Object.assign(next, { [field]: value });
+    if (increment === "attempts") {
+      next.attempts = (found.attempts ?? 0) + 1;
+      next.firstFailedAt ??= now;
+    }
+    if (increment === "rateLimitWaits") next.rateLimitWaits = (found.rateLimitWaits ?? 0) + 1;
+    this.jobs.set(jobId, next);
+    return clone(next);
+  }
+}

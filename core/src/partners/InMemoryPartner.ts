@@ -1,0 +1,143 @@
+import type { ActivityMetadata, ActivityPayload } from "../contracts/activity.ts";
+import type { Provider } from "../contracts/providers.ts";
+import { PartnerError } from "../errors/PartnerError.ts";
+import type { DataProvider, DestinationCapabilities, PushRecord, PushResult, SourceListing, TimeRange } from "../ports/DataProvider.ts";
+import { overlapsRange, pushEach } from "./adapterSupport.ts";
+
+/** A record the fake partner holds. */
+export interface HeldRecord extends ActivityPayload {
+  /** When the partner received it (what a listing filters on). */
+  uploadedAt: string;
+}
+
+/**
+ * The {@link DataProvider} fake for unit tests: one user's records in memory, with the partners'
+ * rules that decide correctness — identical uploads are duplicates, different overlapping ones
+ * are accepted; a listing reads what was uploaded since the watermark minus `lookbackSeconds`;
+ * a destructive source (Polar-like) offers what was never committed; a push budget that runs
+ * out answers 429 part-way. Every call is counted by operation.
+ */
+export class InMemoryPartner implements DataProvider {
+  readonly records: HeldRecord[] = [];
+  readonly calls: Record<string, number> = {};
+  /** Pushes left before the partner answers 429 (undefined: unlimited). */
+  pushBudget: number | undefined;
+  #seq = 0;
+  readonly #committed = new Set<string>();
+
+  constructor(
+    readonly provider: Provider,
+    readonly capabilities: DestinationCapabilities,
+    private readonly options: {
+      lookbackSeconds?: number;
+      /** What a listing filters on: the upload (Garmin) or the start time (Strava). @defaultValue "upload" */
+      listBy?: "upload" | "startTime";
+      destructiveReads?: boolean;
+      /** Whether listings leave out the external id records were written with. */
+      dropsExternalIds?: boolean;
+      fetchRecords?: boolean;
+      now?: () => number;
+    } = {},
+  ) {
+    if (options.fetchRecords === false) this.fetchRecords = undefined;
+  }
+
+  #count(operation: string): void {
+    this.calls[operation] = (this.calls[operation] ?? 0) + 1;
+  }
+
+  #now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** The user records something at the partner. */
+  add(record: Omit<HeldRecord, "id" | "uploadedAt" | "updatedAt" | "samples"> & Partial<HeldRecord>): HeldRecord {
+    const uploadedAt = record.uploadedAt ?? new Date(this.#now()).toISOString();
+    const held: HeldRecord = {
+      samples: [],
+      updatedAt: uploadedAt,
+      ...record,
+      uploadedAt,
+      id: record.id ?? `${this.provider}-${++this.#seq}`,
+    };
+    this.records.push(held);
+    return held;
+  }
+
+  #metadata(r: HeldRecord): ActivityMetadata {
+    const { samples: _s, uploadedAt: _u, externalId, ...metadata } = r;
+    return externalId && !this.options.dropsExternalIds ? { ...metadata, externalId } : metadata;
+  }
+
+  async fetchMetadata(_c: unknown, since: string | undefined): Promise<SourceListing> {
+    this.#count("list_metadata");
+    if (this.options.destructiveReads) {
+      const offered = this.records.filter((r) => !this.#committed.has(r.id));
+      return {
+        records: offered.map((r) => this.#metadata(r)),
+        commit: async () => {
+          this.#count("commit");
+          for (const r of offered) this.#committed.add(r.id);
+        },
+      };
+    }
+    const from = since ? Date.parse(since) - (this.options.lookbackSeconds ?? 0) * 1000 : 0;
+    const field = this.options.listBy === "startTime" ? "startTime" : "uploadedAt";
+    return { records: this.records.filter((r) => Date.parse(r[field]) >= from).map((r) => this.#metadata(r)) };
+  }
+
+  fetchRecords?: (c: unknown, ids: readonly string[]) => Promise<ActivityMetadata[]> = async (_c, ids) => {
+    this.#count("get_record");
+    return this.records.filter((r) => ids.includes(r.id)).map((r) => this.#metadata(r));
+  };
+
+  async fetchOverlapping(_c: unknown, range: TimeRange): Promise<ActivityMetadata[]> {
+    this.#count("list_overlapping");
+    return this.records.filter((r) => overlapsRange(r, range.from, range.to)).map((r) => this.#metadata(r));
+  }
+
+  async fetchPayloads(_c: unknown, records: readonly ActivityMetadata[]): Promise<ActivityPayload[]> {
+    this.#count("get_payload");
+    return records.map((m) => {
+      const found = this.records.find((r) => r.id === m.id);
+      if (!found)
+        throw new PartnerError("permanent", `no record ${m.id}`, { provider: this.provider, operation: "get_payload", status: 404 });
+      const { uploadedAt: _u, ...payload } = found;
+      return payload;
+    });
+  }
+
+  pushData(_c: unknown, records: readonly PushRecord[]): Promise<PushResult[]> {
+    return pushEach(records, async (record) => {
+      this.#count("create");
+      if (this.pushBudget !== undefined) {
+        if (this.pushBudget <= 0)
+          throw new PartnerError("rate_limited", "rate limit exceeded", {
+            provider: this.provider,
+            operation: "create",
+            status: 429,
+            retryAfterSeconds: 60,
+          });
+        this.pushBudget -= 1;
+      }
+      const p = record.payload;
+      const identical = this.records.find(
+        (r) => r.externalId === record.externalId || (r.startTime === p.startTime && r.endTime === p.endTime && r.type === p.type),
+      );
+      if (identical) return { externalId: record.externalId, status: "duplicate", destinationId: identical.id };
+      if (record.replacesId) {
+        if (!this.capabilities.canDelete) throw new Error(`${this.provider} cannot delete`);
+        const index = this.records.findIndex((r) => r.id === record.replacesId);
+        if (index >= 0) this.records.splice(index, 1);
+      }
+      const { id: _sourceId, ...copy } = p;
+      const held = this.add({ ...copy, externalId: record.externalId });
+      return { externalId: record.externalId, status: "written", destinationId: held.id };
+    });
+  }
+
+  async hasNewData(): Promise<boolean> {
+    this.#count("preflight");
+    return this.records.some((r) => !this.#committed.has(r.id));
+  }
+}
