@@ -14,14 +14,37 @@ import {
 
 type Store = Pick<MetadataStore, "findConnectionsByOwner" | "findConfigsBySource" | "setConnectionStatus">;
 
-/** Compare-and-delete: closes a window only if it is still the one this flush belongs to. */
-const CLOSE_WINDOW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+/**
+ * Closes the window this flush belongs to: if it is still open, delete it and remember it was closed
+ * (so a retried flush whose job send failed still sends the job). Answers 1 when this flush owns a
+ * window, 0 when its window never opened (its event was folded into another, or it crashed first).
+ */
+const CLOSE_WINDOW = `
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  redis.call('del', KEYS[1])
+  redis.call('set', KEYS[2], '1', 'PX', ARGV[2])
+  return 1
+end
+return redis.call('exists', KEYS[2])`;
+
+/** How long a closed window is remembered: longer than a flush message can be retried. */
+const CLOSED_MEMORY_MS = 3600_000;
+
+export interface CoalescerDeps {
+  sqs: SQSClient;
+  store: Store;
+  redis: Redis;
+  metrics: CoalescerMetrics;
+  logger: Logger;
+}
 
 export interface CoalescerOptions {
   webhookQueueUrl: string;
   hotPathQueueUrl: string;
   windowSeconds: number;
 }
+
+const windowKey = (syncConfigId: string) => `coalesce:${syncConfigId}`;
 
 export function createCoalescerMetrics(registry: Registry) {
   return {
@@ -52,16 +75,17 @@ export function createCoalescerMetrics(registry: Registry) {
 export type CoalescerMetrics = ReturnType<typeof createCoalescerMetrics>;
 
 /**
- * Turns bursts of webhook events into one job per sync config. The first event of a config opens
- * a window (a Redis key) and schedules a delayed flush on the webhook queue; events inside the
+ * Turns bursts of webhook events into one job per sync config. The first event of a config schedules
+ * a delayed flush on the webhook queue and then opens a window (a Redis key); events inside the
  * window are folded in. The flush closes the window *before* it sends the job, so every event is
  * covered by a job sent (and so started) after the event was received: an event that arrives
- * while a sync runs opens the next window and gets its own follow-up job. Without Redis every
- * event gets a job at once: more jobs, never a lost event.
+ * while a sync runs opens the next window and gets its own follow-up job. Each of these steps is
+ * safe against a crash between its two writes. Without Redis every event gets a job at once: more
+ * jobs, never a lost event.
  */
 export class Coalescer {
   constructor(
-    private readonly deps: { sqs: SQSClient; store: Store; redis: Redis; metrics: CoalescerMetrics; logger: Logger },
+    private readonly deps: CoalescerDeps,
     private readonly options: CoalescerOptions,
   ) {}
 
@@ -100,18 +124,21 @@ export class Coalescer {
     for (const config of configs) await this.#open(config);
   }
 
+  /**
+   * Opening a window writes twice: the delayed flush, then the window key. The flush goes first, so an
+   * open window always has a flush on its way; a failure or crash in between leaves at most a flush
+   * for a window that never opened (dropped when it comes), and the event, not acknowledged, is
+   * handled again. The other order would leave a window that folds events in and never ends.
+   */
   async #open(config: SyncConfig): Promise<void> {
-    const windowId = randomUUID();
-    let opened: boolean;
+    const key = windowKey(config.syncConfigId);
     try {
-      opened =
-        (await this.deps.redis.set(`coalesce:${config.syncConfigId}`, windowId, "PX", (this.options.windowSeconds + 300) * 1000, "NX")) ===
-        "OK";
+      // An open window's flush closes it and then sends its job, so that job starts after this event.
+      if ((await this.deps.redis.exists(key)) === 1) return void this.deps.metrics.eventsCoalesced.inc();
     } catch (error) {
-      this.deps.logger.warn({ err: (error as Error).message }, "redis unavailable: one job per event");
-      return this.#sendJob(config.syncConfigId, config.userId, windowId);
+      return this.#withoutRedis(config, error);
     }
-    if (!opened) return void this.deps.metrics.eventsCoalesced.inc();
+    const windowId = randomUUID();
     await this.deps.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.options.webhookQueueUrl,
@@ -119,11 +146,29 @@ export class Coalescer {
         MessageBody: JSON.stringify({ type: "flush", syncConfigId: config.syncConfigId, userId: config.userId, windowId }),
       }),
     );
+    let opened: boolean;
+    try {
+      opened = (await this.deps.redis.set(key, windowId, "PX", (this.options.windowSeconds + 300) * 1000, "NX")) === "OK";
+    } catch (error) {
+      return this.#withoutRedis(config, error);
+    }
+    // Another event opened a window in between: its flush covers this event, this one's is dropped.
+    if (!opened) this.deps.metrics.eventsCoalesced.inc();
+  }
+
+  /** Without Redis every event gets a job at once: more jobs, never a lost event. */
+  async #withoutRedis(config: SyncConfig, error: unknown): Promise<void> {
+    this.deps.logger.warn({ err: (error as Error).message }, "redis unavailable: one job per event");
+    await this.#sendJob(config.syncConfigId, config.userId, randomUUID());
   }
 
   async #flush(syncConfigId: string, userId: string, windowId: string): Promise<void> {
     // Close first, then send: an event landing in between opens the next window.
-    await this.deps.redis.eval(CLOSE_WINDOW, 1, `coalesce:${syncConfigId}`, windowId).catch(() => 0);
+    const owned = await this.deps.redis
+      .eval(CLOSE_WINDOW, 2, windowKey(syncConfigId), `${windowKey(syncConfigId)}:closed:${windowId}`, windowId, CLOSED_MEMORY_MS)
+      .catch(() => 1);
+    // Not this flush's window: its event was folded into another window (counted then), or it never opened.
+    if (owned !== 1) return;
     await this.#sendJob(syncConfigId, userId, windowId);
   }
 

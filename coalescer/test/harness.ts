@@ -1,0 +1,232 @@
+import { randomBytes } from "node:crypto";
+import { DeleteMessageCommand, type Message, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+  createLogger,
+  createMetricsRegistry,
+  createRedis,
+  type JobMessage,
+  type Logger,
+  type Redis,
+  type WebhookEvent,
+} from "@syncwell/core";
+import { type EmbeddedStack, startEmbeddedStack } from "../../platform/test/helpers/embeddedStack.ts";
+import { Coalescer, type CoalescerDeps, createCoalescerMetrics } from "../src/Coalescer.ts";
+
+export const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** A job the coalescer sent to HotPathSyncQueue, with when SQS got it. */
+export interface SentJob {
+  job: JobMessage;
+  sentAt: number;
+}
+
+/**
+ * One coalescer world: fauxqs and dynalite in this process, a live Redis under a key prefix of its
+ * own, one Strava athlete with one sync config, and a pump that plays the coalescer's SQS consumer
+ * (a handled message is deleted; a failed one comes back after its 1 s visibility timeout).
+ */
+export class CoalescerHarness {
+  readonly athlete = `athlete-${randomBytes(3).toString("hex")}`;
+  readonly syncConfigId = `cfg-${randomBytes(3).toString("hex")}`;
+  readonly userId = "u1";
+  readonly jobs: SentJob[] = [];
+  readonly logger: Logger = createLogger("coalescer-test", process.env.TEST_LOG_LEVEL ?? "silent");
+  readonly metrics = createCoalescerMetrics(createMetricsRegistry("coalescer"));
+
+  private constructor(
+    readonly stack: EmbeddedStack,
+    readonly redis: Redis,
+  ) {}
+
+  static async start(): Promise<CoalescerHarness> {
+    const stack = await startEmbeddedStack(`coal${randomBytes(3).toString("hex")}-`);
+    const redis = createRedis(REDIS_URL, { keyPrefix: `coalescer-test-${randomBytes(4).toString("hex")}-` });
+    const h = new CoalescerHarness(stack, redis);
+    const connection = (connectionId: string, provider: "strava" | "garmin", providerUserId: string) => ({
+      connectionId,
+      userId: h.userId,
+      provider,
+      providerUserId,
+      status: "active" as const,
+      createdAt: new Date().toISOString(),
+      accessToken: "access",
+      refreshToken: "refresh",
+      tokenExpiresAt: new Date(Date.now() + 3600_000).toISOString(),
+      tokenVersion: 1,
+    });
+    await stack.store.putConnection(connection("src", "strava", h.athlete));
+    await stack.store.putConnection(connection("dst", "garmin", `g-${h.athlete}`));
+    await stack.store.putConfig(
+      {
+        syncConfigId: h.syncConfigId,
+        userId: h.userId,
+        sourceConnectionId: "src",
+        destinationConnectionId: "dst",
+        dataType: "workouts",
+        conflictResolutionStrategy: "source_wins",
+        enabled: true,
+        version: 1,
+      },
+      "strava",
+    );
+    return h;
+  }
+
+  async stop(): Promise<void> {
+    const keys = await this.redis.keys("*").catch(() => []);
+    const prefix = this.redis.options.keyPrefix ?? "";
+    // `keys` answers full names; `del` prefixes again, so strip the prefix first.
+    if (keys.length > 0) await this.redis.del(...keys.map((k) => k.slice(prefix.length))).catch(() => 0);
+    this.redis.disconnect();
+    await this.stack.stop();
+  }
+
+  coalescer(overrides: Partial<CoalescerDeps> = {}): Coalescer {
+    return new Coalescer(
+      { sqs: this.stack.sqs, store: this.stack.store, redis: this.redis, metrics: this.metrics, logger: this.logger, ...overrides },
+      { webhookQueueUrl: this.stack.queues.webhookQueueUrl, hotPathQueueUrl: this.stack.queues.hotPathQueueUrl, windowSeconds: 1 },
+    );
+  }
+
+  /** The gateway's part: a verified partner event put on WebhookEventQueue. Answers when it was received. */
+  async webhook(kind: WebhookEvent["kind"] = "data"): Promise<number> {
+    const receivedAt = Date.now();
+    const event: WebhookEvent = {
+      type: "event",
+      eventId: `activity:${randomBytes(4).toString("hex")}:create:${receivedAt}`,
+      provider: "strava",
+      ownerId: this.athlete,
+      kind,
+      receivedAt: new Date(receivedAt).toISOString(),
+    };
+    await this.stack.sqs.send(new SendMessageCommand({ QueueUrl: this.stack.queues.webhookQueueUrl, MessageBody: JSON.stringify(event) }));
+    return receivedAt;
+  }
+
+  /** Receives what is visible on WebhookEventQueue (waiting up to `waitSeconds`). */
+  async receive(waitSeconds = 1): Promise<Message[]> {
+    const reply = await this.stack.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.stack.queues.webhookQueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: waitSeconds,
+        VisibilityTimeout: 1,
+      }),
+    );
+    return reply.Messages ?? [];
+  }
+
+  /** Handles messages as the coalescer's consumer does; answers how many handlers threw. */
+  async handle(coalescer: Coalescer, messages: readonly Message[]): Promise<number> {
+    let failed = 0;
+    for (const message of messages) {
+      try {
+        await coalescer.handle(message);
+        await this.stack.sqs.send(
+          new DeleteMessageCommand({ QueueUrl: this.stack.queues.webhookQueueUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
+      } catch {
+        failed += 1;
+      }
+    }
+    return failed;
+  }
+
+  /** Takes the jobs off HotPathSyncQueue, keeping those of this harness's config. */
+  async collectJobs(): Promise<SentJob[]> {
+    const reply = await this.stack.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.stack.queues.hotPathQueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 300,
+        MessageSystemAttributeNames: ["SentTimestamp"],
+      }),
+    );
+    for (const m of reply.Messages ?? []) {
+      const job = JSON.parse(m.Body ?? "{}") as JobMessage;
+      if (job.syncConfigId === this.syncConfigId) this.jobs.push({ job, sentAt: Number(m.Attributes?.SentTimestamp ?? 0) });
+      // Taken off the queue, or the FIFO group would hold back the next job.
+      await this.stack.sqs.send(new DeleteMessageCommand({ QueueUrl: this.stack.queues.hotPathQueueUrl, ReceiptHandle: m.ReceiptHandle }));
+    }
+    return this.jobs;
+  }
+
+  /** Handles everything on WebhookEventQueue, delayed flushes included, until it stays empty for 2 s (at most `timeoutMs`). */
+  async drain(coalescer: Coalescer, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const messages = await this.receive(2);
+      if (messages.length === 0) break;
+      if (Date.now() > deadline) throw new Error("WebhookEventQueue never ran empty");
+      await this.handle(coalescer, messages);
+    }
+    await this.collectJobs();
+  }
+
+  /** Runs `coalescer` as the consumer until `done` holds or `timeoutMs` passes; answers whether it held. */
+  async pump(coalescer: Coalescer, done: () => boolean, timeoutMs = 6000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.collectJobs();
+      if (done()) return true;
+      if (Date.now() > deadline) return false;
+      await this.handle(coalescer, await this.receive(1));
+    }
+  }
+}
+
+/** A write the coalescer makes: a Redis write command or an SQS send. */
+const REDIS_WRITES = new Set(["set", "del", "eval", "evalsha", "pexpire", "expire"]);
+
+/**
+ * Clients of a process that dies at its `crashAt`-th write (1-based): that write and every call after it
+ * throw, as nothing runs after a crash. Real clients underneath, wrapped, not mocked.
+ */
+export function crashingClients(sqs: SQSClient, redis: Redis, crashAt: number): { sqs: SQSClient; redis: Redis; crashed(): boolean } {
+  let writes = 0;
+  let dead = false;
+  const crash = (what: string) => {
+    dead = true;
+    return new Error(`crashed before ${what}`);
+  };
+  const wrappedSqs = new Proxy(sqs, {
+    get(target, prop, receiver) {
+      if (prop !== "send") return Reflect.get(target, prop, receiver);
+      return (command: { constructor: { name: string } }, ...rest: unknown[]) => {
+        if (dead) return Promise.reject(crash("an SQS call"));
+        if (command.constructor.name === "SendMessageCommand" && ++writes >= crashAt) return Promise.reject(crash("SendMessage"));
+        return (target.send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
+      };
+    },
+  });
+  const wrappedRedis = new Proxy(redis, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (dead) return Promise.reject(crash(`redis ${String(prop)}`));
+        if (REDIS_WRITES.has(String(prop)) && ++writes >= crashAt) return Promise.reject(crash(`redis ${String(prop)}`));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { sqs: wrappedSqs, redis: wrappedRedis, crashed: () => dead };
+}
+
+/** An SQS client whose first `times` sends matching `which` fail, as a send to an unreachable queue would. */
+export function failingSends(sqs: SQSClient, which: (input: Record<string, unknown>) => boolean, times = 1): SQSClient {
+  let left = times;
+  return new Proxy(sqs, {
+    get(target, prop, receiver) {
+      if (prop !== "send") return Reflect.get(target, prop, receiver);
+      return (command: { constructor: { name: string }; input: Record<string, unknown> }, ...rest: unknown[]) => {
+        if (command.constructor.name === "SendMessageCommand" && left > 0 && which(command.input)) {
+          left -= 1;
+          return Promise.reject(Object.assign(new Error("injected: SendMessage failed"), { name: "ServiceUnavailable" }));
+        }
+        return (target.send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
+      };
+    },
+  });
+}
