@@ -14,6 +14,8 @@ export const WebhookEventSchema = z
     /** The partner's id of the user (Strava owner_id, Garmin userId, Oura user_id). */
     ownerId: z.string().min(1).max(128),
     kind: z.enum(["data", "deauthorized"]),
+    /** The partner's id of the record the event names, where it names one: the job reads it whatever its age. */
+    recordId: z.string().min(1).max(128).optional(),
     receivedAt: z.iso.datetime(),
   })
   .strict();

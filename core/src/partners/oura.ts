@@ -65,6 +65,17 @@ export function createOuraAdapter(options: AdapterOptions): { dataProvider: Data
     async fetchMetadata({ accessToken }, since) {
       return { records: await list(accessToken, since ? Date.parse(since) - lookback * 1000 : now() - initial * 1000) };
     },
+    async fetchRecords({ accessToken }, ids) {
+      const found: ActivityMetadata[] = [];
+      for (const id of ids) {
+        const reply = await http.request("list_metadata", `/v2/usercollection/workout/${encodeURIComponent(id)}`, {
+          token: accessToken,
+          accept: [404],
+        });
+        if (reply.status !== 404) found.push(toMetadata(reply.json<Workout>()));
+      }
+      return found;
+    },
     fetchOverlapping: async () => notADestination("oura"),
     async fetchPayloads({ accessToken }, records) {
       const payloads = [];

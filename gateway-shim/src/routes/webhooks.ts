@@ -105,6 +105,7 @@ export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): expre
         eventId: `${event.object_type}:${event.object_id}:${event.aspect_type}:${event.event_time}`,
         ownerId: String(event.owner_id),
         kind: deauthorized ? "deauthorized" : "data",
+        ...(event.object_type === "activity" ? { recordId: String(event.object_id) } : {}),
       },
     ]);
     res.status(200).json({});
@@ -157,7 +158,9 @@ export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): expre
       deps.metrics.webhookEvents.inc({ provider: "oura", result: "replayed" });
       return void res.status(200).json({});
     }
-    await enqueue("oura", [{ eventId, ownerId: event.user_id, kind: "data" }]);
+    await enqueue("oura", [
+      { eventId, ownerId: event.user_id, kind: "data", ...(event.data_type === "workout" ? { recordId: event.object_id } : {}) },
+    ]);
     res.status(200).json({});
   });
 
