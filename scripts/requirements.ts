@@ -11,8 +11,7 @@ import { appendFileSync } from "node:fs";
 export const NOT_RUN_LOG_VARIABLE = "SYNCWELL_NOT_RUN_LOG";
 
 /** What `npm test` prints when Java is missing, after the names of the suites that need it. */
-export const JAVA_MISSING_REASON =
-  "no Java runtime (java not on PATH; Debian/Ubuntu: apt-get install default-jre-headless, macOS: brew install openjdk)";
+export const JAVA_MISSING_REASON = "java is not on PATH: apt-get install default-jre-headless, or brew install openjdk";
 
 const answers = new Map<string, boolean>();
 
@@ -53,7 +52,7 @@ export function runOnlyIf(available: boolean, what: string, reason: string): { s
  * `install` says how to get it: "apt-get install docker-compose".
  */
 export function requiresCommand(command: string, what: string, install: string): { skip: string | false } {
-  return runOnlyIf(commandAvailable(command), what, `${command} not on PATH (${install})`);
+  return runOnlyIf(commandAvailable(command), what, `${command} is not on PATH: ${install}`);
 }
 
 /** Options for a node:test `describe`/`it` that needs a Java runtime (see {@link runOnlyIf}). */

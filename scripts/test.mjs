@@ -90,7 +90,7 @@ function runPhase(phase, env) {
   });
 }
 
-/** "A, B: reason; C: other reason" for the suites that did not run, or "" when every suite ran. */
+/** "A, B (reason), C (other reason)" for the suites that did not run, or "" when every suite ran. */
 function notRunLine(log) {
   let text = "";
   try {
@@ -102,7 +102,7 @@ function notRunLine(log) {
     if (!byReason.has(reason)) byReason.set(reason, new Set());
     byReason.get(reason).add(what);
   }
-  return [...byReason].map(([reason, whats]) => `${[...whats].join(", ")} (${reason})`).join("; ");
+  return [...byReason].map(([reason, whats]) => `${[...whats].join(", ")} (${reason})`).join(", ");
 }
 
 let finished = false;

@@ -39,7 +39,7 @@ describe("npm start refuses bad settings with one clear line", () => {
     const run = npmStart({
       PATH: "/nonexistent",
       REDIS_URL: "",
-      DATABASE_URL: "postgres://postgres@127.0.0.1:5432/test",
+      DATABASE_URL: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
       PROVIDERS_MOCK_PORT: "0",
     });
     assert.equal(run.status, 1);
