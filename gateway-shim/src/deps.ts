@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { Logger, MetadataStore, PartnerAdapters, PlatformQueues, Redis } from "@syncwell/core";
 import type { GatewayMetrics } from "./metrics.ts";
@@ -8,6 +9,9 @@ export interface GatewayDeps {
   adapters: PartnerAdapters;
   sqs: SQSClient;
   queues: PlatformQueues;
+  /** The raw client and table the job-status template's GetItem goes to (as API Gateway's integration does). */
+  dynamoDb: DynamoDBClient;
+  tableName: string;
   redis: Redis;
   metrics: GatewayMetrics;
   logger: Logger;

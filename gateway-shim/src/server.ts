@@ -13,11 +13,11 @@ export interface RunningGateway {
 
 /** Connects the adapters and listens. Used by main.ts and the integration tests (port 0). */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
-  const { sqs, redis, store, queues, close } = await createPlatformClients(config, logger);
+  const { sqs, dynamoDb, redis, store, names, queues, close } = await createPlatformClients(config, logger);
   const metrics = createGatewayMetrics();
   const adapters = createPartnerAdapters(partnerAdapterOptions(config), { observe: metrics.observePartnerCall });
   const app = createGateway(
-    { store, adapters, sqs, queues, redis, metrics, logger },
+    { store, adapters, sqs, queues, dynamoDb, tableName: names.table, redis, metrics, logger },
     {
       webhooks: {
         stravaVerifyToken: config.STRAVA_VERIFY_TOKEN,

@@ -1,102 +1,121 @@
 import { createHash, randomUUID } from "node:crypto";
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { HttpProblem, type JobMessage, parseOrThrow } from "@syncwell/core";
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
+import { HttpProblem, parseOrThrow } from "@syncwell/core";
 import express from "express";
 import { z } from "zod";
 import { userOf } from "../auth.ts";
 import type { GatewayDeps, GatewayOptions } from "../deps.ts";
+import { type RenderedTemplate, renderTemplate, type TemplateRequest } from "../mapping/apiGatewayVtl.ts";
+import { MAPPING_TEMPLATES } from "../mapping/templates.ts";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+/** The request model API Gateway validates the body against (stacks/src/api.ts): an empty object. */
 const SyncBody = z.object({}).strict();
-const JOB_TTL_SECONDS = 7 * 86400;
+
+/** What API Gateway gives a template about this request: the caller's claims, the path, query and headers. */
+function templateRequest(req: express.Request, res: express.Response, extra: Partial<TemplateRequest> = {}): TemplateRequest {
+  const header: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) header[name] = String(value);
+  const querystring: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.query)) if (typeof value === "string") querystring[name] = value;
+  return {
+    params: { path: Object.fromEntries(Object.entries(req.params).map(([k, v]) => [k, String(v)])), querystring, header },
+    context: { authorizer: { claims: { sub: userOf(res) } }, requestId: randomUUID(), requestTimeEpoch: Date.now() },
+    ...extra,
+  };
+}
+
+/** Sends a rendered response template as API Gateway would: its status override, header overrides and text. */
+function answer(res: express.Response, rendered: RenderedTemplate, status: number): void {
+  res.status(rendered.status ?? status);
+  res.type(rendered.headers["Content-Type"] ?? "application/json");
+  for (const [name, value] of Object.entries(rendered.headers)) if (name !== "Content-Type") res.setHeader(name, value);
+  res.send(rendered.output);
+}
 
 /**
- * `POST /v1/sync-configs/{id}/sync` as API Gateway's direct SQS integration would do it (validate,
- * map, SendMessage to the FIFO queue) plus the 24 h idempotency record that outlives SQS's
- * 5-minute deduplication window; and `GET /v1/sync-jobs/{jobId}`.
+ * `POST /v1/sync-configs/{id}/sync` and `GET /v1/sync-jobs/{jobId}` executed the way API Gateway
+ * executes them in production: the very templates the stack deploys (gateway-shim/mapping) map
+ * the request, the mapped SQS SendMessage / DynamoDB GetItem is performed, and the response
+ * template makes the answer (docs/mapping-templates.md).
+ *
+ * Around the SendMessage the local gateway answers what production leaves to the worker (the
+ * edge has no store there): an unknown or another user's config → 404, a disabled one → 409, and
+ * the 24 h idempotency record (the same key on another request → 422; a replay → the same job
+ * without a send). The job id and deduplication id are functions of user and key, so a request
+ * that finds its key `pending` (a crash between SendMessage and marking it enqueued, or a
+ * concurrent duplicate) simply sends again: SQS deduplicates within 5 minutes, the worker's
+ * claim of the job id after that.
  */
 export function syncJobRoutes(deps: GatewayDeps, options: GatewayOptions): express.Router {
   const router = express.Router();
+  const unavailable = (res: express.Response, request: TemplateRequest) =>
+    answer(res, renderTemplate(MAPPING_TEMPLATES["unavailable-response"], request), 503);
 
   router.post("/v1/sync-configs/:id/sync", async (req, res) => {
-    const key = req.get("idempotency-key");
-    if (!key) throw new HttpProblem(400, "the Idempotency-Key header is required");
-    if (key.length > 255) throw new HttpProblem(400, "the Idempotency-Key header must be at most 255 characters");
     const body = parseOrThrow(SyncBody, req.body ?? {});
-    const userId = userOf(res);
-    const config = await deps.store.getConfig(userId, String(req.params.id));
+    const request = templateRequest(req, res);
+    const mapped = new URLSearchParams(renderTemplate(MAPPING_TEMPLATES["sync-request"], request).output);
+    const respond = () => answer(res, renderTemplate(MAPPING_TEMPLATES["sync-response"], request), 202);
+    if (mapped.get("Action") !== "SendMessage") {
+      // The template refused the request and mapped it to a read; perform it, as API Gateway would.
+      await deps.sqs
+        .send(new GetQueueAttributesCommand({ QueueUrl: deps.queues.hotPathQueueUrl, AttributeNames: ["QueueArn"] }))
+        .then(respond, () => unavailable(res, request));
+      return;
+    }
+    const message = JSON.parse(mapped.get("MessageBody") ?? "") as { jobId: string; userId: string; syncConfigId: string };
+    const config = await deps.store.getConfig(message.userId, message.syncConfigId);
     if (!config) throw new HttpProblem(404, "no such sync config");
     if (!config.enabled) throw new HttpProblem(409, "the sync config is disabled");
 
-    const keyHash = sha256(`${userId}\n${key}`);
+    const key = mapped.get("MessageDeduplicationId") ?? "";
+    const keyHash = sha256(key);
     const fingerprint = sha256(`POST\n${req.originalUrl.split("?")[0]}\n${JSON.stringify(body)}`);
-    const jobId = randomUUID();
     const claim = await deps.store.claimIdempotencyKey(
-      userId,
+      message.userId,
       keyHash,
-      { jobId, fingerprint, state: "pending" },
+      { jobId: message.jobId, fingerprint, state: "pending" },
       options.idempotencyTtlSeconds,
     );
     if (!claim.claimed) {
       if (claim.existing.fingerprint !== fingerprint) throw new HttpProblem(422, "this Idempotency-Key was used for a different request");
-      if (claim.existing.state === "pending")
-        throw new HttpProblem(409, "a request with this Idempotency-Key is in progress", {}, { "Retry-After": "1" });
-      return void res.status(202).json({ jobId: claim.existing.jobId });
+      if (claim.existing.state === "enqueued") return respond();
+      // `pending`: whoever claimed it crashed before marking it, or is sending right now. The
+      // message is deterministic, so sending it again is safe.
     }
-
-    const now = new Date().toISOString();
-    const message: JobMessage = {
-      jobId,
-      userId,
-      syncConfigId: config.syncConfigId,
-      trigger: "manual",
-      requestedAt: now,
-      idempotencyKey: key,
-    };
     try {
-      await deps.store.putJob(
-        {
-          jobId,
-          userId,
-          syncConfigId: config.syncConfigId,
-          trigger: "manual",
-          status: "queued",
-          attempts: 0,
-          createdAt: now,
-          updatedAt: now,
-        },
-        JOB_TTL_SECONDS,
-      );
       await deps.sqs.send(
         new SendMessageCommand({
           QueueUrl: deps.queues.hotPathQueueUrl,
-          MessageBody: JSON.stringify(message),
-          MessageGroupId: userId,
-          MessageDeduplicationId: keyHash,
+          MessageGroupId: mapped.get("MessageGroupId") ?? "",
+          MessageDeduplicationId: key,
+          MessageBody: mapped.get("MessageBody") ?? "",
         }),
       );
     } catch (error) {
-      deps.logger.error({ err: (error as Error).message, jobId }, "enqueue failed");
-      await deps.store.releaseIdempotencyKey(userId, keyHash).catch(() => {});
-      await deps.store.updateJob(jobId, { status: "cancelled", errorMessage: "could not be queued" }).catch(() => {});
-      throw new HttpProblem(503, "the sync could not be queued; try again with the same Idempotency-Key", {}, { "Retry-After": "1" });
+      deps.logger.error({ err: (error as Error).message, jobId: message.jobId }, "enqueue failed");
+      if (claim.claimed) await deps.store.releaseIdempotencyKey(message.userId, keyHash).catch(() => {});
+      return unavailable(res, request);
     }
-    await deps.store.markIdempotencyEnqueued(userId, keyHash);
-    deps.metrics.jobsEnqueued.inc({ trigger: "manual" });
-    res.status(202).location(`/v1/sync-jobs/${jobId}`).json({ jobId });
+    await deps.store.markIdempotencyEnqueued(message.userId, keyHash);
+    if (claim.claimed) deps.metrics.jobsEnqueued.inc({ trigger: "manual" });
+    respond();
   });
 
   router.get("/v1/sync-jobs/:jobId", async (req, res) => {
-    const job = await deps.store.getJob(String(req.params.jobId));
-    if (!job || job.userId !== userOf(res)) throw new HttpProblem(404, "no such job");
-    const failed = job.status === "retrying" || job.status === "dead_lettered" || job.status === "cancelled";
-    res.json({
-      jobId: job.jobId,
-      status: job.status,
-      attempts: job.attempts,
-      ...(job.recordsWritten !== undefined ? { recordsWritten: job.recordsWritten } : {}),
-      ...(failed && job.errorMessage ? { error: { category: job.errorCategory ?? "unknown", message: job.errorMessage } } : {}),
-    });
+    const request = templateRequest(req, res, { stageVariables: { tableName: deps.tableName } });
+    const getItem = JSON.parse(renderTemplate(MAPPING_TEMPLATES["job-request"], request).output);
+    let item: Record<string, unknown> | undefined;
+    try {
+      ({ Item: item } = await deps.dynamoDb.send(new GetItemCommand(getItem)));
+    } catch (error) {
+      deps.logger.error({ err: (error as Error).message }, "job status read failed");
+      return unavailable(res, request);
+    }
+    // DynamoDB's own JSON answer: {"Item":{…}} or {} when there is none.
+    answer(res, renderTemplate(MAPPING_TEMPLATES["job-response"], { ...request, body: JSON.stringify(item ? { Item: item } : {}) }), 200);
   });
 
   return router;
