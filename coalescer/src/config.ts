@@ -1,11 +1,13 @@
-import { awsEnv, env, loadConfig, storageEnv } from "@syncwell/core";
+import { awsEnv, env, loadConfig, modeEnv, storageEnv } from "@syncwell/core";
 import { z } from "zod";
 
 /** The coalescer's whole configuration (the only place that reads `process.env`). */
 export const CoalescerEnv = z.object({
+  ...modeEnv,
   ...awsEnv,
   ...storageEnv,
   COALESCER_PORT: env.port(8082).describe("HTTP port of the coalescer's /health and /metrics"),
+  COALESCER_HOST: env.host().describe("Interface the /health and /metrics server binds (0.0.0.0 in containers)"),
   COALESCE_WINDOW_SECONDS: z.coerce
     .number()
     .int()

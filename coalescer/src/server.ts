@@ -29,5 +29,5 @@ export async function startCoalescer(config: CoalescerConfig, logger: Logger): P
       heartbeatSeconds: 10,
     },
   );
-  return serveInBackground({ port: config.COALESCER_PORT, registry }, consumer, close);
+  return serveInBackground({ port: config.COALESCER_PORT, host: config.COALESCER_HOST, registry }, consumer, close);
 }

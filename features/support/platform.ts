@@ -3,6 +3,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import { AfterAll, BeforeAll, setDefaultTimeout } from "@cucumber/cucumber";
 import { createSqsClient, DEV_JWT_SECRET } from "@syncwell/core";
 import { isolatedPlatformConfig, type RunningPlatform, startPlatform } from "@syncwell/platform";
+import { DEV_SUPPORT_JWT_SECRET } from "@syncwell/support";
 
 // Every step and hook has a deadline: one that waits for something that never comes fails, and the run goes on.
 setDefaultTimeout(30_000);
@@ -14,6 +15,8 @@ export interface Target {
   gateway: string;
   providersMock: string;
   jwtSecret: string;
+  /** Signs support agents' tokens (development mode). */
+  supportJwtSecret: string;
   coalescer?: string;
   poller?: string;
   worker?: string;
@@ -41,7 +44,8 @@ BeforeAll({ timeout: PLATFORM_TIMEOUT_MS }, async () => {
   const providersMock = process.env.SYNCWELL_PROVIDERS_MOCK_URL;
   if (gateway && providersMock) {
     const support = process.env.SYNCWELL_SUPPORT_URL?.replace(/\/$/, "");
-    target = { gateway: gateway.replace(/\/$/, ""), providersMock: providersMock.replace(/\/$/, ""), jwtSecret, support };
+    const supportJwtSecret = process.env.SUPPORT_JWT_SECRET ?? DEV_SUPPORT_JWT_SECRET;
+    target = { gateway: gateway.replace(/\/$/, ""), providersMock: providersMock.replace(/\/$/, ""), jwtSecret, supportJwtSecret, support };
     return;
   }
   const run = randomBytes(3).toString("hex");
@@ -70,6 +74,7 @@ BeforeAll({ timeout: PLATFORM_TIMEOUT_MS }, async () => {
     gateway: running.urls.gateway,
     providersMock: running.urls.providersMock,
     jwtSecret: config.GATEWAY_JWT_SECRET,
+    supportJwtSecret: config.SUPPORT_JWT_SECRET,
     coalescer: running.urls.coalescer,
     poller: running.urls.poller,
     worker: running.urls.worker,

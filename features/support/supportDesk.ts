@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { signJwt } from "@syncwell/core";
-import { DEV_SUPPORT_JWT_SECRET } from "@syncwell/support";
 import { type Reply, request } from "./http.ts";
 import { stack } from "./platform.ts";
 
@@ -8,7 +7,7 @@ import { stack } from "./platform.ts";
 export function supportCall(path: string, options: Parameters<typeof request>[1] = {}): Promise<Reply> {
   const support = stack().support;
   if (!support) throw new Error("the support scenarios need the support service (set SYNCWELL_SUPPORT_URL)");
-  const token = signJwt(process.env.SUPPORT_JWT_SECRET ?? DEV_SUPPORT_JWT_SECRET, "agent-features", 600);
+  const token = signJwt(stack().supportJwtSecret, "agent-features", 600);
   return request(`${support}${path}`, { token, ...options });
 }
 

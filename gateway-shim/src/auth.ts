@@ -1,9 +1,9 @@
-import type { Logger } from "@syncwell/core";
+import type { Logger, TokenVerifier } from "@syncwell/core";
 import { HttpProblem, type Redis, requireBearer, subjectOf } from "@syncwell/core";
 import type { RequestHandler } from "express";
 
-/** The gateway's callers are users: the token's subject is the user id. */
-export const requireUser = (secret: string) => requireBearer(secret);
+/** The gateway's callers are users: the token's subject (Cognito's `sub`) is the user id. */
+export const requireUser = (verifier: TokenVerifier) => requireBearer(verifier);
 export const userOf = subjectOf;
 
 /** A fixed one-minute window per user in Redis. Fails open: a Redis outage never blocks the app. */

@@ -1,4 +1,4 @@
-import { problemErrorHandler, sendProblem } from "@syncwell/core";
+import { problemErrorHandler, rejectImpossibleIds, sendProblem } from "@syncwell/core";
 import express, { type Express } from "express";
 import { perUserRateLimit, requireUser } from "./auth.ts";
 import type { GatewayDeps, GatewayOptions } from "./deps.ts";
@@ -30,7 +30,8 @@ export function createGateway(deps: GatewayDeps, options: GatewayOptions): Expre
   app.get("/metrics", async (_req, res) => void res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()));
 
   const api = express.Router();
-  api.use(requireUser(options.jwtSecret), perUserRateLimit(deps, options.rateLimitPerMinute));
+  // Authenticated first (401), then ids no resource can have answer 404 before any store sees them.
+  api.use(requireUser(options.verifier), perUserRateLimit(deps, options.rateLimitPerMinute), rejectImpossibleIds());
   api.use(
     connectionRoutes(deps),
     syncConfigRoutes(deps, { initialPollIntervalSeconds: options.initialPollIntervalSeconds }),

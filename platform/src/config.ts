@@ -1,6 +1,11 @@
+import { randomBytes } from "node:crypto";
 import { awsEnv, DEV_JWT_SECRET, env, loadConfig } from "@syncwell/core";
 import { z } from "zod";
 import { freePort } from "./ports.ts";
+
+const freshSecret = () => randomBytes(24).toString("base64url");
+const secretOrFresh = (description: string) =>
+  z.string().min(16, "must be at least 16 characters").optional().describe(`${description}; unset = a fresh random secret per run`);
 
 /** Configuration of `npm start` (the only place in the launcher that reads `process.env`). */
 export const PlatformEnv = z.object({
@@ -10,11 +15,17 @@ export const PlatformEnv = z.object({
   COALESCER_PORT: env.port(8082).describe("HTTP port of the coalescer's /health and /metrics"),
   POLLER_PORT: env.port(8083).describe("HTTP port of the poller's /health and /metrics"),
   SUPPORT_PORT: env.port(8084).describe("HTTP port of the support API and the troubleshooter"),
-  GATEWAY_JWT_SECRET: z
+  BIND_HOST: z
+    .enum(["127.0.0.1", "0.0.0.0"], { message: "must be 127.0.0.1 or 0.0.0.0" })
+    .default("127.0.0.1")
+    .describe("Interface every server npm start runs binds: the emulators and each service (0.0.0.0 opens them to the network)"),
+  GATEWAY_JWT_SECRET: secretOrFresh("HS256 secret of users' tokens (npm start signs the demo token with it)"),
+  SUPPORT_JWT_SECRET: secretOrFresh("HS256 secret of support agents' tokens (npm start signs the support token with it)"),
+  TOKEN_ENCRYPTION_KEY: z
     .string()
-    .min(16)
-    .default(DEV_JWT_SECRET)
-    .describe("HS256 secret the gateway verifies (npm start signs the demo token with it)"),
+    .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes, base64-encoded (openssl rand -base64 32)")
+    .optional()
+    .describe("Base64 AES-256 key of OAuth tokens at rest; unset = a fresh random key per run"),
   AWS_REGION: z.string().default("us-east-1").describe("AWS region (any value works on the emulators)"),
   AWS_ENDPOINT_URL: env.url().optional().describe("Endpoint for every AWS service (LocalStack); unset = embedded emulators"),
   AWS_ENDPOINT_URL_SQS: env.url().optional().describe("SQS endpoint; unset = AWS_ENDPOINT_URL or the embedded fauxqs"),
@@ -28,12 +39,56 @@ export const PlatformEnv = z.object({
     .describe("Prefix for queue and table names (isolates test runs)"),
   LOG_LEVEL: env.logLevel().describe("pino log level of every service"),
 });
-export type PlatformConfig = z.infer<typeof PlatformEnv>;
+/** Secrets every run makes afresh: the partner mocks and the services share them, nobody else needs them. */
+const RUN_SECRETS = [
+  "STRAVA_CLIENT_SECRET",
+  "GARMIN_CLIENT_SECRET",
+  "POLAR_CLIENT_SECRET",
+  "OURA_CLIENT_SECRET",
+  "STRAVA_VERIFY_TOKEN",
+  "OURA_VERIFICATION_TOKEN",
+] as const;
 
+export type PlatformConfig = z.infer<typeof PlatformEnv> & {
+  GATEWAY_JWT_SECRET: string;
+  SUPPORT_JWT_SECRET: string;
+  TOKEN_ENCRYPTION_KEY: string;
+  /** This run's partner secrets (client secrets, webhook verification tokens). */
+  runSecrets: Record<(typeof RUN_SECRETS)[number], string>;
+};
+
+/** `npm start`'s configuration; every secret not given is made afresh, so no run uses a published one. */
 export function loadPlatformConfig(source: Record<string, string | undefined> = process.env): PlatformConfig {
   // The SDK warns that its 2027 releases need Node 22; that is known (README) and not news at every start.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  return loadConfig(PlatformEnv, source);
+  const config = loadConfig(PlatformEnv, source);
+  return {
+    ...config,
+    GATEWAY_JWT_SECRET: config.GATEWAY_JWT_SECRET ?? freshSecret(),
+    SUPPORT_JWT_SECRET: config.SUPPORT_JWT_SECRET ?? freshSecret(),
+    TOKEN_ENCRYPTION_KEY: config.TOKEN_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
+    runSecrets: Object.fromEntries(RUN_SECRETS.map((name) => [name, freshSecret()])) as PlatformConfig["runSecrets"],
+  };
+}
+
+/**
+ * What every service `npm start` runs gets besides ports and endpoints: development mode (local
+ * addresses, development client ids) with this run's own secrets, and the interface to bind.
+ */
+export function serviceSecurityEnv(config: PlatformConfig): Record<string, string> {
+  return {
+    SYNCWELL_MODE: "development",
+    GATEWAY_JWT_SECRET: config.GATEWAY_JWT_SECRET,
+    SUPPORT_JWT_SECRET: config.SUPPORT_JWT_SECRET,
+    TOKEN_ENCRYPTION_KEY: config.TOKEN_ENCRYPTION_KEY,
+    ...config.runSecrets,
+    GATEWAY_HOST: config.BIND_HOST,
+    PROVIDERS_MOCK_HOST: config.BIND_HOST,
+    WORKER_HOST: config.BIND_HOST,
+    COALESCER_HOST: config.BIND_HOST,
+    POLLER_HOST: config.BIND_HOST,
+    SUPPORT_HOST: config.BIND_HOST,
+  };
 }
 
 /** The environment's configuration with some values fixed by the caller (free ports, a prefix) and some defaulted. */
@@ -68,7 +123,11 @@ export const DemoEnv = z.object({
     .optional()
     .describe("Gateway of a running platform (with SYNCWELL_PROVIDERS_MOCK_URL); unset = start one"),
   SYNCWELL_PROVIDERS_MOCK_URL: env.url().optional().describe("providers-mock of that running platform"),
-  GATEWAY_JWT_SECRET: z.string().min(16).default(DEV_JWT_SECRET).describe("The running gateway's JWT secret"),
+  GATEWAY_JWT_SECRET: z
+    .string()
+    .min(16)
+    .default(DEV_JWT_SECRET)
+    .describe("The running gateway's JWT secret (compose: the development one; npm start: the one you started it with)"),
 });
 
 export function loadDemoConfig(source: Record<string, string | undefined> = process.env) {

@@ -1,7 +1,7 @@
 /// <reference path="./dynalite.d.ts" />
 import type { AddressInfo } from "node:net";
 import dynalite from "dynalite";
-import { startFauxqs } from "fauxqs";
+import { buildApp } from "fauxqs";
 
 export interface EmbeddedAws {
   sqsEndpoint: string;
@@ -9,19 +9,26 @@ export interface EmbeddedAws {
   stop(): Promise<void>;
 }
 
-/** fauxqs (SQS) and dynalite (DynamoDB) in this process, on free loopback ports. */
-export async function startEmbeddedAws(): Promise<EmbeddedAws> {
-  const sqs = await startFauxqs({ port: 0, logger: false, host: "localhost" });
+/**
+ * fauxqs (SQS) and dynalite (DynamoDB) in this process, on free ports of `host` (loopback unless
+ * the caller says otherwise). fauxqs' own `startFauxqs` always binds 0.0.0.0, so we listen ourselves.
+ */
+export async function startEmbeddedAws(host = "127.0.0.1"): Promise<EmbeddedAws> {
+  const sqs = buildApp({ logger: false, host: "localhost" });
+  await sqs.listen({ port: 0, host });
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     dynamo.once("error", reject);
-    dynamo.listen(0, "127.0.0.1", () => resolve());
+    dynamo.listen(0, host, () => resolve());
+  }).catch(async (error) => {
+    await sqs.close();
+    throw error;
   });
   return {
-    sqsEndpoint: `http://127.0.0.1:${sqs.port}`,
+    sqsEndpoint: `http://127.0.0.1:${(sqs.server.address() as AddressInfo).port}`,
     dynamoDbEndpoint: `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`,
     async stop() {
-      await sqs.stop();
+      await sqs.close();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
     },
   };

@@ -1,5 +1,5 @@
 import { bootstrapPlatform, createDynamoDbClient, createSqsClient, type PlatformQueues, resourceNames, signJwt } from "@syncwell/core";
-import type { PlatformConfig } from "./config.ts";
+import { type PlatformConfig, serviceSecurityEnv } from "./config.ts";
 import { type EmbeddedAws, startEmbeddedAws } from "./emulators.ts";
 import { PlatformError, provisionServers } from "./localServers.ts";
 import { checkPortFree } from "./ports.ts";
@@ -53,7 +53,7 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
     const dynamoDbEndpoint = config.AWS_ENDPOINT_URL_DYNAMODB ?? config.AWS_ENDPOINT_URL;
     let embedded: EmbeddedAws | undefined;
     if (!sqsEndpoint || !dynamoDbEndpoint) {
-      embedded = await startEmbeddedAws();
+      embedded = await startEmbeddedAws(config.BIND_HOST);
       cleanups.push(() => (embedded as EmbeddedAws).stop());
       progress(`embedded SQS (fauxqs) at ${embedded.sqsEndpoint}, DynamoDB (dynalite) at ${embedded.dynamoDbEndpoint}`);
     }
@@ -89,7 +89,7 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       PROVIDERS_MOCK_PORT: String(config.PROVIDERS_MOCK_PORT),
       PARTNER_API_BASE_URL: `http://127.0.0.1:${config.PROVIDERS_MOCK_PORT}`,
       GATEWAY_PORT: String(config.GATEWAY_PORT),
-      GATEWAY_JWT_SECRET: config.GATEWAY_JWT_SECRET,
+      ...serviceSecurityEnv(config),
       WORKER_PORT: String(config.WORKER_PORT),
       COALESCER_PORT: String(config.COALESCER_PORT),
       POLLER_PORT: String(config.POLLER_PORT),

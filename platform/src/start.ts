@@ -1,4 +1,4 @@
-import { ConfigError } from "@syncwell/core";
+import { ConfigError, signJwt } from "@syncwell/core";
 import { loadPlatformConfig } from "./config.ts";
 import { PlatformError } from "./localServers.ts";
 import { type RunningPlatform, startPlatform } from "./platform.ts";
@@ -34,8 +34,11 @@ try {
   log(`worker: ${platform.urls.worker} (/health, /metrics)`);
   log(`coalescer: ${platform.urls.coalescer} (/health, /metrics)`);
   log(`poller: ${platform.urls.poller} (/health, /metrics)`);
-  log(`support: ${platform.urls.support} (DLQ playbook, tickets, troubleshooter; CLI: npm run support -- dlq list)`);
+  log(`support: ${platform.urls.support} (DLQ playbook, tickets, troubleshooter)`);
   log(`demo token (user demo-user, 24 h): ${platform.demoToken}`);
+  // This run's secrets are fresh, so the CLI gets a token rather than a secret to sign with.
+  log(`support token (agent support-agent, 24 h): ${signJwt(config.SUPPORT_JWT_SECRET, "support-agent", 86400)}`);
+  log("  CLI: SUPPORT_TOKEN=<support token> npm run support -- dlq list");
   log(`SyncWell is up in ${((Date.now() - started) / 1000).toFixed(1)} s. Press Ctrl-C to stop.`);
   platform.unexpectedExit.then((name) => shutdown(`${name} exited unexpectedly`, 1));
 } catch (error) {

@@ -1,13 +1,15 @@
-import { awsEnv, env, loadConfig, partnerEnv, storageEnv } from "@syncwell/core";
+import { awsEnv, env, loadConfig, modeEnv, partnerEnv, storageEnv } from "@syncwell/core";
 import { z } from "zod";
 
 /** The poller's whole configuration (the only place that reads `process.env`). */
 export const PollerEnv = z
   .object({
+    ...modeEnv,
     ...awsEnv,
     ...storageEnv,
     ...partnerEnv,
     POLLER_PORT: env.port(8083).describe("HTTP port of the poller's /health and /metrics"),
+    POLLER_HOST: env.host().describe("Interface the /health and /metrics server binds (0.0.0.0 in containers)"),
     POLL_TICK_CRON: z.string().default("*/5 * * * * *").describe("node-cron expression (with seconds) of the due-schedule scan"),
     POLL_MIN_INTERVAL_SECONDS: env.int(300, 1).describe("Shortest interval between two polls of one config"),
     POLL_MAX_INTERVAL_SECONDS: env.int(21600, 1).describe("Longest interval between two polls of one config"),

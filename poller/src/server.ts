@@ -50,5 +50,5 @@ export async function startPoller(config: PollerConfig, logger: Logger): Promise
       await running;
     },
   };
-  return serveInBackground({ port: config.POLLER_PORT, registry }, scans, close);
+  return serveInBackground({ port: config.POLLER_PORT, host: config.POLLER_HOST, registry }, scans, close);
 }

@@ -1,11 +1,12 @@
-import { env, loadConfig } from "@syncwell/core";
+import { env, loadConfig, localDefault, modeEnv, secret } from "@syncwell/core";
 import { z } from "zod";
 import type { PartnerOptions } from "./providers/types.ts";
 
 /** providers-mock's whole configuration (the only place that reads `process.env`). */
 export const ProvidersMockEnv = z.object({
+  ...modeEnv,
   PROVIDERS_MOCK_PORT: env.port(9090).describe("HTTP port of the mock partner APIs"),
-  PROVIDERS_MOCK_HOST: z.string().default("127.0.0.1").describe("Interface to bind (0.0.0.0 in containers)"),
+  PROVIDERS_MOCK_HOST: env.host().describe("Interface to bind (0.0.0.0 in containers)"),
   PROVIDERS_MOCK_PUBLIC_URL: env
     .url()
     .optional()
@@ -26,24 +27,24 @@ export const ProvidersMockEnv = z.object({
     .min(1)
     .optional()
     .describe("Overrides every partner's access-token lifetime (Strava 6 h, Garmin/Oura 24 h, Polar 1 y)"),
-  STRAVA_CLIENT_ID: z.string().default("syncwell-strava").describe("OAuth client id registered at the Strava mock"),
-  STRAVA_CLIENT_SECRET: z.string().default("dev-strava-secret").describe("OAuth client secret at the Strava mock"),
-  STRAVA_VERIFY_TOKEN: z.string().default("dev-strava-verify-token").describe("verify_token of the Strava push subscription"),
+  STRAVA_CLIENT_ID: localDefault(z.string().describe("OAuth client id registered at the Strava mock"), "syncwell-strava"),
+  STRAVA_CLIENT_SECRET: secret(z.string().describe("OAuth client secret at the Strava mock"), "dev-strava-secret"),
+  STRAVA_VERIFY_TOKEN: secret(z.string().describe("verify_token of the Strava push subscription"), "dev-strava-verify-token"),
   STRAVA_SUBSCRIPTION_ID: z.coerce.number().int().min(1).default(1).describe("subscription_id Strava puts in every event"),
   STRAVA_UPLOAD_PROCESSING_MS: env.int(2000).describe("How long a Strava upload stays 'being processed' before it is listable"),
   STRAVA_RATE_LIMIT_15MIN: env.int(200).describe("Strava overall requests per 15 minutes"),
   STRAVA_RATE_LIMIT_DAILY: env.int(2000).describe("Strava overall requests per day (UTC)"),
   STRAVA_READ_RATE_LIMIT_15MIN: env.int(100).describe("Strava non-upload requests per 15 minutes"),
   STRAVA_READ_RATE_LIMIT_DAILY: env.int(1000).describe("Strava non-upload requests per day (UTC)"),
-  GARMIN_CLIENT_ID: z.string().default("syncwell-garmin").describe("Garmin consumer key (also the garmin-client-id ping header)"),
-  GARMIN_CLIENT_SECRET: z.string().default("dev-garmin-secret").describe("Garmin consumer secret"),
+  GARMIN_CLIENT_ID: localDefault(z.string().describe("Garmin consumer key (also the garmin-client-id ping header)"), "syncwell-garmin"),
+  GARMIN_CLIENT_SECRET: secret(z.string().describe("Garmin consumer secret"), "dev-garmin-secret"),
   GARMIN_RATE_LIMIT_PER_MINUTE: env.int(600).describe("Garmin requests per minute"),
-  POLAR_CLIENT_ID: z.string().default("syncwell-polar").describe("Polar AccessLink client id"),
-  POLAR_CLIENT_SECRET: z.string().default("dev-polar-secret").describe("Polar AccessLink client secret"),
+  POLAR_CLIENT_ID: localDefault(z.string().describe("Polar AccessLink client id"), "syncwell-polar"),
+  POLAR_CLIENT_SECRET: secret(z.string().describe("Polar AccessLink client secret"), "dev-polar-secret"),
   POLAR_RATE_LIMIT_15MIN: env.int(500).describe("Polar requests per 15 minutes"),
   POLAR_RATE_LIMIT_DAILY: env.int(5000).describe("Polar requests per day"),
-  OURA_CLIENT_ID: z.string().default("syncwell-oura").describe("Oura client id"),
-  OURA_CLIENT_SECRET: z.string().default("dev-oura-secret").describe("Oura client secret (also the webhook signing key)"),
+  OURA_CLIENT_ID: localDefault(z.string().describe("Oura client id"), "syncwell-oura"),
+  OURA_CLIENT_SECRET: secret(z.string().describe("Oura client secret (also the webhook signing key)"), "dev-oura-secret"),
   OURA_RATE_LIMIT_5MIN: env.int(5000).describe("Oura requests per 5 minutes"),
   LOG_LEVEL: env.logLevel().describe("pino log level"),
 });

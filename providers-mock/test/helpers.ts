@@ -12,6 +12,7 @@ export const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127
 export async function startTestMock(env: Record<string, string> = {}): Promise<RunningProvidersMock & { api: Api }> {
   const schema = `pm_test_${randomBytes(4).toString("hex")}`;
   const config = loadProvidersMockConfig({
+    SYNCWELL_MODE: "development",
     DATABASE_URL,
     PROVIDERS_MOCK_PORT: "0",
     PROVIDERS_MOCK_DB_SCHEMA: schema,

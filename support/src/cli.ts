@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { configOrExit, signJwt } from "@syncwell/core";
-import { loadSupportCliConfig } from "./config.ts";
+import { configOrExit } from "@syncwell/core";
+import { loadSupportCliConfig, supportCliToken } from "./config.ts";
 
 const USAGE = `usage: npm run support -- <command>
   dlq list [--category third_party|bad_data|authentication|unknown]
@@ -13,7 +13,7 @@ const USAGE = `usage: npm run support -- <command>
   audit [--target <id>]`;
 
 const config = configOrExit(() => loadSupportCliConfig());
-const token = config.SUPPORT_TOKEN ?? signJwt(config.SUPPORT_JWT_SECRET, config.SUPPORT_AGENT, 3600);
+const token = supportCliToken(config);
 
 // biome-ignore lint/suspicious/noExplicitAny: the CLI prints whatever the API answers
 async function call(method: string, path: string, body?: unknown): Promise<any> {

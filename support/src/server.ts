@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { ChatOllama } from "@langchain/ollama";
-import { createDatabase, createPlatformClients, type Logger, migrate, registerQueueDepth } from "@syncwell/core";
-import type { SupportConfig } from "./config.ts";
+import { createDatabase, createPlatformClients, createTokenVerifier, type Logger, migrate, registerQueueDepth } from "@syncwell/core";
+import { agentAuthOptions, type SupportConfig, userAuthOptions } from "./config.ts";
 import { SUPPORT_MIGRATIONS } from "./db/migrations.ts";
 import { DeadLetters } from "./dlq/DeadLetters.ts";
 import { DlqQueue } from "./dlq/DlqQueue.ts";
@@ -89,7 +89,7 @@ export async function startSupport(config: SupportConfig, logger: Logger): Promi
         metrics,
         logger,
       },
-      { supportJwtSecret: config.SUPPORT_JWT_SECRET, userJwtSecret: config.GATEWAY_JWT_SECRET },
+      { agents: createTokenVerifier(agentAuthOptions(config)), users: createTokenVerifier(userAuthOptions(config)) },
     );
     const server = createServer(app);
     await new Promise<void>((resolve, reject) => {

@@ -7,6 +7,7 @@ import { PROVIDERS, type Provider } from "../contracts/providers.ts";
 import { DEV_TOKEN_ENCRYPTION_KEY } from "../crypto/tokenCipher.ts";
 import type { AdapterOptions } from "../partners/adapterSupport.ts";
 import { env } from "./loadConfig.ts";
+import { localDefault, secret } from "./mode.ts";
 
 /** AWS variables every service reads. */
 export const awsEnv = {
@@ -56,18 +57,18 @@ export async function queueUrls(sqs: SQSClient, n: ResourceNames): Promise<Platf
 
 /** Partner API locations and OAuth clients, read by every service that calls partners. */
 export const partnerEnv = {
-  PARTNER_API_BASE_URL: env
-    .url()
-    .default("http://127.0.0.1:9090")
-    .describe("Root of the partner APIs: <root>/<provider> (providers-mock locally)"),
-  STRAVA_CLIENT_ID: z.string().default("syncwell-strava").describe("Strava OAuth client id"),
-  STRAVA_CLIENT_SECRET: z.string().default("dev-strava-secret").describe("Strava OAuth client secret"),
-  GARMIN_CLIENT_ID: z.string().default("syncwell-garmin").describe("Garmin consumer key"),
-  GARMIN_CLIENT_SECRET: z.string().default("dev-garmin-secret").describe("Garmin consumer secret"),
-  POLAR_CLIENT_ID: z.string().default("syncwell-polar").describe("Polar AccessLink client id"),
-  POLAR_CLIENT_SECRET: z.string().default("dev-polar-secret").describe("Polar AccessLink client secret"),
-  OURA_CLIENT_ID: z.string().default("syncwell-oura").describe("Oura client id"),
-  OURA_CLIENT_SECRET: z.string().default("dev-oura-secret").describe("Oura client secret"),
+  PARTNER_API_BASE_URL: localDefault(
+    env.url().describe("Root of the partner APIs: <root>/<provider> (providers-mock locally)"),
+    "http://127.0.0.1:9090",
+  ),
+  STRAVA_CLIENT_ID: localDefault(z.string().describe("Strava OAuth client id"), "syncwell-strava"),
+  STRAVA_CLIENT_SECRET: secret(z.string().describe("Strava OAuth client secret"), "dev-strava-secret"),
+  GARMIN_CLIENT_ID: localDefault(z.string().describe("Garmin consumer key"), "syncwell-garmin"),
+  GARMIN_CLIENT_SECRET: secret(z.string().describe("Garmin consumer secret"), "dev-garmin-secret"),
+  POLAR_CLIENT_ID: localDefault(z.string().describe("Polar AccessLink client id"), "syncwell-polar"),
+  POLAR_CLIENT_SECRET: secret(z.string().describe("Polar AccessLink client secret"), "dev-polar-secret"),
+  OURA_CLIENT_ID: localDefault(z.string().describe("Oura client id"), "syncwell-oura"),
+  OURA_CLIENT_SECRET: secret(z.string().describe("Oura client secret (also the key of Oura's webhook signatures)"), "dev-oura-secret"),
   PARTNER_TIMEOUT_MS: env.int(10_000, 100).describe("Timeout of one partner call"),
 };
 
@@ -86,10 +87,13 @@ export function partnerAdapterOptions(c: PartnerConfig): Record<Provider, Omit<A
 
 /** Storage and secrets shared by gateway and worker. */
 export const storageEnv = {
-  REDIS_URL: env.url().default("redis://127.0.0.1:6379").describe("Redis URL"),
+  REDIS_URL: localDefault(env.url().describe("Redis URL"), "redis://127.0.0.1:6379"),
   REDIS_KEY_PREFIX: z.string().default("").describe("Prefix of every Redis key (isolates test runs)"),
-  TOKEN_ENCRYPTION_KEY: z
-    .string()
-    .default(DEV_TOKEN_ENCRYPTION_KEY)
-    .describe("Base64 AES-256 key encrypting OAuth tokens at rest (dev default; production: from Secrets Manager)"),
+  TOKEN_ENCRYPTION_KEY: secret(
+    z
+      .string()
+      .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes, base64-encoded (openssl rand -base64 32)")
+      .describe("Base64 AES-256 key encrypting OAuth tokens at rest (production: from Secrets Manager)"),
+    DEV_TOKEN_ENCRYPTION_KEY,
+  ),
 };

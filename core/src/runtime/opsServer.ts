@@ -2,11 +2,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Registry } from "prom-client";
 
-/** `/health` and `/metrics` for a queue consumer; everything else answers a 404 problem. */
+/**
+ * `/health` and `/metrics` for a queue consumer; everything else answers a 404 problem. Binds
+ * `host`, loopback unless the service's `*_HOST` says otherwise (0.0.0.0 in containers).
+ */
 export async function startOpsServer(
   port: number,
   registry: Registry,
   health: () => Record<string, unknown> = () => ({}),
+  host = "127.0.0.1",
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
     if (req.url === "/health")
@@ -18,7 +22,7 @@ export async function startOpsServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "0.0.0.0", () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -32,11 +36,17 @@ export async function startOpsServer(
  * jobs finish), then the ops server, then the clients.
  */
 export async function serveInBackground(
-  ops: { port: number; registry: Registry; health?: () => Record<string, unknown> },
+  ops: {
+    port: number;
+    /** The interface to bind. @defaultValue "127.0.0.1" */
+    host?: string;
+    registry: Registry;
+    health?: () => Record<string, unknown>;
+  },
   work: { start(): void; stop(): Promise<void> },
   closeClients: () => void,
 ): Promise<{ url: string; close(): Promise<void> }> {
-  const server = await startOpsServer(ops.port, ops.registry, ops.health).catch((error) => {
+  const server = await startOpsServer(ops.port, ops.registry, ops.health, ops.host).catch((error) => {
     closeClients();
     throw error;
   });

@@ -35,6 +35,7 @@ export class SupportHarness {
   async restart(env: Record<string, string> = {}): Promise<void> {
     await this.support?.close();
     const config = loadSupportConfig({
+      SYNCWELL_MODE: "development",
       AWS_ENDPOINT_URL_SQS: this.stack.aws.sqsEndpoint,
       AWS_ENDPOINT_URL_DYNAMODB: this.stack.aws.dynamoDbEndpoint,
       SYNCWELL_RESOURCE_PREFIX: `support-${this.run}-`,
