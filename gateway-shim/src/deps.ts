@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { Logger, MetadataStore, PartnerAdapters, PlatformQueues, Redis } from "@syncwell/core";
+import type { Logger, MetadataStore, PartnerAdapters, PlatformQueues, Redis, TokenVerifier } from "@syncwell/core";
 import type { GatewayMetrics } from "./metrics.ts";
 
 /** Everything the routes use, wired by createGateway. */
@@ -20,7 +20,8 @@ export interface GatewayDeps {
 export interface GatewayOptions {
   webhooks: WebhookOptions;
   initialPollIntervalSeconds: number;
-  jwtSecret: string;
+  /** Verifies users' bearer tokens (Cognito's JWKS in production, HS256 in development mode). */
+  verifier: TokenVerifier;
   idempotencyTtlSeconds: number;
   rateLimitPerMinute: number;
 }

@@ -1,6 +1,13 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createPartnerAdapters, createPlatformClients, type Logger, partnerAdapterOptions } from "@syncwell/core";
+import {
+  createPartnerAdapters,
+  createPlatformClients,
+  createTokenVerifier,
+  type Logger,
+  partnerAdapterOptions,
+  userAuthOptions,
+} from "@syncwell/core";
 import type { GatewayConfig } from "./config.ts";
 import { createGateway } from "./createGateway.ts";
 import { createGatewayMetrics } from "./metrics.ts";
@@ -29,7 +36,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         maxAgeSeconds: config.WEBHOOK_MAX_AGE_SECONDS,
       },
       initialPollIntervalSeconds: config.POLL_INITIAL_INTERVAL_SECONDS,
-      jwtSecret: config.GATEWAY_JWT_SECRET,
+      verifier: createTokenVerifier(userAuthOptions(config)),
       idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
       rateLimitPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,
     },

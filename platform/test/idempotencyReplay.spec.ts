@@ -4,7 +4,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
-import { createLogger, createPartnerAdapters, createRedis, DEV_JWT_SECRET, type PlatformQueues, signJwt } from "@syncwell/core";
+import {
+  createLogger,
+  createPartnerAdapters,
+  createRedis,
+  DEV_JWT_SECRET,
+  Hs256Verifier,
+  type PlatformQueues,
+  signJwt,
+} from "@syncwell/core";
 import { createGateway, createGatewayMetrics } from "@syncwell/gateway-shim";
 import { type EmbeddedStack, startEmbeddedStack } from "./helpers/embeddedStack.ts";
 
@@ -55,7 +63,7 @@ describe("Idempotency-Key replays after SQS's 5-minute window (gateway on a fake
       {
         webhooks: {} as never,
         initialPollIntervalSeconds: 900,
-        jwtSecret: DEV_JWT_SECRET,
+        verifier: new Hs256Verifier(DEV_JWT_SECRET),
         idempotencyTtlSeconds: 86400,
         rateLimitPerMinute: 1000,
       },
