@@ -14,7 +14,17 @@ export class ReauthRequiredError extends Error {
   override name = "ReauthRequiredError";
 }
 
-type Store = Pick<MetadataStore, "getConnection" | "updateTokens" | "setConnectionStatus">;
+type Store = Pick<MetadataStore, "getConnection" | "updateTokens" | "setConnectionStatusIf">;
+
+/** Who holds the refresh lock: this process, another worker, or nobody knows (Redis is down). */
+type Lock = "held" | "other" | "unknown";
+
+const POLL_MS = 100;
+const pause = () => new Promise((resolve) => setTimeout(resolve, POLL_MS));
+
+/** Whether the stored tokens moved on from the ones a refresh used. */
+const rotatedSince = (current: ConnectionRecord, used: ConnectionRecord) =>
+  current.tokenVersion > used.tokenVersion || current.refreshToken !== used.refreshToken;
 
 /**
  * Keeps partner tokens fresh. Refresh tokens rotate and are single-use, so a refresh is
@@ -69,38 +79,66 @@ export class TokenManager {
   async #refresh(seen: ConnectionRecord): Promise<ConnectionRecord> {
     const lockKey = `lock:token-refresh:${seen.connectionId}`;
     const owner = randomUUID();
-    const locked = await this.deps.redis.set(lockKey, owner, "PX", this.options.lockTtlMs, "NX").catch(() => "OK");
+    const lock: Lock = await this.deps.redis.set(lockKey, owner, "PX", this.options.lockTtlMs, "NX").then(
+      (reply) => (reply === "OK" ? "held" : "other"),
+      () => "unknown",
+    );
     try {
-      if (locked !== "OK") {
+      if (lock === "other") {
         const adopted = await this.#waitForOther(seen);
         if (adopted) return adopted;
       }
       const current = await this.#reload(seen);
-      if (current.tokenVersion > seen.tokenVersion) return current;
+      if (rotatedSince(current, seen)) return current;
       let grant: Awaited<ReturnType<ReturnType<PartnerAdapters["oauth"]>["refresh"]>>;
       try {
         grant = await this.deps.adapters.oauth(current.provider).refresh(current.refreshToken);
       } catch (error) {
         if (!(error instanceof PartnerError) || error.category === "transient" || error.category === "rate_limited") throw error;
-        const after = await this.#reload(seen);
-        if (after.tokenVersion > seen.tokenVersion) return after;
-        await this.deps.store.setConnectionStatus(current.userId, current.connectionId, "reauth_required");
-        this.deps.onRefresh?.(current.provider, "reauth_required");
-        throw new ReauthRequiredError(
-          `${current.provider} refused the refresh token: connection ${current.connectionId} needs re-authorisation`,
-        );
+        return await this.#refused(current, lock);
       }
       const tokens = { accessToken: grant.accessToken, refreshToken: grant.refreshToken, tokenExpiresAt: grant.expiresAt };
       const stored = await this.deps.store.updateTokens(current.userId, current.connectionId, current.tokenVersion, tokens);
       this.deps.onRefresh?.(current.provider, "refreshed");
       if (!stored) return this.#reload(seen);
-      return { ...current, ...tokens, tokenVersion: current.tokenVersion + 1 };
+      const fresh = { ...current, ...tokens, tokenVersion: current.tokenVersion + 1 };
+      if (lock !== "held") {
+        // Unlocked, a worker refused with our token may have given up waiting and marked the connection:
+        // tokens the partner just issued prove it is authorised.
+        await this.deps.store.setConnectionStatusIf(current.userId, current.connectionId, "active", {
+          tokenVersion: fresh.tokenVersion,
+          status: "reauth_required",
+        });
+      }
+      return fresh;
     } finally {
-      if (locked === "OK") {
+      if (lock === "held") {
         const holder = await this.deps.redis.get(lockKey).catch(() => null);
         if (holder === owner) await this.deps.redis.del(lockKey).catch(() => 0);
       }
     }
+  }
+
+  /**
+   * The partner refused the refresh token in `used`. Single-use tokens are refused once somebody used
+   * them: unless this process held the lock, that may be a concurrent refresh that has not stored its
+   * tokens yet, so wait (bounded) for them. Only a token still stored unchanged is marked, with a
+   * compare-and-set on its version, so a refresh stored meanwhile always wins.
+   */
+  async #refused(used: ConnectionRecord, lock: Lock): Promise<ConnectionRecord> {
+    const polls = lock === "held" ? 0 : Math.ceil(this.options.waitForOtherMs / POLL_MS);
+    for (let i = 0; ; i++) {
+      const current = await this.#reload(used);
+      if (rotatedSince(current, used)) return current;
+      if (i >= polls) break;
+      await pause();
+    }
+    const marked = await this.deps.store.setConnectionStatusIf(used.userId, used.connectionId, "reauth_required", {
+      tokenVersion: used.tokenVersion,
+    });
+    if (!marked) return this.#reload(used);
+    this.deps.onRefresh?.(used.provider, "reauth_required");
+    throw new ReauthRequiredError(`${used.provider} refused the refresh token: connection ${used.connectionId} needs re-authorisation`);
   }
 
   async #reload(seen: ConnectionRecord): Promise<ConnectionRecord> {
@@ -111,11 +149,10 @@ export class TokenManager {
 
   /** Another worker holds the lock: wait for its new tokens to appear. */
   async #waitForOther(seen: ConnectionRecord): Promise<ConnectionRecord | undefined> {
-    const deadline = this.#now() + this.options.waitForOtherMs;
-    while (this.#now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let i = 0; i < Math.ceil(this.options.waitForOtherMs / POLL_MS); i++) {
+      await pause();
       const current = await this.#reload(seen);
-      if (current.tokenVersion > seen.tokenVersion) return current;
+      if (rotatedSince(current, seen)) return current;
     }
     return undefined;
   }

@@ -138,6 +138,38 @@ export class MetadataStore implements SyncStateStore {
     );
   }
 
+  /**
+   * Sets the status only while the tokens are still at `expected.tokenVersion` (and, if given, the
+   * status is still `expected.status`): a refresh stored in between wins. Answers whether it was set.
+   */
+  async setConnectionStatusIf(
+    userId: string,
+    connectionId: string,
+    status: ConnectionStatus,
+    expected: { tokenVersion: number; status?: ConnectionStatus },
+  ): Promise<boolean> {
+    try {
+      await this.deps.db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: keys.user(userId), sk: keys.connection(connectionId) },
+          UpdateExpression: "SET #s = :s",
+          ConditionExpression: `tokenVersion = :v${expected.status ? " AND #s = :expected" : ""}`,
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: {
+            ":s": status,
+            ":v": expected.tokenVersion,
+            ...(expected.status ? { ":expected": expected.status } : {}),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   #connection(item: Record<string, unknown>): ConnectionRecord {
     const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, accessToken, refreshToken, ...rest } = item;
     return {
