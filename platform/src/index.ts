@@ -2,3 +2,4 @@ export { isolatedPlatformConfig, loadPlatformConfig, type PlatformConfig, Platfo
 export { PlatformError } from "./localServers.ts";
 export { type RunningPlatform, startPlatform } from "./platform.ts";
 export { freePort } from "./ports.ts";
+export { type ServiceProcess, spawnService, waitHealthy } from "./services.ts";

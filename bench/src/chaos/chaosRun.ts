@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { createSqsClient } from "@syncwell/core";
+import { type DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient, createDynamoDbClient, createSqsClient, resourceNames } from "@syncwell/core";
 import { isolatedPlatformConfig, type RunningPlatform, startPlatform } from "@syncwell/platform";
 import { createSyncUser, http, metric, ok, type SyncUser, sleep } from "../client.ts";
 import { check, type Observations, type Report } from "./checker.ts";
+import { startWorkerPool, type WorkerPool } from "./workers.ts";
 
 export interface ChaosOptions {
   /** Sync requests the clients make (one recorded workout each). */
@@ -14,13 +16,22 @@ export interface ChaosOptions {
   jobsPerCrash: number;
   /** Requests in flight at once. */
   clients: number;
+  /** Worker processes consuming the queue at once (kill -9 hits one of them at random). */
+  workers?: number;
 }
 
 export interface ChaosResult {
   options: ChaosOptions;
   report: Report;
   seconds: number;
-  events: { workerCrashes: number; redisRestarts: number; duplicateWebhooks: number; clientRetries: number; missingBeforeSettle: number };
+  events: {
+    workers: number;
+    workerCrashes: number;
+    redisRestarts: number;
+    duplicateWebhooks: number;
+    clientRetries: number;
+    missingBeforeSettle: number;
+  };
   /** Jobs that did not finish, by the status they were left in (diagnosis of a failed run). */
   unfinished: Record<string, number>;
 }
@@ -64,28 +75,49 @@ export async function runChaos(options: ChaosOptions, progress: (line: string) =
   config.REDIS_URL = undefined; // a Redis of its own, so it can be restarted
   progress("starting the platform (own Redis) …");
   const platform = await startPlatform(config);
-  const sqs = createSqsClient({
+  const aws = {
     region: config.AWS_REGION,
     sqsEndpoint: platform.env.AWS_ENDPOINT_URL_SQS,
+    dynamoDbEndpoint: platform.env.AWS_ENDPOINT_URL_DYNAMODB,
     credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
+  };
+  const sqs = createSqsClient(aws);
+  const dynamoDb = createDynamoDbClient(aws);
+  let workers: WorkerPool | undefined;
+  const stopAll = async () => {
+    await workers?.stop();
+    await platform.stop();
+  };
   // Ctrl-C stops everything this run started.
-  const interrupted = () => void platform.stop().then(() => process.exit(130));
+  const interrupted = () => void stopAll().then(() => process.exit(130));
   process.once("SIGINT", interrupted);
   process.once("SIGTERM", interrupted);
   try {
-    return await drive(platform, sqs, config.GATEWAY_JWT_SECRET, options, progress, started);
+    const count = options.workers ?? 1;
+    if (count > 1) progress(`starting ${count - 1} more workers on the same queue …`);
+    workers = await startWorkerPool(platform, count);
+    const table = { db: createDocumentClient(dynamoDb), name: resourceNames(config.SYNCWELL_RESOURCE_PREFIX).table };
+    return await drive({ platform, workers, sqs, table }, config.GATEWAY_JWT_SECRET, options, progress, started);
   } finally {
     process.off("SIGINT", interrupted);
     process.off("SIGTERM", interrupted);
     sqs.destroy();
-    await platform.stop();
+    dynamoDb.destroy();
+    await stopAll();
   }
 }
 
+/** What the run drives and observes. */
+interface Harness {
+  platform: RunningPlatform;
+  workers: WorkerPool;
+  sqs: SQSClient;
+  /** The metadata table, where every job has its status item (webhook and poll jobs from their first attempt). */
+  table: { db: DynamoDBDocumentClient; name: string };
+}
+
 async function drive(
-  platform: RunningPlatform,
-  sqs: SQSClient,
+  { platform, workers, sqs, table }: Harness,
   jwtSecret: string,
   options: ChaosOptions,
   progress: (line: string) => void,
@@ -107,7 +139,14 @@ async function drive(
   const users: SyncUser[] = [];
   for (let i = 0; i < options.users; i++) users.push(await createSyncUser(platform.urls, jwtSecret, `chaos-user-${i}`));
 
-  const events = { workerCrashes: 0, redisRestarts: 0, duplicateWebhooks: 0, clientRetries: 0, missingBeforeSettle: 0 };
+  const events = {
+    workers: workers.urls().length,
+    workerCrashes: 0,
+    redisRestarts: 0,
+    duplicateWebhooks: 0,
+    clientRetries: 0,
+    missingBeforeSettle: 0,
+  };
   const requests: { key: string; jobIds: string[] }[] = [];
   const lastSyncTimes = new Map<string, (string | undefined)[]>(users.map((u) => [u.syncConfigId, []]));
   let sampling = true;
@@ -144,20 +183,22 @@ async function drive(
     await Promise.all([attempt(), attempt()]);
   };
 
-  // The crasher: kill -9 the worker at a random moment after about every `jobsPerCrash` jobs it
-  // finished (its own counter, which starts again with each fresh worker).
+  // The crasher: kill -9 a worker (one of them, at random) at a random moment after about every
+  // `jobsPerCrash` jobs the workers finished (their own counters: a fresh worker starts from 0).
   let crashing = true;
-  const finished = () =>
-    metric(platform.urls.worker, "syncwell_jobs_processed_total", 'outcome="succeeded"')
-      .then(async (n) => n + (await metric(platform.urls.worker, "syncwell_jobs_processed_total", 'outcome="dead_lettered"')))
+  const finishedBy = (url: string) =>
+    metric(url, "syncwell_jobs_processed_total", 'outcome="succeeded"')
+      .then(async (n) => n + (await metric(url, "syncwell_jobs_processed_total", 'outcome="dead_lettered"')))
       .catch(() => 0);
+  const finished = async () => (await Promise.all(workers.urls().map(finishedBy))).reduce((a, b) => a + b, 0);
   const crasher = (async () => {
     while (crashing) {
       const due = Math.max(1, Math.round(options.jobsPerCrash * (0.5 + Math.random())));
-      while (crashing && (await finished()) < due) await sleep(100);
+      const base = await finished();
+      while (crashing && (await finished()) - base < due) await sleep(100);
       if (!crashing) return;
       await sleep(Math.random() * 300);
-      await platform.crashAndRestart("worker");
+      await workers.crashOne();
       events.workerCrashes += 1;
     }
   })();
@@ -216,16 +257,21 @@ async function drive(
   await Promise.all(users.map((u, i) => syncRequest(u, `settle-${i}`)));
   await waitForJobs(gateway, users, requests, 120_000);
   await waitForQueuesEmpty(sqs, platform, 60_000);
+  // The webhooks' and the poller's jobs too: every job item in the table ends finished.
+  await waitForTableJobs(table, 120_000);
   sampling = false;
   await sampler;
 
-  const statuses = new Map<string, { status: string; errorCategory?: string } | undefined>();
-  for (const id of jobIds()) statuses.set(id, await jobStatus(gateway, users, requests, id));
+  const statuses: Map<string, JobSeen | undefined> = new Map(await tableJobs(table));
+  for (const id of jobIds()) {
+    const seen = await jobStatus(gateway, users, requests, id);
+    statuses.set(id, seen && { ...seen, trigger: statuses.get(id)?.trigger ?? "manual" });
+  }
   const observations: Observations = {
     requests,
     jobs: statuses,
     users: (await partnerData(providersMock, users)).map((u) => ({ userId: u.userId, source: u.source, destination: u.destination })),
-    dlq: await dlqReasons(sqs, platform.queues.hotPathDlqUrl),
+    dlq: await dlqReasons(sqs, platform.queues.hotPathDlqUrl, 60_000),
     lastSyncTimes,
     leftoverMessages: await leftover(sqs, platform),
   };
@@ -280,6 +326,40 @@ async function jobStatus(
   return reply.status === 200 ? { status: reply.body.status, errorCategory: reply.body.error?.category } : undefined;
 }
 
+interface JobSeen {
+  status: string;
+  errorCategory?: string | undefined;
+  trigger?: string | undefined;
+}
+
+/** Every job item in the table, by jobId. */
+async function tableJobs(table: Harness["table"]): Promise<Map<string, JobSeen>> {
+  const jobs = new Map<string, JobSeen>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.db.send(
+      new ScanCommand({
+        TableName: table.name,
+        FilterExpression: "#type = :job",
+        ExpressionAttributeNames: { "#type": "type" },
+        ExpressionAttributeValues: { ":job": "job" },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? [])
+      jobs.set(String(item.jobId), { status: String(item.status), errorCategory: item.errorCategory, trigger: item.trigger });
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return jobs;
+}
+
+async function waitForTableJobs(table: Harness["table"], timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  const unfinished = async () => [...(await tableJobs(table)).values()].filter((j) => !TERMINAL.has(j.status)).length;
+  while ((await unfinished()) > 0 && Date.now() < deadline) await sleep(1000);
+}
+
 async function waitForJobs(
   gateway: string,
   users: readonly SyncUser[],
@@ -313,25 +393,40 @@ async function waitForQueuesEmpty(sqs: SQSClient, platform: RunningPlatform, tim
   while ((await leftover(sqs, platform)) > 0 && Date.now() < deadline) await sleep(500);
 }
 
-/** Every DLQ message's reason, read without consuming (visibility 0). */
-async function dlqReasons(sqs: SQSClient, dlqUrl: string) {
+/**
+ * Every DLQ message: the job it carries (the jobId attribute, else its body) and its reason. Read
+ * without consuming, each held until the read is over; support's DLQ scan holds messages for a
+ * moment too, so the read ends only when every message the queue counts has been seen.
+ */
+async function dlqReasons(sqs: SQSClient, dlqUrl: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
   const seen = new Map<string, { jobId?: string; errorCategory?: string }>();
-  for (let empty = 0; empty < 4; ) {
+  const jobIdOf = (body: string | undefined) => {
+    try {
+      return (JSON.parse(body ?? "") as { jobId?: string }).jobId;
+    } catch {
+      return undefined;
+    }
+  };
+  for (let empty = 0; Date.now() < deadline; ) {
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: dlqUrl,
         MaxNumberOfMessages: 10,
-        VisibilityTimeout: 30,
+        VisibilityTimeout: Math.ceil(timeoutMs / 1000) + 30,
         WaitTimeSeconds: 1,
         MessageAttributeNames: ["All"],
       }),
     );
-    if (Messages.length === 0) empty += 1;
     for (const m of Messages)
       seen.set(m.MessageId ?? "", {
-        jobId: m.MessageAttributes?.jobId?.StringValue,
+        jobId: m.MessageAttributes?.jobId?.StringValue ?? jobIdOf(m.Body),
         errorCategory: m.MessageAttributes?.errorCategory?.StringValue,
       });
+    empty = Messages.length === 0 ? empty + 1 : 0;
+    if (empty < 3) continue;
+    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: [...QUEUE_DEPTH] }));
+    if (QUEUE_DEPTH.reduce((sum, name) => sum + Number(Attributes[name] ?? 0), 0) <= seen.size) break;
   }
   return [...seen.values()];
 }

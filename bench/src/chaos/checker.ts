@@ -2,15 +2,18 @@
 export interface Observations {
   /** Each sync request (one Idempotency-Key) and every jobId its retries were answered with. */
   requests: ReadonlyArray<{ key: string; jobIds: readonly string[] }>;
-  /** The final status of every accepted job (undefined: no status item at all). */
-  jobs: ReadonlyMap<string, { status: string; errorCategory?: string | undefined } | undefined>;
+  /**
+   * The final status of every job the run knows of: the clients' (undefined: no status item at
+   * all) and every job item in the table, webhook- and poll-triggered ones included.
+   */
+  jobs: ReadonlyMap<string, { status: string; errorCategory?: string | undefined; trigger?: string | undefined } | undefined>;
   /** Per user: the source's records and the destination's records with the external id they were written with. */
   users: ReadonlyArray<{
     userId: string;
     source: ReadonlyArray<{ id: string }>;
     destination: ReadonlyArray<{ externalId?: string | null | undefined }>;
   }>;
-  /** Every message left in the DLQ and its reason attribute. */
+  /** Every message left in the DLQ, the job it carries and its reason attribute. */
   dlq: ReadonlyArray<{ jobId?: string | undefined; errorCategory?: string | undefined }>;
   /** Every config's lastSyncTime, sampled in order during the run. */
   lastSyncTimes: ReadonlyMap<string, readonly (string | undefined)[]>;
@@ -19,7 +22,11 @@ export interface Observations {
 }
 
 export interface Report {
+  /** Jobs the clients' requests were answered with. */
   jobsAccepted: number;
+  /** Every job: the clients', the webhooks' and the poller's. */
+  jobsTotal: number;
+  jobsByTrigger: Record<string, number>;
   jobsSucceeded: number;
   jobsDeadLettered: number;
   jobsCancelled: number;
@@ -31,6 +38,10 @@ export interface Report {
   dlqWithReason: number;
   dlqWithoutReason: number;
   deadLetteredWithoutReason: number;
+  /** Dead-lettered jobs with no DLQ message, or with more than one. */
+  deadLetteredNotOnceInDlq: number;
+  /** DLQ messages whose job is not dead-lettered (or that carry no job). */
+  dlqOfNoDeadJob: number;
   lastSyncTimeRegressions: number;
   leftoverMessages: number;
   pass: boolean;
@@ -42,7 +53,19 @@ const TERMINAL = new Set(["succeeded", "dead_lettered", "cancelled"]);
 /** Sums up a run, Jepsen-style: what the system promised against what the partners hold. */
 export function check(o: Observations, externalIdOf: (sourceId: string) => string): Report {
   const accepted = new Set(o.requests.flatMap((r) => r.jobIds));
-  const statuses = [...accepted].map((id) => o.jobs.get(id));
+  const dlqJobs = o.dlq.flatMap((m) => (m.jobId ? [m.jobId] : []));
+  const all = new Set([...accepted, ...o.jobs.keys(), ...dlqJobs]);
+  const statuses = [...all].map((id) => o.jobs.get(id));
+  const jobsByTrigger: Record<string, number> = {};
+  for (const s of statuses) {
+    const trigger = s?.trigger ?? "unknown";
+    jobsByTrigger[trigger] = (jobsByTrigger[trigger] ?? 0) + 1;
+  }
+  const inDlq = new Map<string, number>();
+  for (const id of dlqJobs) inDlq.set(id, (inDlq.get(id) ?? 0) + 1);
+  const isDead = (id: string | undefined) => id !== undefined && o.jobs.get(id)?.status === "dead_lettered";
+  const deadLetteredNotOnceInDlq = [...all].filter((id) => isDead(id) && inDlq.get(id) !== 1).length;
+  const dlqOfNoDeadJob = o.dlq.filter((m) => !isDead(m.jobId)).length;
   const count = (status: string) => statuses.filter((s) => s?.status === status).length;
   const jobsLost = statuses.filter((s) => !s || !TERMINAL.has(s.status)).length;
   const jobsDuplicated = o.requests.filter((r) => new Set(r.jobIds).size > 1).length;
@@ -72,6 +95,8 @@ export function check(o: Observations, externalIdOf: (sourceId: string) => strin
   }
   const report = {
     jobsAccepted: accepted.size,
+    jobsTotal: all.size,
+    jobsByTrigger,
     jobsSucceeded: count("succeeded"),
     jobsDeadLettered: count("dead_lettered"),
     jobsCancelled: count("cancelled"),
@@ -83,16 +108,20 @@ export function check(o: Observations, externalIdOf: (sourceId: string) => strin
     dlqWithReason: o.dlq.length - dlqWithoutReason,
     dlqWithoutReason,
     deadLetteredWithoutReason,
+    deadLetteredNotOnceInDlq,
+    dlqOfNoDeadJob,
     lastSyncTimeRegressions,
     leftoverMessages: o.leftoverMessages,
   };
   const failures = [
-    ["jobsLost", "jobs lost (accepted, never finished)"],
+    ["jobsLost", "jobs lost (accepted or queued, never finished)"],
     ["jobsDuplicated", "retried requests answered with another job"],
     ["recordsDuplicated", "records written twice"],
     ["recordsMissing", "source records missing at the destination"],
     ["dlqWithoutReason", "DLQ messages without a reason"],
     ["deadLetteredWithoutReason", "dead-lettered jobs without a reason"],
+    ["deadLetteredNotOnceInDlq", "dead-lettered jobs without exactly one DLQ message"],
+    ["dlqOfNoDeadJob", "DLQ messages of no dead-lettered job"],
     ["lastSyncTimeRegressions", "lastSyncTime moved back"],
     ["leftoverMessages", "messages left in the queues"],
   ]
