@@ -36,6 +36,8 @@ interface SyncCase {
   config?: string;
   /** The header name as the client spelled it. */
   header?: string;
+  /** The method request's body (none when absent). */
+  body?: string;
   valid: boolean;
 }
 const SYNC_CASES: SyncCase[] = [
@@ -48,6 +50,10 @@ const SYNC_CASES: SyncCase[] = [
   { name: "64 punctuation characters (the longest job id)", key: "/".repeat(64), valid: true },
   { name: "the same key for user B", key: "tap-1", user: USER_B, valid: true },
   { name: "a lower-case header name", key: "tap-lower", header: "idempotency-key", valid: true },
+  { name: "an empty JSON object body", key: "tap-body-1", body: "{}", valid: true },
+  { name: "a blank body", key: "tap-body-2", body: " { \n } ", valid: true },
+  { name: "an unknown body field", key: "tap-body-3", body: '{"force":true}', valid: false },
+  { name: "a malformed body", key: "tap-body-4", body: "{nope", valid: false },
   { name: "65 characters", key: "k".repeat(65), valid: false },
   { name: "256 characters", key: "k".repeat(256), valid: false },
   { name: "no Idempotency-Key", valid: false },
@@ -72,6 +78,7 @@ function syncRequest(c: SyncCase): TemplateRequest {
       header: c.key === undefined ? { accept: "application/json" } : { [c.header ?? "Idempotency-Key"]: c.key },
     },
     context: context(c.user ?? USER_A),
+    ...(c.body === undefined ? {} : { body: c.body }),
   };
   syncRequests.set(c, request);
   return request;

@@ -126,7 +126,7 @@ public class Harness {
     private final String body;
     private final Map<String, String> path, query, header;
     Input(String body, Map<String, String> path, Map<String, String> query, Map<String, String> header) {
-      this.body = body; this.path = path; this.query = query; this.header = header;
+      this.body = body == null ? "" : body; this.path = path; this.query = query; this.header = header;
     }
     public String getBody() { return body; }
     /** Path, then query string, then header (header names case-insensitive); "" when absent. */
