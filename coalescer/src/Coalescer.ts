@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type Message, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import {
+  type ConnectionRecord,
   Counter,
   type JobMessage,
   type Logger,
@@ -13,6 +14,11 @@ import {
 } from "@syncwell/core";
 
 type Store = Pick<MetadataStore, "findConnectionsByOwner" | "findConfigsBySource" | "setConnectionStatus">;
+
+/** Asks the partner whether SyncWell's access to a connection is really gone ({@link TokenManager} does). */
+export interface AccessCheck {
+  accessRevoked(connection: ConnectionRecord): Promise<boolean>;
+}
 
 /**
  * Closes the window this flush belongs to: if it is still open, delete it and remember it was closed
@@ -34,6 +40,8 @@ export interface CoalescerDeps {
   sqs: SQSClient;
   store: Store;
   redis: Redis;
+  /** Confirms deauthorisation events with the partner: events are hints, never commands. */
+  access: AccessCheck;
   metrics: CoalescerMetrics;
   logger: Logger;
 }
@@ -110,18 +118,34 @@ export class Coalescer {
   async #event(event: WebhookEvent): Promise<void> {
     const connections = await this.deps.store.findConnectionsByOwner(event.provider, event.ownerId);
     if (connections.length === 0) return void this.deps.metrics.eventsDropped.inc({ reason: "unknown_owner" });
-    if (event.kind === "deauthorized") {
-      for (const c of connections) {
-        await this.deps.store.setConnectionStatus(c.userId, c.connectionId, "revoked");
-        this.deps.metrics.connectionsRevoked.inc({ provider: event.provider });
-      }
-      return;
-    }
+    if (event.kind === "deauthorized") return this.#deauthorized(event, connections);
     const configs: SyncConfig[] = [];
     for (const c of connections.filter((c) => c.status === "active"))
       configs.push(...(await this.deps.store.findConfigsBySource(c.connectionId)).filter((cfg) => cfg.enabled));
     if (configs.length === 0) return void this.deps.metrics.eventsDropped.inc({ reason: "no_sync_config" });
     for (const config of configs) await this.#open(config);
+  }
+
+  /**
+   * A deauthorisation event is a claim anyone could post (Strava's events are unsigned): a connection
+   * is revoked only when the partner confirms that its tokens no longer work. A partner that cannot
+   * answer fails the handling, so the event is retried.
+   */
+  async #deauthorized(event: WebhookEvent, connections: readonly ConnectionRecord[]): Promise<void> {
+    let confirmed = 0;
+    for (const c of connections.filter((c) => c.status !== "revoked")) {
+      if (!(await this.deps.access.accessRevoked(c))) continue;
+      await this.deps.store.setConnectionStatus(c.userId, c.connectionId, "revoked");
+      this.deps.metrics.connectionsRevoked.inc({ provider: event.provider });
+      confirmed += 1;
+    }
+    if (confirmed === 0 && connections.some((c) => c.status !== "revoked")) {
+      this.deps.metrics.eventsDropped.inc({ reason: "deauthorization_not_confirmed" });
+      this.deps.logger.warn(
+        { provider: event.provider, eventId: event.eventId },
+        "deauthorisation event not confirmed by the partner: the access still works, nothing revoked",
+      );
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { awsEnv, env, loadConfig, modeEnv, storageEnv } from "@syncwell/core";
+import { awsEnv, env, loadConfig, modeEnv, partnerEnv, storageEnv } from "@syncwell/core";
 import { z } from "zod";
 
 /** The coalescer's whole configuration (the only place that reads `process.env`). */
@@ -6,6 +6,8 @@ export const CoalescerEnv = z.object({
   ...modeEnv,
   ...awsEnv,
   ...storageEnv,
+  // Deauthorisation events are confirmed with the partner before a connection is revoked.
+  ...partnerEnv,
   COALESCER_PORT: env.port(8082).describe("HTTP port of the coalescer's /health and /metrics"),
   COALESCER_HOST: env.host().describe("Interface the /health and /metrics server binds (0.0.0.0 in containers)"),
   COALESCE_WINDOW_SECONDS: z.coerce

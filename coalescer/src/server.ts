@@ -1,5 +1,14 @@
 import { DeleteMessageCommand } from "@aws-sdk/client-sqs";
-import { createMetricsRegistry, createPlatformClients, type Logger, SqsConsumer, serveInBackground } from "@syncwell/core";
+import {
+  createMetricsRegistry,
+  createPartnerAdapters,
+  createPlatformClients,
+  type Logger,
+  partnerAdapterOptions,
+  SqsConsumer,
+  serveInBackground,
+  TokenManager,
+} from "@syncwell/core";
 import { Coalescer, createCoalescerMetrics } from "./Coalescer.ts";
 import type { CoalescerConfig } from "./config.ts";
 
@@ -7,8 +16,10 @@ import type { CoalescerConfig } from "./config.ts";
 export async function startCoalescer(config: CoalescerConfig, logger: Logger): Promise<{ url: string; close(): Promise<void> }> {
   const { sqs, redis, store, queues, close } = await createPlatformClients(config, logger);
   const registry = createMetricsRegistry("coalescer");
+  // Deauthorisation events are confirmed with the partner (an identity call, then a refresh) before a revocation.
+  const access = new TokenManager({ store, adapters: createPartnerAdapters(partnerAdapterOptions(config)), redis, logger });
   const coalescer = new Coalescer(
-    { sqs, store, redis, metrics: createCoalescerMetrics(registry), logger },
+    { sqs, store, redis, access, metrics: createCoalescerMetrics(registry), logger },
     { webhookQueueUrl: queues.webhookQueueUrl, hotPathQueueUrl: queues.hotPathQueueUrl, windowSeconds: config.COALESCE_WINDOW_SECONDS },
   );
   const consumer = new SqsConsumer(

@@ -6,6 +6,7 @@ import {
   createRedis,
   type JobMessage,
   type Logger,
+  type Provider,
   type Redis,
   type WebhookEvent,
 } from "@syncwell/core";
@@ -83,19 +84,27 @@ export class CoalescerHarness {
 
   coalescer(overrides: Partial<CoalescerDeps> = {}): Coalescer {
     return new Coalescer(
-      { sqs: this.stack.sqs, store: this.stack.store, redis: this.redis, metrics: this.metrics, logger: this.logger, ...overrides },
+      {
+        sqs: this.stack.sqs,
+        store: this.stack.store,
+        redis: this.redis,
+        access: { accessRevoked: () => Promise.reject(new Error("this test sends no deauthorisation")) },
+        metrics: this.metrics,
+        logger: this.logger,
+        ...overrides,
+      },
       { webhookQueueUrl: this.stack.queues.webhookQueueUrl, hotPathQueueUrl: this.stack.queues.hotPathQueueUrl, windowSeconds: 1 },
     );
   }
 
   /** The gateway's part: a verified partner event put on WebhookEventQueue. Answers when it was received. */
-  async webhook(kind: WebhookEvent["kind"] = "data"): Promise<number> {
+  async webhook(kind: WebhookEvent["kind"] = "data", from: { provider?: Provider; ownerId?: string } = {}): Promise<number> {
     const receivedAt = Date.now();
     const event: WebhookEvent = {
       type: "event",
-      eventId: `activity:${randomBytes(4).toString("hex")}:create:${receivedAt}`,
-      provider: "strava",
-      ownerId: this.athlete,
+      eventId: `${kind}:${randomBytes(4).toString("hex")}:${receivedAt}`,
+      provider: from.provider ?? "strava",
+      ownerId: from.ownerId ?? this.athlete,
       kind,
       receivedAt: new Date(receivedAt).toISOString(),
     };

@@ -85,6 +85,24 @@ describe("DataProvider contract, every adapter against providers-mock", () => {
         );
       });
 
+      it("verifies access with the partner: authorized while it lasts, revoked once the user withdrew it", async () => {
+        const creds = await connect(provider);
+        assert.equal(await adapters.oauth(provider).verifyAccess(creds), "authorized");
+        await mock.api.call("POST", `/${provider}/_admin/users/${creds.providerUserId}/revoke`);
+        assert.equal(await adapters.oauth(provider).verifyAccess(creds), "revoked");
+        await assert.rejects(
+          adapters.oauth(provider).refresh(creds.refreshToken),
+          (e: unknown) => e instanceof PartnerError && e.category === "permanent",
+          "the revoked grant's refresh token is refused too",
+        );
+        await mock.api.call("POST", "/_admin/faults", { json: { provider, operation: "list_metadata", status: 503, times: 1 } });
+        await assert.rejects(
+          adapters.oauth(provider).verifyAccess(creds),
+          (e: unknown) => e instanceof PartnerError && e.category === "transient",
+          "a partner that is down is no answer",
+        );
+      });
+
       it("raises classified errors: 5xx transient, 429 rate-limited with a wait, bad token auth", async () => {
         const creds = await connect(provider);
         const dp = adapters.dataProvider(provider);

@@ -68,6 +68,27 @@ export class TokenManager {
     return { accessToken: current.accessToken, providerUserId: current.providerUserId };
   }
 
+  /**
+   * Whether the partner confirms that SyncWell's access to this connection is gone: its identity call
+   * refuses the access token, and a refresh is refused too. How a deauthorisation event (a hint, unsigned
+   * at Strava) is confirmed before a connection is revoked. A partner that cannot answer throws: no
+   * answer is never taken for a revocation.
+   */
+  async accessRevoked(connection: ConnectionRecord): Promise<boolean> {
+    const oauth = this.deps.adapters.oauth(connection.provider);
+    const works = async (c: ConnectionRecord) =>
+      (await oauth.verifyAccess({ accessToken: c.accessToken, providerUserId: c.providerUserId })) === "authorized";
+    try {
+      let current = connection;
+      if (Date.parse(current.tokenExpiresAt) - this.#now() < this.options.refreshSkewSeconds * 1000) current = await this.refresh(current);
+      if (await works(current)) return false;
+      return !(await works(await this.refresh(current)));
+    } catch (error) {
+      if (error instanceof ReauthRequiredError) return true;
+      throw error;
+    }
+  }
+
   refresh(connection: ConnectionRecord): Promise<ConnectionRecord> {
     const existing = this.#inFlight.get(connection.connectionId);
     if (existing) return existing;

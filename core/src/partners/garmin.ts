@@ -2,6 +2,7 @@ import type { ActivityMetadata, ActivityType } from "../contracts/activity.ts";
 import type { DataProvider, OAuthClient, PushRecord, PushResult } from "../ports/DataProvider.ts";
 import { type AdapterOptions, gpxFor, iso, overlapsRange, payloadFromGpx, pushEach, typeFrom } from "./adapterSupport.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
+import { verifyAccess } from "./verifyAccess.ts";
 
 const TYPES: Record<ActivityType, string> = {
   run: "RUNNING",
@@ -149,6 +150,7 @@ export function createGarminAdapter(options: AdapterOptions): { dataProvider: Da
         expiresAt: new Date(now() + body.expires_in * 1000).toISOString(),
       };
     },
+    verifyAccess: ({ accessToken }) => verifyAccess(http, "/wellness-api/rest/user/id", accessToken),
   };
   return { dataProvider, oauth };
 }

@@ -2,6 +2,7 @@ import type { ActivityMetadata, ActivityType } from "../contracts/activity.ts";
 import type { DataProvider, OAuthClient } from "../ports/DataProvider.ts";
 import { type AdapterOptions, notADestination, SOURCE_ONLY, typeFrom } from "./adapterSupport.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
+import { verifyAccess } from "./verifyAccess.ts";
 
 const TYPES: Record<ActivityType, string> = {
   run: "running",
@@ -133,6 +134,7 @@ export function createOuraAdapter(options: AdapterOptions): { dataProvider: Data
         expiresAt: new Date(now() + body.expires_in * 1000).toISOString(),
       };
     },
+    verifyAccess: ({ accessToken }) => verifyAccess(http, "/v2/usercollection/personal_info", accessToken),
   };
   return { dataProvider, oauth };
 }

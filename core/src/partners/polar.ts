@@ -2,6 +2,7 @@ import type { ActivityMetadata, ActivityType } from "../contracts/activity.ts";
 import type { DataProvider, OAuthClient } from "../ports/DataProvider.ts";
 import { type AdapterOptions, notADestination, SOURCE_ONLY, payloadFromGpx, typeFrom } from "./adapterSupport.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
+import { verifyAccess } from "./verifyAccess.ts";
 
 const TYPES: Record<ActivityType, string> = {
   run: "RUNNING",
@@ -117,6 +118,7 @@ export function createPolarAdapter(options: AdapterOptions): { dataProvider: Dat
       const { providerUserId: _id, ...rest } = await grant({ grant_type: "refresh_token", refresh_token: refreshToken });
       return rest;
     },
+    verifyAccess: ({ accessToken, providerUserId }) => verifyAccess(http, `/v3/users/${encodeURIComponent(providerUserId)}`, accessToken),
   };
   return { dataProvider, oauth };
 }

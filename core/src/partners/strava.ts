@@ -2,6 +2,7 @@ import type { ActivityMetadata, ActivityPayload, ActivityType } from "../contrac
 import type { DataProvider, OAuthClient, PushResult } from "../ports/DataProvider.ts";
 import { type AdapterOptions, gpxFor, iso, overlapsRange, pushEach } from "./adapterSupport.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
+import { verifyAccess } from "./verifyAccess.ts";
 
 const TYPES: Record<string, ActivityType> = { Run: "run", Ride: "ride", Swim: "swim", Walk: "walk", Hike: "hike", Workout: "workout" };
 const SPORT: Record<ActivityType, string> = {
@@ -174,6 +175,7 @@ export function createStravaAdapter(options: AdapterOptions): { dataProvider: Da
       const { providerUserId: _id, ...grant } = tokenGrant(reply.json());
       return grant;
     },
+    verifyAccess: ({ accessToken }) => verifyAccess(http, "/api/v3/athlete", accessToken),
   };
   return { dataProvider, oauth };
 }

@@ -85,4 +85,13 @@ export interface TokenGrant {
 export interface OAuthClient {
   exchangeCode(code: string): Promise<TokenGrant>;
   refresh(refreshToken: string): Promise<Omit<TokenGrant, "providerUserId">>;
+  /**
+   * Asks the partner whether this access token still works (its identity call, e.g. Strava's
+   * `GET /athlete`): `revoked` when the partner refuses it (401/403). Other failures throw. How a
+   * deauthorisation event is confirmed before a connection is revoked: events are unsigned hints.
+   */
+  verifyAccess(credentials: ProviderCredentials): Promise<AccessVerdict>;
 }
+
+/** Whether a partner still honours an access token. */
+export type AccessVerdict = "authorized" | "revoked";

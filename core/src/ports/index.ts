@@ -1,4 +1,5 @@
 export type {
+  AccessVerdict,
   DataProvider,
   DestinationCapabilities,
   OAuthClient,

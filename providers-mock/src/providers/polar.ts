@@ -114,6 +114,19 @@ export function createPolar(ctx: PartnerContext): PartnerModule {
     return row;
   };
 
+  // AccessLink's "get user information": also how a client checks that its token still works.
+  router.get("/v3/users/:userId", ctx.op("list_metadata"), auth, (req, res) => {
+    if (!sameUser(req, res)) return;
+    res.json({
+      "polar-user-id": Number(userOf(res)),
+      "member-id": `member-${userOf(res)}`,
+      "registration-date": "2024-01-01T00:00:00.000Z",
+      "first-name": "Mock",
+      "last-name": "User",
+      "extra-info": [],
+    });
+  });
+
   router.post("/v3/users/:userId/exercise-transactions", ctx.op("list_metadata"), auth, async (req, res) => {
     if (!sameUser(req, res)) return;
     const user = userOf(res);
