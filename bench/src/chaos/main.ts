@@ -1,6 +1,8 @@
 import { parseArgs } from "node:util";
 import { type ChaosOptions, runChaos } from "./chaosRun.ts";
 
+if (process.argv.includes("--model")) process.exit(await (await import("../model/main.ts")).modelMain(process.argv.slice(2)));
+
 /** `npm run chaos [-- --jobs 1000 --workers 3]`: the full reliability run; exits 1 if the checker fails it. */
 let values: { jobs?: string; users?: string; clients?: string; workers?: string };
 try {

@@ -1,0 +1,73 @@
+import { conflicts, newer } from "./overlap.ts";
+import type { ConfigSpec, CreatedRecord, Observation } from "./types.ts";
+
+/** What a config must do with one source record at its destination. */
+export type Outcome = "must" | "must_not" | "either";
+
+export interface Expectation {
+  config: ConfigSpec;
+  record: CreatedRecord;
+  outcome: Outcome;
+  why: string;
+}
+
+/**
+ * Eligibility, per config and per workout the user recorded at the config's source (SPEC §4
+ * step 7, §14). A destination record *pre-exists* a source record when it was created before it
+ * (initial data all pre-exists); records overlapping by more than the threshold conflict.
+ *
+ * - No conflicting pre-existing destination record: the record is written (exactly once).
+ * - `source_wins`: always written (it may replace what it conflicts with).
+ * - `dest_wins`: not written when it conflicts with a pre-existing destination record.
+ * - `newest_wins`: not written when a conflicting pre-existing record is newer, written when it
+ *   is newer than all of them; `either` when which is newer is ambiguous (see {@link newer}).
+ *
+ * Outside `source_wins`, the answer is `either` when the engine could not have known it: a
+ * conflicting destination record created after the source record (a race with the sync), or a
+ * conflicting record at the same source (whether SyncWell's own earlier copy counts as
+ * "the destination's" is not specified). A source record that is gone from its partner at the end
+ * (replaced by another config) is `either` too; the deletion check judges that removal.
+ */
+export function expectations(o: Observation, presentAtSource: (r: CreatedRecord) => boolean): Expectation[] {
+  const out: Expectation[] = [];
+  const t = o.thresholdSeconds;
+  for (const config of o.configs) {
+    const atDestination = o.created.filter((c) => c.provider === config.destination);
+    const atSource = o.created.filter((c) => c.provider === config.source);
+    for (const record of atSource) {
+      const expect = (outcome: Outcome, why: string) => out.push({ config, record, outcome, why });
+      if (!presentAtSource(record)) {
+        expect("either", "removed from its source during the scenario");
+        continue;
+      }
+      const conflicting = atDestination.filter((d) => conflicts(record, d, t));
+      const pre = conflicting.filter((d) => d.seq <= record.seq);
+      const late = conflicting.filter((d) => !pre.includes(d));
+      const unknowable = late.length > 0 || atSource.some((s) => s !== record && conflicts(record, s, t));
+      const names = (rs: readonly CreatedRecord[]) => rs.map((r) => r.key).join(", ");
+      if (config.strategy === "source_wins") {
+        expect("must", pre.length > 0 ? `source_wins over ${names(pre)}` : "no conflict");
+        continue;
+      }
+      if (config.strategy === "dest_wins" && pre.length > 0) {
+        expect("must_not", `dest_wins: conflicts with ${names(pre)}`);
+        continue;
+      }
+      if (config.strategy === "newest_wins") {
+        const newerThere = pre.filter((d) => newer(record, d) === "b");
+        if (newerThere.length > 0) {
+          expect("must_not", `newest_wins: ${names(newerThere)} is newer`);
+          continue;
+        }
+        const unclear = pre.filter((d) => newer(record, d) === "ambiguous");
+        if (unclear.length > 0) {
+          expect("either", `newest_wins: ambiguous against ${names(unclear)}`);
+          continue;
+        }
+      }
+      if (unknowable) expect("either", `${config.strategy}: conflicts with a later destination record or another source record`);
+      else expect("must", pre.length > 0 ? `newest_wins: newer than ${names(pre)}` : "no conflict");
+    }
+  }
+  return out;
+}

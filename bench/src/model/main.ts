@@ -1,0 +1,84 @@
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { FULL_SPACE, SAFE_SPACE } from "./generator.ts";
+import { runModel } from "./runModel.ts";
+
+const USAGE =
+  "npm run chaos -- --model [--scenarios N] [--seed S] [--scenario I] [--concurrency C] [--space full|safe] [--settle-seconds T] [--out FILE] [--verbose]";
+
+/**
+ * `npm run chaos -- --model …`: the generated-scenario run of issue 11. Prints each scenario as it
+ * ends and, for a failure, its seed, index, shape and violations; exits 1 if any scenario failed,
+ * 2 on a bad option. `--scenario I` replays scenario I of the seed alone.
+ */
+export async function modelMain(argv: readonly string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        model: { type: "boolean" },
+        scenarios: { type: "string", default: "20" },
+        seed: { type: "string" },
+        scenario: { type: "string" },
+        concurrency: { type: "string", default: "6" },
+        space: { type: "string", default: "full" },
+        "settle-seconds": { type: "string", default: "45" },
+        out: { type: "string" },
+        verbose: { type: "boolean" },
+      },
+    }));
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  const int = (name: string, min: number): number | undefined => {
+    const raw = values[name];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= min ? n : Number.NaN;
+  };
+  const seed = int("seed", -(2 ** 31)) ?? Math.floor(Math.random() * 2 ** 31);
+  const only = int("scenario", 0);
+  const scenarios = int("scenarios", 1);
+  const concurrency = int("concurrency", 1);
+  const settle = int("settle-seconds", 5);
+  for (const [name, value] of Object.entries({ seed, scenario: only, scenarios, concurrency, "settle-seconds": settle }))
+    if (Number.isNaN(value)) return usage(`--${name} must be an integer${name === "seed" ? "" : " of at least 1"}`);
+  if (values.space !== "full" && values.space !== "safe") return usage("--space must be full or safe");
+
+  const log = (line: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+  const result = await runModel(
+    {
+      seed,
+      first: only ?? 0,
+      scenarios: only === undefined ? (scenarios as number) : 1,
+      concurrency,
+      space: values.space === "safe" ? SAFE_SPACE : FULL_SPACE,
+      settleTimeoutMs: (settle as number) * 1000,
+      verbose: values.verbose === true,
+    },
+    log,
+  );
+  log(
+    `done: ${result.scenarios} scenarios in ${result.seconds} s, ${result.failed.length} failed; seed ${seed}; ` +
+      `worker/coalescer/poller kills ${result.events.crashes} (${result.events.crashesSkipped} skipped: one at a time), ` +
+      `faults ${result.events.faults}, duplicate webhooks ${result.events.duplicateWebhooks}, job-table scans ${result.scans}`,
+  );
+  if (result.failed.length > 0) {
+    log(`violations by kind: ${JSON.stringify(result.byKind)}`);
+    log(`failed scenarios (seed ${seed}): ${result.failed.map((f) => f.scenario.index).join(" ")}`);
+  }
+  if (typeof values.out === "string")
+    writeFileSync(
+      values.out,
+      JSON.stringify({ ...result, failed: result.failed.map((f) => ({ scenario: f.scenario, violations: f.violations })) }, null, 2),
+    );
+  return result.failed.length === 0 ? 0 : 1;
+}
+
+function usage(message: string): number {
+  process.stderr.write(`chaos --model: ${message}\nusage: ${USAGE}\n`);
+  return 2;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exit(await modelMain(process.argv.slice(2)));

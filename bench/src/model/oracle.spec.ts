@@ -1,0 +1,170 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { oracle } from "./oracle.ts";
+import type { ConfigSpec, CreatedRecord, Observation, PartnerRecord, Provider, Strategy } from "./types.ts";
+
+const T0 = Date.parse("2026-03-02T08:00:00Z");
+const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+
+/** A workout the user created: `start`/`end` in seconds after T0; `updated` defaults to the end. */
+function rec(key: string, provider: Provider, id: string, start: number, end: number, seq = 0, updated = end): CreatedRecord {
+  return { key, provider, id, startTime: at(start), endTime: at(end), type: "run", name: key, updatedAt: at(updated), seq };
+}
+const held = (r: CreatedRecord): PartnerRecord => ({ ...r });
+const copy = (of: CreatedRecord, id: string): PartnerRecord => ({ ...held(of), id, externalId: `syncwell-${of.provider}-${of.id}` });
+const config = (strategy: Strategy, source: Provider = "strava", destination: "strava" | "garmin" = "garmin", key = "c0"): ConfigSpec => ({
+  key,
+  source,
+  destination,
+  strategy,
+});
+
+function observe(configs: ConfigSpec[], created: CreatedRecord[], final: Partial<Record<Provider, PartnerRecord[]>>): Observation {
+  return { thresholdSeconds: 60, configs, created, final, requests: [], jobs: [], watermarks: {}, boundSeconds: 30 };
+}
+const kinds = (o: Observation) => oracle(o).map((v) => v.kind);
+
+describe("the model oracle: every eligible record exactly once", () => {
+  const s = rec("a0", "strava", "1", 0, 1800);
+
+  it("passes a record copied once", () => {
+    assert.deepEqual(oracle(observe([config("source_wins")], [s], { strava: [held(s)], garmin: [copy(s, "g1")] })), []);
+  });
+
+  it("finds a record that never arrived, and one that arrived twice", () => {
+    assert.deepEqual(kinds(observe([config("source_wins")], [s], { strava: [held(s)], garmin: [] })), ["missing"]);
+    assert.deepEqual(kinds(observe([config("source_wins")], [s], { strava: [held(s)], garmin: [copy(s, "g1"), copy(s, "g2")] })), [
+      "duplicate",
+    ]);
+  });
+
+  for (const overlap of [0, 30, 59, 60]) {
+    it(`under dest_wins, an overlap of ${overlap} s is no conflict: the record is written`, () => {
+      const g = rec("a1", "garmin", "g0", 1800 - overlap, 3600);
+      assert.deepEqual(kinds(observe([config("dest_wins")], [s, g], { strava: [held(s)], garmin: [held(g)] })), ["missing"]);
+      assert.deepEqual(kinds(observe([config("dest_wins")], [s, g], { strava: [held(s)], garmin: [held(g), copy(s, "g1")] })), []);
+    });
+  }
+
+  for (const overlap of [61, 120]) {
+    it(`under dest_wins, an overlap of ${overlap} s with a record already there keeps the record out`, () => {
+      const g = rec("a1", "garmin", "g0", 1800 - overlap, 3600);
+      assert.deepEqual(kinds(observe([config("dest_wins")], [s, g], { strava: [held(s)], garmin: [held(g)] })), []);
+      assert.deepEqual(kinds(observe([config("dest_wins")], [s, g], { strava: [held(s)], garmin: [held(g), copy(s, "g1")] })), [
+        "unexpected_write",
+      ]);
+    });
+  }
+
+  it("under dest_wins, a conflicting record the user created after the source record may go either way", () => {
+    const later = { ...s, seq: 1 };
+    const g = rec("a1", "garmin", "g0", 600, 2400, 2);
+    assert.deepEqual(kinds(observe([config("dest_wins")], [later, g], { strava: [held(later)], garmin: [held(g)] })), []);
+    assert.deepEqual(kinds(observe([config("dest_wins")], [later, g], { strava: [held(later)], garmin: [held(g), copy(later, "x")] })), []);
+  });
+
+  it("under newest_wins, the newer of two conflicting records is kept; an unclear order may go either way", () => {
+    const older = rec("a1", "garmin", "g0", 600, 1700, 0, 1700);
+    const newerThere = rec("a1", "garmin", "g0", 600, 2400, 0, 2400);
+    const unclear = rec("a1", "garmin", "g0", 600, 1700, 0, 5000);
+    const o = (g: CreatedRecord, final: PartnerRecord[]) =>
+      kinds(observe([config("newest_wins")], [s, g], { strava: [held(s)], garmin: final }));
+    assert.deepEqual(o(older, [held(older)]), ["missing"]);
+    assert.deepEqual(o(older, [copy(s, "x")]), []);
+    assert.deepEqual(o(newerThere, [held(newerThere), copy(s, "x")]), ["unexpected_write"]);
+    assert.deepEqual(o(unclear, [held(unclear)]), []);
+    assert.deepEqual(o(unclear, [held(unclear), copy(s, "x")]), []);
+  });
+
+  it("counts an identical record the user already had as the record; a copy beside it is a duplicate", () => {
+    const twin = rec("a1", "garmin", "g0", 0, 1800);
+    const o = (final: PartnerRecord[]) => kinds(observe([config("source_wins")], [s, twin], { strava: [held(s)], garmin: final }));
+    assert.deepEqual(o([held(twin)]), []);
+    assert.deepEqual(o([copy(s, "x")]), []);
+    assert.deepEqual(o([held(twin), copy(s, "x")]), ["duplicate"]);
+  });
+});
+
+describe("the model oracle: nothing of the user's is deleted, changed or echoed", () => {
+  const s = rec("a0", "strava", "1", 0, 1800);
+
+  it("lets source_wins replace a conflicting record, but nothing that overlaps by 60 s or less", () => {
+    const conflicting = rec("a1", "garmin", "g0", 1700, 3600);
+    const near = rec("a1", "garmin", "g0", 1740, 3600);
+    assert.deepEqual(kinds(observe([config("source_wins")], [s, conflicting], { strava: [held(s)], garmin: [copy(s, "x")] })), []);
+    assert.deepEqual(kinds(observe([config("source_wins")], [s, near], { strava: [held(s)], garmin: [copy(s, "x")] })), ["deleted"]);
+    assert.deepEqual(kinds(observe([config("dest_wins")], [s, conflicting], { strava: [held(s)], garmin: [copy(s, "x")] })), [
+      "unexpected_write",
+      "deleted",
+    ]);
+  });
+
+  it("finds a record of the user's changed in place", () => {
+    const g = rec("a1", "garmin", "g0", 7200, 9000);
+    assert.deepEqual(
+      kinds(observe([config("source_wins")], [s, g], { strava: [held(s)], garmin: [copy(s, "x"), { ...held(g), name: "x" }] })),
+      ["replaced"],
+    );
+  });
+
+  it("finds an echo in a two-way pair, even two hops back", () => {
+    const configs = [config("source_wins"), config("source_wins", "garmin", "strava", "c1")];
+    const there = copy(s, "g1");
+    const back: PartnerRecord = { ...held(s), id: "2", externalId: "syncwell-garmin-g1" };
+    assert.deepEqual(kinds(observe(configs, [s], { strava: [held(s)], garmin: [there] })), []);
+    assert.ok(kinds(observe(configs, [s], { strava: [held(s), back], garmin: [there] })).includes("echo"));
+  });
+
+  it("lets a chain forward a copy once, and finds the same workout arriving by two paths", () => {
+    const o = rec("a0", "oura", "o1", 0, 1800);
+    const configs = [config("source_wins", "oura", "strava"), config("source_wins", "strava", "garmin", "c1")];
+    const atStrava: PartnerRecord = { ...held(o), id: "5", externalId: "syncwell-oura-o1" };
+    const forwarded: PartnerRecord = { ...held(o), id: "g5", externalId: "syncwell-strava-5" };
+    assert.deepEqual(kinds(observe(configs, [o], { oura: [held(o)], strava: [atStrava], garmin: [] })), []);
+    assert.deepEqual(kinds(observe(configs, [o], { oura: [held(o)], strava: [atStrava], garmin: [forwarded] })), []);
+    assert.deepEqual(
+      kinds(observe(configs, [o], { oura: [held(o)], strava: [atStrava], garmin: [forwarded, { ...forwarded, id: "g6" }] })),
+      ["duplicate"],
+    );
+  });
+
+  it("finds a copy whose times moved, and a record nobody created", () => {
+    const shifted = { ...copy(s, "x"), startTime: at(3600), endTime: at(5400) };
+    assert.deepEqual(kinds(observe([config("source_wins")], [s], { strava: [held(s)], garmin: [shifted] })), ["time_shifted"]);
+    const stray: PartnerRecord = { ...held(s), id: "zz" };
+    assert.deepEqual(kinds(observe([config("source_wins")], [s], { strava: [held(s)], garmin: [copy(s, "x"), stray] })), [
+      "unexpected_write",
+    ]);
+  });
+});
+
+describe("the model oracle: jobs and watermarks", () => {
+  const base = observe([config("source_wins")], [], { strava: [], garmin: [] });
+
+  it("passes jobs that ended, and a dead-lettered job with its reason", () => {
+    const jobs = [
+      { jobId: "j1", trigger: "manual", status: "succeeded" },
+      { jobId: "j2", trigger: "webhook", status: "dead_lettered", errorCategory: "transient" },
+      { jobId: "j3", trigger: "poll", status: "cancelled" },
+    ];
+    assert.deepEqual(oracle({ ...base, jobs }), []);
+  });
+
+  it("finds a job that did not end, one dead-lettered without a reason, a request answered with two jobs", () => {
+    const o: Observation = {
+      ...base,
+      jobs: [
+        { jobId: "j1", trigger: "webhook", status: "retrying" },
+        { jobId: "j2", trigger: "manual", status: "dead_lettered" },
+      ],
+      requests: [{ key: "k", jobIds: ["j1", "j2"], failures: [] }],
+    };
+    assert.deepEqual(kinds(o), ["job_unfinished", "job_without_reason", "idempotency"]);
+  });
+
+  it("finds a watermark that moved back", () => {
+    const watermarks = { c0: [undefined, "2026-03-02T08:00:00.000Z", "2026-03-02T09:00:00.000Z", "2026-03-02T08:30:00.000Z"] };
+    assert.deepEqual(kinds({ ...base, watermarks }), ["watermark_regression"]);
+    assert.deepEqual(kinds({ ...base, watermarks: { c0: [undefined, "2026-03-02T08:00:00.000Z", "2026-03-02T08:00:00.000Z"] } }), []);
+  });
+});

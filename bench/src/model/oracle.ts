@@ -1,0 +1,142 @@
+import { check } from "../chaos/checker.ts";
+import { expectations } from "./expectations.ts";
+import { conflicts, identical, newer } from "./overlap.ts";
+import { type AnyRecord, RecordIndex, writtenFrom } from "./provenance.ts";
+import type { CreatedRecord, Observation, PartnerRecord, Provider, Violation } from "./types.ts";
+
+/**
+ * The generated-scenario test's oracle (pure): what a settled scenario must look like.
+ *
+ * 1. Every eligible source record is at every destination of each config exactly once
+ *    ({@link expectations}); an identical record the user already had there counts as the one.
+ * 2. No record the user created is deleted or changed, unless a record SyncWell wrote there
+ *    conflicts with it (overlap > threshold) under `source_wins`, or under `newest_wins` from a
+ *    source record that is not older.
+ * 3. Nothing is echoed: no record reaches a partner it was copied from; no origin is held twice.
+ * 4. Every copy keeps its source's start and end (±1 s).
+ * 5. Every job ended (succeeded, cancelled, dead-lettered with a reason); a retried request got
+ *    one job; no watermark moved back (the chaos checker's rules).
+ */
+export function oracle(o: Observation): Violation[] {
+  const index = new RecordIndex(o.final, o.created);
+  const holding = (p: Provider) => o.final[p] ?? [];
+  const present = (r: CreatedRecord) => holding(r.provider).some((x) => x.id === r.id);
+  const violations: Violation[] = [];
+  const add = (kind: Violation["kind"], detail: string) => violations.push({ kind, detail });
+  const origins = new Map<Provider, Map<string, PartnerRecord[]>>();
+  for (const [provider, records] of Object.entries(o.final) as [Provider, readonly PartnerRecord[]][]) {
+    const byOrigin = new Map<string, PartnerRecord[]>();
+    origins.set(provider, byOrigin);
+    for (const record of records) {
+      const { path, origin } = index.provenance(provider, record);
+      if (path.slice(1).includes(provider)) add("echo", `${provider} ${record.id} came back to ${provider} via ${path.join(" ← ")}`);
+      byOrigin.set(origin, [...(byOrigin.get(origin) ?? []), record]);
+      const from = writtenFrom(record);
+      if (!from && !o.created.some((c) => c.provider === provider && c.id === record.id))
+        add("unexpected_write", `${provider} ${record.id} was created by nobody and carries no SyncWell external id`);
+      const source = from && index.get(from.provider, from.id);
+      if (source && !sameTimes(source, record))
+        add("time_shifted", `${provider} ${record.id} ${span(record)} is a copy of ${from.provider} ${from.id} ${span(source)}`);
+    }
+  }
+  const reported = new Set<string>();
+  for (const e of expectations(o, present)) {
+    const { record, config } = e;
+    const copies = origins.get(config.destination)?.get(`${record.provider}:${record.id}`) ?? [];
+    // An identical record the user has there is the record (partners refuse an identical upload);
+    // one created after the source record may or may not have been there when it synced.
+    const twins = o.created.filter((d) => d.provider === config.destination && identical(d, record) && present(d));
+    const preTwin = twins.some((d) => d.seq <= record.seq) ? 1 : 0;
+    const lateTwin = twins.some((d) => d.seq > record.seq);
+    const what = `${record.key} (${record.provider} ${record.id}) at ${config.destination} [${config.key} ${config.source}→${config.destination}, ${e.why}]`;
+    const held = copies.length + preTwin;
+    if (held > 1) reported.add(`${config.destination}:${record.provider}:${record.id}`);
+    if (e.outcome === "must" && held === 0 && !lateTwin) add("missing", what);
+    else if (e.outcome !== "must_not" && held > 1)
+      add("duplicate", `${what}: ${copies.length} copies${preTwin ? " + the identical one" : ""}`);
+    else if (e.outcome === "must_not" && copies.length > 0) add("unexpected_write", `${what}: written`);
+  }
+  for (const [provider, byOrigin] of origins)
+    for (const [origin, records] of byOrigin)
+      if (records.length > 1 && !reported.has(`${provider}:${origin}`))
+        add("duplicate", `${origin} is held ${records.length} times at ${provider} (${records.map((r) => r.id).join(", ")})`);
+  for (const n of o.created) {
+    const now = holding(n.provider).find((x) => x.id === n.id);
+    if (now && sameContent(n, now)) continue;
+    if (replacementAllowed(o, index, n)) continue;
+    if (now) add("replaced", `${n.key} (${n.provider} ${n.id}) changed: ${span(n)} ${n.name} → ${span(now)} ${now.name}`);
+    else add("deleted", `${n.key} (${n.provider} ${n.id}) ${span(n)} is gone`);
+  }
+  violations.push(...jobViolations(o));
+  return violations;
+}
+
+/** A record SyncWell wrote at the native's partner conflicts with it, under a strategy that lets it replace it. */
+function replacementAllowed(o: Observation, index: RecordIndex, n: CreatedRecord): boolean {
+  return (o.final[n.provider] ?? []).some((x) => {
+    const from = writtenFrom(x);
+    if (!from || !conflicts(x, n, o.thresholdSeconds)) return false;
+    const source = index.get(from.provider, from.id);
+    return o.configs.some(
+      (c) =>
+        c.source === from.provider &&
+        c.destination === n.provider &&
+        (c.strategy === "source_wins" || (c.strategy === "newest_wins" && (!source || newer(source, n) !== "b"))),
+    );
+  });
+}
+
+function jobViolations(o: Observation): Violation[] {
+  const out: Violation[] = [];
+  const report = check(
+    {
+      requests: o.jobs.map((j) => ({ key: j.jobId, jobIds: [j.jobId] })),
+      jobs: new Map(o.jobs.map((j) => [j.jobId, { status: j.status, errorCategory: j.errorCategory }])),
+      users: [],
+      dlq: [],
+      lastSyncTimes: new Map(Object.entries(o.watermarks)),
+      leftoverMessages: 0,
+    },
+    (id) => id,
+  );
+  const jobs = (pick: (s: string, c?: string) => boolean) =>
+    o.jobs
+      .filter((j) => pick(j.status, j.errorCategory))
+      .map(
+        (j) =>
+          `${j.jobId.slice(0, 8)} (${j.trigger}${j.configKey ? ` ${j.configKey}` : ""}: ${j.status}, ${j.attempts ?? "?"} attempts${j.errorMessage ? `, ${j.errorMessage}` : ""})`,
+      )
+      .join("; ");
+  if (report.jobsLost > 0)
+    out.push({
+      kind: "job_unfinished",
+      detail: `${report.jobsLost} not ended within ${o.boundSeconds} s: ${jobs((s) => !["succeeded", "dead_lettered", "cancelled"].includes(s))}`,
+    });
+  if (report.deadLetteredWithoutReason > 0) out.push({ kind: "job_without_reason", detail: jobs((s, c) => s === "dead_lettered" && !c) });
+  for (const r of o.requests) {
+    if (new Set(r.jobIds).size > 1)
+      out.push({ kind: "idempotency", detail: `request ${r.key} got jobs ${[...new Set(r.jobIds)].join(", ")}` });
+    if (r.failures.length > 0) out.push({ kind: "idempotency", detail: `request ${r.key} failed: ${r.failures.join("; ")}` });
+  }
+  if (report.lastSyncTimeRegressions > 0)
+    for (const [key, samples] of Object.entries(o.watermarks)) {
+      let highest = "";
+      for (const sample of samples) {
+        if (sample !== undefined && sample < highest) out.push({ kind: "watermark_regression", detail: `${key}: ${highest} → ${sample}` });
+        else if (sample !== undefined) highest = sample;
+      }
+    }
+  return out;
+}
+
+const span = (r: { startTime: string; endTime: string }) => `${r.startTime.slice(5, 19)}–${r.endTime.slice(11, 19)}`;
+
+function sameTimes(a: AnyRecord, b: AnyRecord): boolean {
+  return (
+    Math.abs(Date.parse(a.startTime) - Date.parse(b.startTime)) <= 1000 && Math.abs(Date.parse(a.endTime) - Date.parse(b.endTime)) <= 1000
+  );
+}
+
+function sameContent(created: CreatedRecord, now: PartnerRecord): boolean {
+  return sameTimes(created, now) && created.type === now.type && created.name === now.name && !now.externalId;
+}

@@ -1,0 +1,131 @@
+import { createHmac } from "node:crypto";
+import { http, ok } from "../client.ts";
+import type { Action, ActivitySpec, CreatedRecord, PartnerRecord, Provider } from "./types.ts";
+
+/** Partner secrets the mocks and the gateway share (the development defaults unless the platform was given others). */
+export interface PartnerSecrets {
+  garminClientId: string;
+  ouraClientSecret: string;
+  stravaSubscriptionId: number;
+}
+export const DEV_PARTNER_SECRETS: PartnerSecrets = {
+  garminClientId: "syncwell-garmin",
+  ouraClientSecret: "dev-oura-secret",
+  stravaSubscriptionId: 1,
+};
+
+/** providers-mock's test-control API (SPEC §13), as the scenario needs it. */
+export class Partners {
+  constructor(
+    private readonly urls: { providersMock: string; gateway: string },
+    private readonly secrets: PartnerSecrets = DEV_PARTNER_SECRETS,
+  ) {}
+
+  async createUser(provider: Provider): Promise<{ partnerUserId: string; authorizationCode: string }> {
+    const user = await ok<{ partnerUserId: string | number; authorizationCode: string }>(
+      "POST",
+      `${this.urls.providersMock}/${provider}/_admin/users`,
+    );
+    return { partnerUserId: String(user.partnerUserId), authorizationCode: user.authorizationCode };
+  }
+
+  /** A fresh single-use authorization code for an existing partner user. */
+  async authorizationCode(provider: Provider, partnerUserId: string): Promise<string> {
+    const reply = await ok<{ authorizationCode: string }>(
+      "POST",
+      `${this.urls.providersMock}/${provider}/_admin/users/${partnerUserId}/authorization-codes`,
+    );
+    return reply.authorizationCode;
+  }
+
+  /** Records a workout (the partner fires its webhook, where it has one); times are relative to `anchorMs`. */
+  async record(partnerUserId: string, a: ActivitySpec, anchorMs: number, seq: number, label: string): Promise<CreatedRecord> {
+    const at = (s: number) => new Date(anchorMs + s * 1000).toISOString();
+    const body = {
+      startTime: at(a.start),
+      endTime: at(a.start + a.durationSeconds),
+      type: a.type,
+      name: `${label} ${a.key}`,
+      ...(a.updatedAt !== undefined ? { updatedAt: at(a.updatedAt) } : {}),
+      ...(a.utcOffsetSeconds ? { utcOffsetSeconds: a.utcOffsetSeconds } : {}),
+    };
+    const [stored] = await ok<PartnerRecord[]>(
+      "POST",
+      `${this.urls.providersMock}/${a.provider}/_admin/users/${partnerUserId}/activities`,
+      {
+        json: [body],
+      },
+    );
+    if (!stored) throw new Error(`${a.provider} stored nothing for ${a.key}`);
+    return { key: a.key, provider: a.provider, seq, ...pick(stored) };
+  }
+
+  async list(provider: Provider, partnerUserId: string): Promise<PartnerRecord[]> {
+    const records = await ok<PartnerRecord[]>("GET", `${this.urls.providersMock}/${provider}/_admin/users/${partnerUserId}/activities`);
+    return records.map((r) => ({ ...pick(r), ...(r.externalId ? { externalId: r.externalId } : {}) }));
+  }
+
+  async fault(f: Extract<Action, { kind: "fault" }>): Promise<void> {
+    await ok("POST", `${this.urls.providersMock}/_admin/faults`, {
+      json: { provider: f.provider, operation: f.operation, status: f.status, times: f.times },
+    });
+  }
+
+  /** Delivers the partner's webhook for a recorded workout once more, as the partner's own retry would. */
+  async redeliver(record: CreatedRecord, partnerUserId: string): Promise<number> {
+    const gateway = `${this.urls.gateway}/webhooks/${record.provider}`;
+    const now = Math.floor(Date.now() / 1000);
+    if (record.provider === "strava") {
+      const event = {
+        object_type: "activity",
+        object_id: Number(record.id),
+        aspect_type: "create",
+        owner_id: Number(partnerUserId),
+        subscription_id: this.secrets.stravaSubscriptionId,
+        event_time: Math.floor(Date.parse(record.updatedAt) / 1000),
+        updates: {},
+      };
+      return (await http("POST", gateway, { json: event })).status;
+    }
+    if (record.provider === "garmin") {
+      const from = Math.floor(Date.parse(record.updatedAt) / 1000);
+      const window = `uploadStartTimeInSeconds=${from}&uploadEndTimeInSeconds=${from + 1}`;
+      const callbackURL = `${this.urls.providersMock}/garmin/wellness-api/rest/activities?${window}`;
+      const ping = {
+        activities: [{ userId: partnerUserId, uploadStartTimeInSeconds: from, uploadEndTimeInSeconds: from + 1, callbackURL }],
+      };
+      return (await http("POST", gateway, { json: ping, headers: { "garmin-client-id": this.secrets.garminClientId } })).status;
+    }
+    if (record.provider === "oura") {
+      const body = JSON.stringify({
+        event_type: "create",
+        data_type: "workout",
+        object_id: record.id,
+        event_time: record.updatedAt,
+        user_id: partnerUserId,
+      });
+      const timestamp = String(now);
+      const signature = createHmac("sha256", this.secrets.ouraClientSecret)
+        .update(timestamp + body)
+        .digest("hex")
+        .toUpperCase();
+      const res = await fetch(gateway, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-oura-timestamp": timestamp, "x-oura-signature": signature },
+        body,
+      });
+      await res.arrayBuffer();
+      return res.status;
+    }
+    return 0; // Polar has no webhooks
+  }
+}
+
+const pick = (r: PartnerRecord) => ({
+  id: String(r.id),
+  startTime: r.startTime,
+  endTime: r.endTime,
+  type: r.type,
+  name: r.name,
+  updatedAt: r.updatedAt,
+});

@@ -1,0 +1,196 @@
+import { sleep } from "../client.ts";
+import { expectations, type Outcome } from "./expectations.ts";
+import { GatewayUser, isTerminal } from "./gatewayClient.ts";
+import type { JobTable } from "./jobTable.ts";
+import { oracle } from "./oracle.ts";
+import type { Partners } from "./partners.ts";
+import { accountsOf, topologicalOrder } from "./topologies.ts";
+import type { CreatedRecord, JobObservation, Observation, PartnerRecord, Provider, Scenario, Violation } from "./types.ts";
+
+/** What every scenario of a run shares: one running platform. */
+export interface ModelContext {
+  urls: { gateway: string; providersMock: string };
+  jwtSecret: string;
+  partners: Partners;
+  jobs: JobTable;
+  /** Kills a service and starts it again, unless a crash is under way or was too recent (then false). */
+  crash(service: "worker" | "coalescer" | "poller"): Promise<boolean>;
+  /** Prefix of every user id of the run (the job table is scanned for it). */
+  userPrefix: string;
+  /** CONFLICT_OVERLAP_SECONDS the worker runs with. */
+  thresholdSeconds: number;
+  /** How long after its last action a scenario waits for its jobs to end (the bound of the job rule). */
+  settleTimeoutMs: number;
+  /** How long nothing may change (data and jobs) before a scenario counts as settled. */
+  quietMs: number;
+}
+
+export interface ScenarioResult {
+  scenario: Scenario;
+  violations: Violation[];
+  seconds: number;
+  observation: Observation;
+  events: { crashes: number; crashesSkipped: number; duplicateWebhooks: number; faults: number };
+  /** How many (config, record) pairs the oracle judged, by what it required. */
+  judged: Record<Outcome, number>;
+  /** Seconds spent setting up, acting, syncing at the end and waiting for quiet. */
+  phases: { setup: number; actions: number; settle: number; quiet: number };
+}
+
+/** Runs one scenario through the gateway and the partners, waits until it settled and asks the oracle. */
+export async function runScenario(ctx: ModelContext, scenario: Scenario): Promise<ScenarioResult> {
+  const started = Date.now();
+  const anchor = Math.floor(started / 1000) * 1000;
+  const user = new GatewayUser(ctx.urls.gateway, ctx.jwtSecret, `${ctx.userPrefix}${scenario.index}`);
+  const label = `m${scenario.seed}.${scenario.index}`;
+  const events = { crashes: 0, crashesSkipped: 0, duplicateWebhooks: 0, faults: 0 };
+
+  const accounts = new Map<Provider, { partnerUserId: string; authorizationCode: string }>();
+  for (const provider of accountsOf(scenario.configs)) accounts.set(provider, await ctx.partners.createUser(provider));
+  const partnerUser = (p: Provider) => accounts.get(p)?.partnerUserId as string;
+  const created: CreatedRecord[] = [];
+  for (const a of scenario.initial) created.push(await ctx.partners.record(partnerUser(a.provider), a, anchor, 0, label));
+  const connections = new Map<Provider, string>();
+  for (const [provider, account] of accounts) {
+    let code: string | undefined = account.authorizationCode;
+    const fresh = async () => code ?? ctx.partners.authorizationCode(provider, account.partnerUserId);
+    connections.set(
+      provider,
+      await user.connect(provider, async () => {
+        const next = await fresh();
+        code = undefined;
+        return next;
+      }),
+    );
+  }
+  const configIds = new Map<string, string>();
+  for (const c of scenario.configs)
+    configIds.set(
+      c.key,
+      await user.createConfig(connections.get(c.source) as string, connections.get(c.destination) as string, c.strategy),
+    );
+  const keyOfConfig = new Map([...configIds].map(([key, id]) => [id, key]));
+
+  const mark = (() => {
+    let last = started;
+    return () => {
+      const now = Date.now();
+      const seconds = (now - last) / 1000;
+      last = now;
+      return Math.round(seconds * 10) / 10;
+    };
+  })();
+  const phases = { setup: mark(), actions: 0, settle: 0, quiet: 0 };
+  const watermarks: Record<string, (string | undefined)[]> = Object.fromEntries(scenario.configs.map((c) => [c.key, []]));
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      for (const [key, id] of configIds) {
+        const value = await user.lastSyncTime(id);
+        if (value !== null) watermarks[key]?.push(value);
+      }
+      await sleep(400);
+    }
+  })();
+
+  const requests: Observation["requests"][number][] = [];
+  let syncs = 0;
+  const sync = async (configKey: string, copies: number) => {
+    const key = `${label}-${syncs++}`;
+    const answered = await user.sync(configIds.get(configKey) as string, key, copies);
+    requests.push({ key, ...answered });
+    return answered.jobIds[0];
+  };
+  const crashes: Promise<void>[] = [];
+  let seq = 0;
+  for (const action of scenario.actions) {
+    if (action.kind === "record")
+      created.push(await ctx.partners.record(partnerUser(action.activity.provider), action.activity, anchor, ++seq, label));
+    else if (action.kind === "duplicate_webhook") {
+      const record = created.find((c) => c.key === action.activity);
+      const status = record ? await ctx.partners.redeliver(record, partnerUser(record.provider)) : 0;
+      if (status >= 300) throw new Error(`the gateway refused a re-delivered ${record?.provider} webhook: ${status}`);
+      events.duplicateWebhooks += 1;
+    } else if (action.kind === "sync") await sync(action.config, action.copies);
+    else if (action.kind === "fault") {
+      await ctx.partners.fault(action);
+      events.faults += 1;
+    } else if (action.kind === "crash")
+      crashes.push(
+        ctx.crash(action.service).then((done) => {
+          if (done) events.crashes += 1;
+          else events.crashesSkipped += 1;
+        }),
+      );
+    else await sleep(action.ms);
+  }
+  await Promise.all(crashes);
+  const acted = Date.now();
+  phases.actions = mark();
+
+  const deadline = Date.now() + ctx.settleTimeoutMs;
+  if (scenario.settle === "sync") {
+    // Each config syncs once more, in topology order, as many rounds as there are configs (chains).
+    // The last one is not waited for here: the quiet wait below waits for every job.
+    const order = Array.from({ length: scenario.configs.length }, () => topologicalOrder(scenario.configs)).flat();
+    for (const [i, c] of order.entries()) {
+      const jobId = await sync(c.key, 1);
+      if (jobId && i < order.length - 1) await user.waitForJob(jobId, deadline);
+    }
+  }
+
+  phases.settle = mark();
+  // Settled: every job ended and nothing changed for a quiet while (longer while records are missing).
+  const observe = async (final: Partial<Record<Provider, PartnerRecord[]>>, freshAfter: number): Promise<Observation> => {
+    const jobs = new Map<string, JobObservation>();
+    for (const item of await ctx.jobs.jobsOf(user.userId, freshAfter))
+      jobs.set(item.jobId, { ...item, configKey: keyOfConfig.get(item.syncConfigId) });
+    for (const jobId of new Set(requests.flatMap((r) => r.jobIds))) {
+      const view = await user.job(jobId);
+      const known = jobs.get(jobId);
+      jobs.set(jobId, {
+        jobId,
+        trigger: known?.trigger ?? "manual",
+        configKey: known?.configKey,
+        status: view?.status ?? "no status",
+        attempts: view?.attempts,
+        errorCategory: view?.error?.category,
+        errorMessage: view?.error?.message,
+      });
+    }
+    return {
+      thresholdSeconds: ctx.thresholdSeconds,
+      configs: scenario.configs,
+      created,
+      final,
+      requests,
+      jobs: [...jobs.values()],
+      watermarks,
+      boundSeconds: Math.round(ctx.settleTimeoutMs / 1000),
+    };
+  };
+  let observation: Observation | undefined;
+  let fingerprint = "";
+  let lastChange = Date.now();
+  for (;;) {
+    const freshAfter = Date.now();
+    const final: Partial<Record<Provider, PartnerRecord[]>> = {};
+    for (const [provider, account] of accounts) final[provider] = await ctx.partners.list(provider, account.partnerUserId);
+    observation = await observe(final, freshAfter);
+    const now = JSON.stringify([final, observation.jobs.map((j) => [j.jobId, j.status, j.attempts])]);
+    if (now !== fingerprint) [fingerprint, lastChange] = [now, Date.now()];
+    const ended = observation.jobs.every((j) => isTerminal(j.status));
+    const complete = !oracle(observation).some((v) => v.kind === "missing");
+    // Quiet long enough for a webhook of the last action to have become a job (coalescing window + a receive).
+    const quiet = Date.now() - Math.max(lastChange, acted + 2000) >= (complete ? ctx.quietMs : 3 * ctx.quietMs);
+    if ((ended && quiet) || Date.now() > deadline) break;
+    await sleep(300);
+  }
+  phases.quiet = mark();
+  sampling = false;
+  await sampler;
+  const judged: Record<Outcome, number> = { must: 0, must_not: 0, either: 0 };
+  for (const e of expectations(observation, (r) => (observation?.final[r.provider] ?? []).some((x) => x.id === r.id)))
+    judged[e.outcome] += 1;
+  return { scenario, violations: oracle(observation), seconds: (Date.now() - started) / 1000, observation, events, judged, phases };
+}
