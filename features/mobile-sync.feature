@@ -10,7 +10,7 @@ Feature: Mobile-initiated sync
     When the user asks for a sync
     Then the job succeeds having written 2 workouts
     And Garmin holds each Strava workout exactly once
-    And the sync cost 1 Strava listing, 2 Strava payload fetches and 2 Garmin uploads
+    And the sync cost 1 Strava listing, 2 Strava payload fetches, 2 Garmin listings and 2 Garmin uploads
     And the sync config's lastSyncTime has advanced
 
   Scenario: A replayed Idempotency-Key makes no second job

@@ -26,6 +26,8 @@ export class SyncWellWorld extends World {
   source = "strava";
   destination = "garmin";
   jobIds: string[] = [];
+  /** Sync configs by "source→destination", for scenarios with several. */
+  configs = new Map<string, string>();
   /** Normalised activities this scenario recorded, by name. */
   recorded = new Map<string, { provider: string; startTime: string; endTime: string; id: string }>();
   lastSyncTimeBefore?: string;
