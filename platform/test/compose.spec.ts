@@ -48,7 +48,9 @@ function resolved(): Record<string, Service> {
   return parse(text).services;
 }
 
-const containerPorts = (s: Service) => (s.ports ?? []).map((p) => (typeof p === "string" ? Number(p.split(":").at(-1)) : p.target));
+// Resolved short syntax is `[host_ip:]published:target[/protocol]`.
+const containerPorts = (s: Service) =>
+  (s.ports ?? []).map((p) => (typeof p === "string" ? Number.parseInt(p.split(":").at(-1) ?? "", 10) : p.target));
 
 describe("docker-compose.yml", requiresCommand("docker-compose", "docker-compose.yml checks", "apt-get install docker-compose"), () => {
   it("is accepted by the compose validator", () => {
@@ -134,11 +136,30 @@ describe("docker-compose.yml", requiresCommand("docker-compose", "docker-compose
     assert.equal((dockerfile.match(/^FROM /gm) ?? []).length, 2, "multi-stage");
   });
 
-  it("holds no secret values beyond LocalStack's dummy credentials", () => {
+  it("keeps its development secrets in one place (x-dev-secrets), in development mode only", () => {
     const text = readFileSync(join(ROOT, "docker-compose.yml"), "utf8");
+    const devSecrets = new Set(Object.values(parse(text)["x-dev-secrets"] as Record<string, string>));
     for (const line of text.split("\n")) {
       const match = /^\s*([A-Z_]*(SECRET|PASSWORD|TOKEN|_KEY)[A-Z_]*):\s*(\S+)/.exec(line);
-      if (match) assert.ok(SDK_VARIABLES.has(match[1] ?? "") && match[3] === "test", `secret in compose: ${match[1]}`);
+      if (!match || (SDK_VARIABLES.has(match[1] ?? "") && match[3] === "test")) continue;
+      assert.match(match[3] ?? "", /^\*dev-/, `${match[1]} takes its value from x-dev-secrets`);
+    }
+    for (const [name, service] of Object.entries(resolved())) {
+      const env = service.environment ?? {};
+      for (const [key, value] of Object.entries(env)) {
+        if (/SECRET|PASSWORD|TOKEN|_KEY/.test(key) && !SDK_VARIABLES.has(key)) assert.ok(devSecrets.has(value), `${name}: ${key}`);
+      }
+      const spec = ENTRY_POINTS[service.command?.[0] ?? ""];
+      if (spec?.schema.shape.SYNCWELL_MODE) assert.equal(env.SYNCWELL_MODE, "development", `${name} runs in development mode`);
+    }
+  });
+
+  it("publishes every port on 127.0.0.1 only", () => {
+    for (const [name, service] of Object.entries(resolved())) {
+      for (const port of service.ports ?? []) {
+        const hostIp = typeof port === "string" ? port.split(":").slice(0, -2).join(":") : (port as { host_ip?: string }).host_ip;
+        assert.equal(hostIp, "127.0.0.1", `${name} publishes ${JSON.stringify(port)} on loopback`);
+      }
     }
   });
 });
