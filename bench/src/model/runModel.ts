@@ -41,7 +41,7 @@ export async function runModel(options: ModelRunOptions, log: (line: string) => 
   process.once("SIGTERM", stop);
   log(`platform up in ${((Date.now() - started) / 1000).toFixed(1)} s (gateway ${model.context.urls.gateway}); seed ${options.seed}`);
   try {
-    return await drive(model.context, options, log, started);
+    return await runScenarios(model.context, options, log, started);
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
@@ -49,7 +49,13 @@ export async function runModel(options: ModelRunOptions, log: (line: string) => 
   }
 }
 
-async function drive(ctx: ModelContext, options: ModelRunOptions, log: (line: string) => void, started: number): Promise<ModelRunResult> {
+/** Runs scenarios of one seed on a platform that is already up (tests share one between seeds). */
+export async function runScenarios(
+  ctx: ModelContext,
+  options: ModelRunOptions,
+  log: (line: string) => void = () => {},
+  started = Date.now(),
+): Promise<ModelRunResult> {
   const first = options.first ?? 0;
   const result: ModelRunResult = {
     seed: options.seed,
