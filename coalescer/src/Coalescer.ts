@@ -53,6 +53,11 @@ export interface CoalescerOptions {
 }
 
 const windowKey = (syncConfigId: string) => `coalesce:${syncConfigId}`;
+/** The records the window's events named (SPEC §14: a job reads them whatever its listing's lookback). */
+const recordsKey = (syncConfigId: string) => `coalesce:records:${syncConfigId}`;
+const RECORDS_TTL_MS = 7 * 86400_000;
+/** A job names at most this many records (the job message's limit); the listing covers the rest. */
+const MAX_RECORD_IDS = 100;
 
 export function createCoalescerMetrics(registry: Registry) {
   return {
@@ -123,7 +128,7 @@ export class Coalescer {
     for (const c of connections.filter((c) => c.status === "active"))
       configs.push(...(await this.deps.store.findConfigsBySource(c.connectionId)).filter((cfg) => cfg.enabled));
     if (configs.length === 0) return void this.deps.metrics.eventsDropped.inc({ reason: "no_sync_config" });
-    for (const config of configs) await this.#open(config);
+    for (const config of configs) await this.#open(config, event.recordId);
   }
 
   /**
@@ -154,13 +159,17 @@ export class Coalescer {
    * for a window that never opened (dropped when it comes), and the event, not acknowledged, is
    * handled again. The other order would leave a window that folds events in and never ends.
    */
-  async #open(config: SyncConfig): Promise<void> {
+  async #open(config: SyncConfig, recordId: string | undefined): Promise<void> {
     const key = windowKey(config.syncConfigId);
     try {
+      // The record the event named joins the window's set first, so whichever flush covers this event carries it.
+      const pipeline = this.deps.redis.multi();
+      if (recordId) pipeline.sadd(recordsKey(config.syncConfigId), recordId).pexpire(recordsKey(config.syncConfigId), RECORDS_TTL_MS);
+      const replies = await pipeline.exists(key).exec();
       // An open window's flush closes it and then sends its job, so that job starts after this event.
-      if ((await this.deps.redis.exists(key)) === 1) return void this.deps.metrics.eventsCoalesced.inc();
+      if (replies?.at(-1)?.[1] === 1) return void this.deps.metrics.eventsCoalesced.inc();
     } catch (error) {
-      return this.#withoutRedis(config, error);
+      return this.#withoutRedis(config, error, recordId);
     }
     const windowId = randomUUID();
     await this.deps.sqs.send(
@@ -174,16 +183,16 @@ export class Coalescer {
     try {
       opened = (await this.deps.redis.set(key, windowId, "PX", (this.options.windowSeconds + 300) * 1000, "NX")) === "OK";
     } catch (error) {
-      return this.#withoutRedis(config, error);
+      return this.#withoutRedis(config, error, recordId);
     }
     // Another event opened a window in between: its flush covers this event, this one's is dropped.
     if (!opened) this.deps.metrics.eventsCoalesced.inc();
   }
 
   /** Without Redis every event gets a job at once: more jobs, never a lost event. */
-  async #withoutRedis(config: SyncConfig, error: unknown): Promise<void> {
+  async #withoutRedis(config: SyncConfig, error: unknown, recordId: string | undefined): Promise<void> {
     this.deps.logger.warn({ err: (error as Error).message }, "redis unavailable: one job per event");
-    await this.#sendJob(config.syncConfigId, config.userId, randomUUID());
+    await this.#sendJob(config.syncConfigId, config.userId, randomUUID(), recordId ? [recordId] : []);
   }
 
   async #flush(syncConfigId: string, userId: string, windowId: string): Promise<void> {
@@ -193,10 +202,13 @@ export class Coalescer {
       .catch(() => 1);
     // Not this flush's window: its event was folded into another window (counted then), or it never opened.
     if (owned !== 1) return;
-    await this.#sendJob(syncConfigId, userId, windowId);
+    // Read, send, then forget the named records: a crash in between names them again in the next job, never loses them.
+    const recordIds = await this.deps.redis.smembers(recordsKey(syncConfigId)).catch(() => [] as string[]);
+    await this.#sendJob(syncConfigId, userId, windowId, recordIds.slice(0, MAX_RECORD_IDS));
+    if (recordIds.length > 0) await this.deps.redis.srem(recordsKey(syncConfigId), ...recordIds.slice(0, MAX_RECORD_IDS)).catch(() => 0);
   }
 
-  async #sendJob(syncConfigId: string, userId: string, windowId: string): Promise<void> {
+  async #sendJob(syncConfigId: string, userId: string, windowId: string, recordIds: readonly string[]): Promise<void> {
     const job: JobMessage = {
       jobId: `wh-${windowId}`,
       userId,
@@ -204,6 +216,7 @@ export class Coalescer {
       trigger: "webhook",
       requestedAt: new Date().toISOString(),
       coalescingKey: windowId,
+      ...(recordIds.length > 0 ? { recordIds: [...recordIds] } : {}),
     };
     await this.deps.sqs.send(
       new SendMessageCommand({

@@ -1,6 +1,6 @@
 import type { ActivityMetadata, ActivityType } from "../contracts/activity.ts";
 import type { DataProvider, OAuthClient } from "../ports/DataProvider.ts";
-import { type AdapterOptions, notADestination, SOURCE_ONLY, payloadFromGpx, typeFrom } from "./adapterSupport.ts";
+import { type AdapterOptions, notADestination, payloadFromGpx, SOURCE_ONLY, typeFrom } from "./adapterSupport.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
 import { verifyAccess } from "./verifyAccess.ts";
 

@@ -98,9 +98,19 @@ export function createStravaAdapter(options: AdapterOptions): { dataProvider: Da
 
   const dataProvider: DataProvider = {
     provider: "strava",
+    capabilities: { reportsConflicts: false, canDelete: false, canUpdate: true },
     async fetchMetadata({ accessToken }, since) {
       const from = since ? Date.parse(since) / 1000 - lookback : now() / 1000 - initial;
       return { records: await list(accessToken, Math.floor(from)) };
+    },
+    async fetchRecords({ accessToken }, ids) {
+      const found: ActivityMetadata[] = [];
+      for (const id of ids) {
+        if (!/^\d{1,20}$/.test(id)) continue;
+        const reply = await http.request("list_metadata", `/api/v3/activities/${id}`, { token: accessToken, accept: [404] });
+        if (reply.status !== 404) found.push(toMetadata(reply.json<SummaryActivity>()));
+      }
+      return found;
     },
     async fetchOverlapping({ accessToken }, range) {
       // Filtered on start time: anything overlapping started at most a day before the range.
