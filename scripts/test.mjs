@@ -44,6 +44,7 @@ const phases = (names.length > 0 ? names : Object.keys(PHASES)).map((name) => PH
 let servers;
 let current; // the running phase's child (leader of its own process group)
 let interrupted;
+let provisioning = false; // a signal meanwhile is handled once provisioning returns (nothing leaks)
 
 /** Signals the phase's whole process group (its test files, the services the features started, …). */
 function signalPhase(signal) {
@@ -65,7 +66,7 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     interrupted = signal;
     say(`${signal}: stopping the tests and the servers started for them`);
     stopPhase();
-    if (!current) void finish(130);
+    if (!current && !provisioning) void finish(130);
   });
 }
 
@@ -135,6 +136,7 @@ if (!env[NOT_RUN_LOG_VARIABLE]) {
 }
 
 if (phases.some((phase) => phase.servers)) {
+  provisioning = true;
   try {
     servers = await provisionServers(process.env, { reuseDefaultPorts: true });
   } catch (error) {
@@ -142,6 +144,7 @@ if (phases.some((phase) => phase.servers)) {
     say(error.message);
     await finish(1);
   }
+  provisioning = false;
   if (interrupted) await finish(130);
   say(servers.summary);
   Object.assign(env, servers.env);
