@@ -46,7 +46,7 @@ export interface EmbeddedStack {
 
 export async function startEmbeddedStack(
   prefix: string,
-  options: { now?: () => number; dynamoDb?: DynamoDbBackend } = {},
+  options: { now?: () => number; dynamoDb?: DynamoDbBackend; maxReceiveCount?: number } = {},
 ): Promise<EmbeddedStack> {
   const embedded = await startEmbeddedAws();
   let local: DynamoDbLocal | undefined;
@@ -59,7 +59,7 @@ export async function startEmbeddedStack(
   const aws: EmbeddedAws = local ? { ...embedded, dynamoDbEndpoint: local.endpoint } : embedded;
   const { sqs, dynamoDb } = emulatorClients(aws);
   const names = resourceNames(prefix);
-  const queues = await bootstrapPlatform({ sqs, dynamoDb }, names);
+  const queues = await bootstrapPlatform({ sqs, dynamoDb }, names, { maxReceiveCount: options.maxReceiveCount });
   const store = new MetadataStore(
     { db: createDocumentClient(dynamoDb), cipher: new TokenCipher(DEV_TOKEN_ENCRYPTION_KEY), now: options.now },
     { table: names.table },
