@@ -14,31 +14,26 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group/index.js";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
-import { Subnet } from "@cdktf/provider-aws/lib/subnet/index.js";
-import { Vpc } from "@cdktf/provider-aws/lib/vpc/index.js";
 import { MAX_RECEIVE_COUNT, resourceNames } from "@syncwell/core";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { SyncApi } from "./api.ts";
 import type { StackConfig } from "./config.ts";
-import { SyncServices } from "./services.ts";
+import { Identity } from "./identity.ts";
+import { keyPolicy } from "./keyPolicy.ts";
+import { readTemplates, type Templates } from "./mappingTemplates.ts";
+import { Network } from "./network.ts";
+import { ALL_SECRET_KEYS, SyncServices } from "./services.ts";
 
-const _policy = (statements: { Action: string[]; Resource: string[] }[]) =>
-  JSON.stringify({ Version: "2012-10-17", Statement: statements.map((s) => ({ Effect: "Allow", ...s })) });
-const _assume = (service: string) =>
-  JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
-
-/** Secret keys the tasks read from Secrets Manager (values are set out of band, never in code). */
-/** Keys of the one secret; each task gets only the keys it names (services.ts). */
-const SECRET_KEYS = ["TOKEN_ENCRYPTION_KEY", "STRAVA_CLIENT_SECRET", "GARMIN_CLIENT_SECRET", "POLAR_CLIENT_SECRET", "OURA_CLIENT_SECRET"];
-const SUPPORT_SECRET_KEYS = ["DATABASE_URL", "SUPPORT_JWT_SECRET", "GATEWAY_JWT_SECRET"];
-
-/** The production SyncWell deployment (SPEC §10). */
+/** The production SyncWell deployment (SPEC §10, §16). */
 export class SyncWellStack extends TerraformStack {
-  constructor(scope: Construct, id: string, config: StackConfig) {
+  readonly api: SyncApi;
+
+  constructor(scope: Construct, id: string, config: StackConfig, options: { templates?: Templates } = {}) {
     super(scope, id);
     const prefix = `syncwell-${config.SYNCWELL_ENVIRONMENT}`;
-    const names = resourceNames();
+    // Every name carries the environment: two environments in one account never collide.
+    const names = resourceNames(`${prefix}-`);
     if (config.TF_STATE_BUCKET) {
       new S3Backend(this, {
         bucket: config.TF_STATE_BUCKET,
@@ -57,9 +52,14 @@ export class SyncWellStack extends TerraformStack {
 
     // ── keys, queues, table ────────────────────────────────────────────────────
     const key = new KmsKey(this, "key", {
-      description: `${prefix}: tokens, queues, table, secrets`,
+      description: `${prefix}: queues, table, secrets, Redis, logs, alarm topic`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
+      policy: keyPolicy({
+        accountId: account.accountId,
+        region: config.AWS_REGION,
+        logGroupArnPattern: `arn:aws:logs:${config.AWS_REGION}:${account.accountId}:log-group:/syncwell/${config.SYNCWELL_ENVIRONMENT}/*`,
+      }),
     });
     const hotDlq = new SqsQueue(this, "hot-dlq", {
       name: names.hotPathDlq,
@@ -101,25 +101,17 @@ export class SyncWellStack extends TerraformStack {
     });
 
     // ── network and Redis ──────────────────────────────────────────────────────
-    const vpc = new Vpc(this, "vpc", { cidrBlock: config.VPC_CIDR, enableDnsHostnames: true, enableDnsSupport: true });
-    const octets = config.VPC_CIDR.split(".");
-    const privateSubnets = ["a", "b"].map(
-      (az, i) =>
-        new Subnet(this, `private-${az}`, {
-          vpcId: vpc.id,
-          cidrBlock: `${octets[0]}.${octets[1]}.${10 + i}.0/24`,
-          availabilityZone: `${config.AWS_REGION}${az}`,
-          mapPublicIpOnLaunch: false,
-        }),
-    );
-    const tasksSg = new SecurityGroup(this, "tasks-sg", {
-      name: `${prefix}-tasks`,
-      vpcId: vpc.id,
-      egress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"], description: "partners and AWS APIs" }],
+    const network = new Network(this, "network", {
+      prefix,
+      region: config.AWS_REGION,
+      cidr: config.VPC_CIDR,
+      servicePorts: [8080, 8084],
     });
+    const privateSubnets = network.privateSubnets;
+    const tasksSg = network.tasksSg;
     const redisSg = new SecurityGroup(this, "redis-sg", {
       name: `${prefix}-redis`,
-      vpcId: vpc.id,
+      vpcId: network.vpc.id,
       ingress: [{ fromPort: 6379, toPort: 6379, protocol: "tcp", securityGroups: [tasksSg.id], description: "tasks only" }],
     });
     const redisSubnets = new ElasticacheSubnetGroup(this, "redis-subnets", {
@@ -146,17 +138,18 @@ export class SyncWellStack extends TerraformStack {
     // ── secrets and run-time configuration ────────────────────────────────────
     const secrets = new SecretsmanagerSecret(this, "partner-secrets", {
       name: `${prefix}/partners`,
-      description: `JSON with ${[...SECRET_KEYS, ...SUPPORT_SECRET_KEYS].join(", ")}; values are set out of band`,
+      description: `JSON with ${ALL_SECRET_KEYS.join(", ")}; values are set out of band`,
       kmsKeyId: key.arn,
     });
+    // The conflict threshold's home in production (SPEC §16); no task reads it yet, so none may (permissions.ts).
     const appconfig = new AppconfigApplication(this, "appconfig", { name: prefix });
-    const appconfigEnv = new AppconfigEnvironment(this, "appconfig-env", {
+    new AppconfigEnvironment(this, "appconfig-env", {
       applicationId: appconfig.id,
       name: config.SYNCWELL_ENVIRONMENT,
     });
     const profile = new AppconfigConfigurationProfile(this, "sync-tuning", {
       applicationId: appconfig.id,
-      name: "sync-tuning",
+      name: `${prefix}-sync-tuning`,
       locationUri: "hosted",
       type: "AWS.Freeform",
     });
@@ -167,21 +160,49 @@ export class SyncWellStack extends TerraformStack {
       content: JSON.stringify({ CONFLICT_OVERLAP_SECONDS: 60, SYNC_CONFIDENCE_THRESHOLD: 10 }),
     });
 
-    new SyncServices(this, "services", {
+    const identity = new Identity(this, "identity", { prefix, region: config.AWS_REGION, agentGroup: config.SUPPORT_AGENT_GROUP });
+    const services = new SyncServices(this, "services", {
       prefix,
       region: config.AWS_REGION,
       environment: config.SYNCWELL_ENVIRONMENT,
       image: config.SYNCWELL_IMAGE,
-      accountId: account.accountId,
       key,
       queues: { hot, hotDlq, webhook, webhookDlq },
       table,
-      redisHost: redis.primaryEndpointAddress,
-      subnetIds: privateSubnets.map((n) => n.id),
+      vpcId: network.vpc.id,
+      privateSubnetIds: privateSubnets.map((n) => n.id),
       securityGroupId: tasksSg.id,
       secrets,
-      secretKeys: SECRET_KEYS,
-      appconfig: { applicationId: appconfig.id, environmentId: appconfigEnv.environmentId, profileId: profile.configurationProfileId },
+      env: {
+        common: {
+          SYNCWELL_MODE: "production",
+          AWS_REGION: config.AWS_REGION,
+          SYNCWELL_RESOURCE_PREFIX: `${prefix}-`,
+          REDIS_URL: `rediss://${redis.primaryEndpointAddress}:6379`,
+          LOG_LEVEL: "info",
+        },
+        partners: {
+          PARTNER_API_BASE_URL: config.PARTNER_API_BASE_URL,
+          STRAVA_CLIENT_ID: config.STRAVA_CLIENT_ID,
+          GARMIN_CLIENT_ID: config.GARMIN_CLIENT_ID,
+          POLAR_CLIENT_ID: config.POLAR_CLIENT_ID,
+          OURA_CLIENT_ID: config.OURA_CLIENT_ID,
+        },
+        gateway: {
+          AUTH_ISSUER: identity.users.issuer,
+          AUTH_AUDIENCE: identity.users.client.id,
+          STRAVA_SUBSCRIPTION_ID: String(config.STRAVA_SUBSCRIPTION_ID),
+        },
+        support: {
+          AUTH_ISSUER: identity.users.issuer,
+          AUTH_AUDIENCE: identity.users.client.id,
+          SUPPORT_AUTH_ISSUER: identity.agents.issuer,
+          SUPPORT_AUTH_AUDIENCE: identity.agents.client.id,
+          SUPPORT_AUTH_GROUP: config.SUPPORT_AGENT_GROUP,
+          TROUBLESHOOTER_LLM: "ollama",
+          OLLAMA_BASE_URL: config.OLLAMA_BASE_URL,
+        },
+      },
     });
 
     // ── the DLQ alarm ──────────────────────────────────────────────────────────
@@ -203,15 +224,27 @@ export class SyncWellStack extends TerraformStack {
       okActions: [topic.arn],
     });
 
-    const api = new SyncApi(this, "sync-api", {
+    this.api = new SyncApi(this, "sync-api", {
       prefix,
       region: config.AWS_REGION,
       accountId: account.accountId,
+      environment: config.SYNCWELL_ENVIRONMENT,
       queue: { name: hot.name, arn: hot.arn },
       table: { name: table.name, arn: table.arn },
       kmsKeyArn: key.arn,
+      identity,
+      loadBalancer: { arn: services.loadBalancer.arn, dnsName: services.loadBalancer.dnsName },
+      ports: services.ports,
+      templates: options.templates ?? readTemplates(),
     });
-    new TerraformOutput(this, "api_id", { value: api.api.id });
+    // What a person needs after `terraform apply` (README, "How to deploy").
+    new TerraformOutput(this, "api_url", { value: this.api.stage.invokeUrl });
+    new TerraformOutput(this, "region", { value: config.AWS_REGION });
+    new TerraformOutput(this, "user_pool_id", { value: identity.users.pool.id });
+    new TerraformOutput(this, "app_client_id", { value: identity.users.client.id });
+    new TerraformOutput(this, "agents_user_pool_id", { value: identity.agents.pool.id });
+    new TerraformOutput(this, "support_cli_client_id", { value: identity.agents.client.id });
+    new TerraformOutput(this, "secret_arn", { value: secrets.arn });
     new TerraformOutput(this, "hot_path_queue_url", { value: hot.url });
   }
 }

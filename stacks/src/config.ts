@@ -1,6 +1,13 @@
 import { loadConfig } from "@syncwell/core";
 import { z } from "zod";
 
+/** A partner's production client id: the development ids (`syncwell-<provider>`) are refused. */
+const partnerClientId = (provider: string) =>
+  z
+    .string()
+    .regex(/^[\w.@:-]{1,128}$/, "must be the client id the partner issued")
+    .refine((v) => v !== `syncwell-${provider}`, "is the development client id");
+
 /** What a deployment must say about itself; everything else has a production default. */
 export const StackEnv = z.object({
   SYNCWELL_IMAGE: z.string().min(1).describe("Container image of the services (ECR URI with tag), built from the repo's Dockerfile"),
@@ -18,6 +25,27 @@ export const StackEnv = z.object({
     .optional()
     .describe("S3 bucket for the Terraform state (encrypted); unset = a local state file next to the synthesized stack"),
   CDKTF_OUTDIR: z.string().default("cdktf.out").describe("Where the synthesized Terraform JSON is written"),
+  PARTNER_API_BASE_URL: z
+    .url({ protocol: /^https$/, error: "must be an https URL" })
+    .describe("Root of the partner APIs the services call, <root>/<provider> (the partners' own hosts or your egress proxy)"),
+  STRAVA_CLIENT_ID: partnerClientId("strava").describe("Strava OAuth client id of this environment"),
+  GARMIN_CLIENT_ID: partnerClientId("garmin").describe("Garmin consumer key of this environment"),
+  POLAR_CLIENT_ID: partnerClientId("polar").describe("Polar AccessLink client id of this environment"),
+  OURA_CLIENT_ID: partnerClientId("oura").describe("Oura client id of this environment"),
+  STRAVA_SUBSCRIPTION_ID: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .describe("Id of this environment's Strava push subscription (events for any other are refused)"),
+  OLLAMA_BASE_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .refine((v) => !/\/\/(127\.|localhost|0\.0\.0\.0)/.test(v), "must not be a loopback address")
+    .describe("The troubleshooter's Ollama server, reachable from the private subnets"),
+  SUPPORT_AGENT_GROUP: z
+    .string()
+    .regex(/^[\w.-]{1,128}$/, "must be a Cognito group name")
+    .default("support-agents")
+    .describe("Cognito group (in the agents' user pool) whose members may use the support API"),
   VPC_CIDR: z
     .string()
     .regex(/^\d+\.\d+\.0\.0\/16$/, "must be a /16 like 10.40.0.0/16")
