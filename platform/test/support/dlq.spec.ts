@@ -149,7 +149,9 @@ describe("support: the DLQ playbook on fauxqs, dynalite and PostgreSQL", () => {
     for (const template of ["resolved_by_fix", "user_action_needed"]) {
       assert.equal((await h.call("GET", `/v1/support/tickets/${ticket.id}/templates/${template}`)).status, 200);
     }
-    assert.equal((await h.call("GET", `/v1/support/tickets/${ticket.id}/templates/rm -rf`)).status, 400);
+    assert.equal((await h.call("GET", `/v1/support/tickets/${ticket.id}/templates/rm_rf`)).status, 400);
+    // A path segment no resource can have is refused at the edge, before any store.
+    assert.equal((await h.call("GET", `/v1/support/tickets/${ticket.id}/templates/rm -rf`)).status, 404);
   });
 
   it("re-drives one message to the main queue once: same body, same job; a second re-drive does nothing", async () => {
