@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { type Resource, SERVICES, type ServiceName, UNRECORDED_GRANTS } from "../src/permissions.ts";
+import type { RecordedCall } from "./support/awsCalls.ts";
+import { type Json, resources, stack } from "./support/synth.ts";
+
+/**
+ * Least privilege both ways (SPEC §16): every AWS call a service made during the feature run
+ * (recorded by an SDK hook in every service process: stacks/test/fixtures/aws-calls.json,
+ * regenerated with `node --import tsx stacks/test/support/recordAwsCalls.ts`) is allowed by that
+ * service's task role on that resource, and the role allows nothing that was never called, but
+ * for the listed exceptions (permissions.ts, UNRECORDED_GRANTS, each with its reason).
+ */
+const RECORDED: RecordedCall[] = JSON.parse(readFileSync(new URL("./fixtures/aws-calls.json", import.meta.url), "utf8"));
+const QUEUE_ROLES: Record<string, Resource> = { hot: "hot", "hot-dlq": "hotDlq", webhook: "webhook", "webhook-dlq": "webhookDlq" };
+
+describe("task roles allow exactly the AWS calls their service makes", () => {
+  const { one } = resources(stack());
+  /** The (action, resource role) pairs a service's role grants, and its KMS actions. */
+  const granted = (service: ServiceName) => {
+    const statements = JSON.parse(
+      one("aws_iam_role_policy", (p) => p.name === `syncwell-prod-${service}-least-privilege`).policy,
+    ).Statement;
+    const pairs = new Set<string>();
+    const kms = new Set<string>();
+    for (const s of statements as Json[]) {
+      for (const arn of s.Resource as string[]) {
+        const queue = /^\$\{aws_sqs_queue\.([a-z-]+)\.arn\}$/.exec(arn)?.[1];
+        const index = /^\$\{aws_dynamodb_table\.table\.arn\}\/index\/(gsi\d)$/.exec(arn)?.[1];
+        const role: string | undefined = queue
+          ? QUEUE_ROLES[queue]
+          : index
+            ? index
+            : arn === "${aws_dynamodb_table.table.arn}"
+              ? "table"
+              : /^\$\{aws_kms_key\.key\.arn\}$/.test(arn)
+                ? "key"
+                : undefined;
+        assert.ok(role, `${service}: a grant on ${arn}, which is none of the platform's queues, table or key`);
+        for (const action of s.Action as string[]) (role === "key" ? kms : pairs).add(role === "key" ? action : `${action} ${role}`);
+      }
+    }
+    return { pairs, kms };
+  };
+  const recorded = (service: ServiceName) => RECORDED.filter((c) => c.service === service);
+
+  it("has a recording for every service, naming only the platform's queues and table", () => {
+    for (const service of SERVICES) assert.ok(recorded(service).length > 0, `no recorded call of ${service}: regenerate the fixture`);
+    for (const call of RECORDED) assert.match(call.resource, /^(hot|hotDlq|webhook|webhookDlq|table|gsi1|gsi2)$/, JSON.stringify(call));
+  });
+
+  for (const service of SERVICES) {
+    it(`lets the ${service} make every call it was recorded making, and nothing else`, () => {
+      const { pairs, kms } = granted(service);
+      const calls = new Set(recorded(service).map((c) => `${c.action} ${c.resource}`));
+      for (const call of calls) assert.ok(pairs.has(call), `${service} called ${call}: its role does not allow it`);
+      const exceptions = new Set(UNRECORDED_GRANTS.filter((g) => g.service === service).map((g) => `${g.action} ${g.on}`));
+      for (const pair of pairs)
+        assert.ok(
+          calls.has(pair) || exceptions.has(pair),
+          `${service}'s role allows ${pair}, which it never called (nor is it a listed exception)`,
+        );
+      for (const exception of exceptions) assert.ok(!calls.has(exception), `${exception} is recorded now: drop the exception`);
+      // SQS encrypts with the key: senders make data keys, receivers decrypt; nothing else uses it.
+      const actions = [...pairs].map((p) => p.split(" ")[0]);
+      const expected = new Set([
+        ...(actions.includes("sqs:SendMessage") ? ["kms:GenerateDataKey", "kms:Decrypt"] : []),
+        ...(actions.includes("sqs:ReceiveMessage") ? ["kms:Decrypt"] : []),
+      ]);
+      assert.deepEqual([...kms].sort(), [...expected].sort(), `${service}'s KMS actions`);
+    });
+  }
+
+  it("keeps the worker off the DLQ's messages and AppConfig, and lets support send to the DLQ it annotates", () => {
+    const worker = granted("worker").pairs;
+    assert.ok(!worker.has("sqs:ReceiveMessage hotDlq"));
+    assert.ok(![...worker].some((p) => p.startsWith("appconfig:")));
+    assert.ok(granted("support").pairs.has("sqs:SendMessage hotDlq"));
+    assert.ok(granted("support").pairs.has("sqs:DeleteMessage hotDlq"));
+  });
+
+  it("gives each task only the secret keys its service reads: no partner secrets for the coalescer or support", () => {
+    const secretsOf = (service: string) =>
+      JSON.parse(one("aws_ecs_task_definition", (t) => t.family === `syncwell-prod-${service}`).container_definitions)[0].secrets.map(
+        (s: Json) => s.name,
+      );
+    assert.deepEqual(secretsOf("coalescer"), ["TOKEN_ENCRYPTION_KEY"]);
+    assert.deepEqual(secretsOf("support").sort(), ["DATABASE_URL", "TOKEN_ENCRYPTION_KEY"]);
+    for (const service of ["worker", "poller", "gateway"]) assert.ok(secretsOf(service).includes("STRAVA_CLIENT_SECRET"), service);
+    assert.ok(!secretsOf("worker").includes("DATABASE_URL"));
+    assert.ok(!secretsOf("worker").includes("STRAVA_VERIFY_TOKEN"), "webhook tokens are the gateway's alone");
+  });
+
+  it("lets API Gateway's integration role send to the sync queue and read job status, nothing more", () => {
+    const statements = JSON.parse(one("aws_iam_role_policy", (p) => p.name === "syncwell-prod-api-integrations").policy).Statement;
+    assert.deepEqual(
+      statements.map((s: Json) => [s.Action.join(","), s.Resource.join(",")]),
+      [
+        ["sqs:SendMessage,sqs:GetQueueAttributes", "${aws_sqs_queue.hot.arn}"],
+        ["dynamodb:GetItem", "${aws_dynamodb_table.table.arn}"],
+        ["kms:GenerateDataKey,kms:Decrypt", "${aws_kms_key.key.arn}"],
+      ],
+    );
+  });
+});
