@@ -140,9 +140,9 @@ export class SyncServices extends Construct {
         min: 1,
         max: 5,
         scaleOn: p.queues.webhook,
-        // No partner secrets: it never calls a partner.
-        environment: { ...p.env.common, COALESCER_PORT: "8082", COALESCER_HOST: "0.0.0.0" },
-        secrets: ["TOKEN_ENCRYPTION_KEY"],
+        // Partner clients: a deauthorisation is confirmed with the partner before a connection is revoked.
+        environment: { ...p.env.common, ...p.env.partners, COALESCER_PORT: "8082", COALESCER_HOST: "0.0.0.0" },
+        secrets: ["TOKEN_ENCRYPTION_KEY", ...PARTNER_SECRET_KEYS],
       },
       {
         name: "poller",

@@ -80,16 +80,19 @@ describe("task roles allow exactly the AWS calls their service makes", () => {
     assert.ok(granted("support").pairs.has("sqs:DeleteMessage hotDlq"));
   });
 
-  it("gives each task only the secret keys its service reads: no partner secrets for the coalescer or support", () => {
+  it("gives each task only the secret keys its service reads: the webhook tokens to the gateway alone, the database to support alone", () => {
     const secretsOf = (service: string) =>
       JSON.parse(one("aws_ecs_task_definition", (t) => t.family === `syncwell-prod-${service}`).container_definitions)[0].secrets.map(
         (s: Json) => s.name,
       );
-    assert.deepEqual(secretsOf("coalescer"), ["TOKEN_ENCRYPTION_KEY"]);
-    assert.deepEqual(secretsOf("support").sort(), ["DATABASE_URL", "TOKEN_ENCRYPTION_KEY"]);
-    for (const service of ["worker", "poller", "gateway"]) assert.ok(secretsOf(service).includes("STRAVA_CLIENT_SECRET"), service);
-    assert.ok(!secretsOf("worker").includes("DATABASE_URL"));
-    assert.ok(!secretsOf("worker").includes("STRAVA_VERIFY_TOKEN"), "webhook tokens are the gateway's alone");
+    assert.deepEqual(secretsOf("support").sort(), ["DATABASE_URL", "TOKEN_ENCRYPTION_KEY"], "support calls no partner");
+    // The coalescer confirms deauthorisations with the partner (its config reads the partner clients).
+    for (const service of ["worker", "poller", "gateway", "coalescer"])
+      assert.ok(secretsOf(service).includes("STRAVA_CLIENT_SECRET"), service);
+    for (const service of ["worker", "poller", "coalescer"]) {
+      assert.ok(!secretsOf(service).includes("DATABASE_URL"), service);
+      assert.ok(!secretsOf(service).includes("STRAVA_VERIFY_TOKEN"), `${service}: webhook tokens are the gateway's alone`);
+    }
   });
 
   it("lets API Gateway's integration role send to the sync queue and read job status, nothing more", () => {
