@@ -4,6 +4,15 @@ import { CreateQueueCommand, GetQueueAttributesCommand, type Message, SendMessag
 import { createLogger, createSqsClient, SqsConsumer } from "@syncwell/core";
 import { type EmbeddedAws, startEmbeddedAws } from "../src/emulators.ts";
 
+/** Polls a condition with a deadline: a consumer that never gets there fails the test instead of hanging it. */
+async function until(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe("SqsConsumer on fauxqs", () => {
   let aws: EmbeddedAws;
   let sqs: ReturnType<typeof createSqsClient>;
@@ -34,10 +43,10 @@ describe("SqsConsumer on fauxqs", () => {
     const options = { queueUrl: url, concurrency: 1, waitTimeSeconds: 1, visibilityTimeoutSeconds: 2, heartbeatSeconds: 1 };
     const a = new SqsConsumer({ sqs, logger, handle: handle("a") }, options);
     a.start();
-    while (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until("the first consumer took the message", () => seen.length > 0);
     const b = new SqsConsumer({ sqs, logger, handle: handle("b") }, options);
     b.start();
-    while (!longJobDone) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until("the long job finished", () => longJobDone);
     await Promise.all([a.stop(), b.stop()]);
     assert.deepEqual(seen, ["a:long"], "the 2 s visibility was extended while the 3.5 s job ran");
   });
@@ -60,7 +69,7 @@ describe("SqsConsumer on fauxqs", () => {
       { queueUrl: url, concurrency: 1, waitTimeSeconds: 1, visibilityTimeoutSeconds: 30, heartbeatSeconds: 10 },
     );
     consumer.start();
-    while (started === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    await until("a job started", () => started > 0);
     await consumer.stop();
     assert.equal(finished.length, 1, "the running job finished before stop resolved");
     assert.equal(started, 1, "no new job was taken after stop");

@@ -41,6 +41,7 @@ export class InMemoryJobQueue implements JobQueue {
 
   async receive(max: number, options: { visibilitySeconds: number }): Promise<QueuedMessage[]> {
     this.#count("receive");
+    await new Promise((resolve) => setImmediate(resolve));
     const now = this.#now();
     const busy = new Set(this.messages.filter((m) => m.visibleAt > now).map((m) => m.groupId));
     const out: QueuedMessage[] = [];

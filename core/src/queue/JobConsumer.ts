@@ -78,6 +78,8 @@ export class JobConsumer {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         continue;
       }
+      // An empty receive that answered at once (a short poll) must not starve timers and I/O.
+      if (messages.length === 0) await new Promise((resolve) => setImmediate(resolve));
       for (const message of messages) {
         const task = this.#process(message).finally(() => this.#running.delete(task));
         this.#running.add(task);
