@@ -36,13 +36,14 @@ export class MemoryConfidence implements ConfidenceCache {
 export class HotPath {
   readonly store: InMemorySyncStateStore;
   readonly partners = new Map<Provider, InMemoryPartner>();
-  readonly confidence = new MemoryConfidence();
+  readonly confidence: ConfidenceCache;
   readonly handler: SyncJobHandler;
   clock = Date.parse("2026-11-20T12:00:00Z");
   #jobs = 0;
   readonly userId = "u1";
 
-  constructor(options: Partial<SyncJobOptions> = {}) {
+  constructor(options: Partial<SyncJobOptions> = {}, confidence: ConfidenceCache = new MemoryConfidence()) {
+    this.confidence = confidence;
     this.store = new InMemorySyncStateStore({ now: () => this.clock });
     this.handler = new SyncJobHandler(
       {
