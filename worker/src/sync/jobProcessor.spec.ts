@@ -59,9 +59,8 @@ describe("retries keep their delay and end with a reason (SPEC §14)", () => {
     const gaps = runsAt.slice(1).map((at, i) => Math.round((at - (runsAt[i] as number)) / 1000));
     assert.equal(gaps.length, 4);
     // The clock moves in 5 s steps while the queue is idle: each gap is the backoff, rounded up to a step.
-    [5, 10, 20, 40].forEach((backoff, i) =>
-      assert.ok((gaps[i] as number) >= backoff && (gaps[i] as number) < backoff + 10, `gap ${i + 1}: ${gaps[i]} s`),
-    );
+    for (const [i, backoff] of [5, 10, 20, 40].entries())
+      assert.ok((gaps[i] as number) >= backoff && (gaps[i] as number) < backoff + 10, `gap ${i + 1}: ${gaps[i]} s`);
     assert.equal(t.queue.dead.length, 1);
     assert.equal(t.queue.dead[0]?.attributes.errorCategory, "transient", "dead-lettered by the worker, with its reason");
     assert.equal((await t.store.getJob("j1"))?.status, "dead_lettered");
