@@ -1,5 +1,8 @@
 import { conflicts, newer } from "./overlap.ts";
-import type { ConfigSpec, CreatedRecord, Observation } from "./types.ts";
+import type { ConfigSpec, CreatedRecord, Destination, Observation } from "./types.ts";
+
+/** Whether a destination can replace (delete) a record SyncWell did not write: Strava cannot delete for apps. */
+export const CAN_REPLACE: Record<Destination, boolean> = { strava: false, garmin: true };
 
 /** What a config must do with one source record at its destination. */
 export type Outcome = "must" | "must_not" | "either";
@@ -21,6 +24,11 @@ export interface Expectation {
  * - `dest_wins`: not written when it conflicts with a pre-existing destination record.
  * - `newest_wins`: not written when a conflicting pre-existing record is newer, written when it
  *   is newer than all of them; `either` when which is newer is ambiguous (see {@link newer}).
+ *
+ * A destination that cannot delete (Strava, SPEC §14) cannot replace: there, a record that would
+ * replace a conflicting one (`source_wins`, or the newer one under `newest_wins`) is `either`:
+ * written beside it or kept out are both defensible (the engine keeps it out, as the sync log's
+ * `conflict_kept_destination`); which one is the product's call.
  *
  * Outside `source_wins`, the answer is `either` when the engine could not have known it: a
  * conflicting destination record created after the source record (a race with the sync), or a
@@ -45,8 +53,10 @@ export function expectations(o: Observation, presentAtSource: (r: CreatedRecord)
       const late = conflicting.filter((d) => !pre.includes(d));
       const unknowable = late.length > 0 || atSource.some((s) => s !== record && conflicts(record, s, t));
       const names = (rs: readonly CreatedRecord[]) => rs.map((r) => r.key).join(", ");
+      const cannotReplace = !CAN_REPLACE[config.destination] && conflicting.length > 0;
       if (config.strategy === "source_wins") {
-        expect("must", pre.length > 0 ? `source_wins over ${names(pre)}` : "no conflict");
+        if (cannotReplace) expect("either", `source_wins over ${names(conflicting)}, which ${config.destination} cannot replace`);
+        else expect("must", pre.length > 0 ? `source_wins over ${names(pre)}` : "no conflict");
         continue;
       }
       if (config.strategy === "dest_wins" && pre.length > 0) {
@@ -65,7 +75,9 @@ export function expectations(o: Observation, presentAtSource: (r: CreatedRecord)
           continue;
         }
       }
-      if (unknowable) expect("either", `${config.strategy}: conflicts with a later destination record or another source record`);
+      if (cannotReplace && pre.length > 0)
+        expect("either", `newest_wins: newer than ${names(pre)}, which ${config.destination} cannot replace`);
+      else if (unknowable) expect("either", `${config.strategy}: conflicts with a later destination record or another source record`);
       else expect("must", pre.length > 0 ? `newest_wins: newer than ${names(pre)}` : "no conflict");
     }
   }

@@ -4,12 +4,12 @@ import { FULL_SPACE, SAFE_SPACE } from "./generator.ts";
 import { runModel } from "./runModel.ts";
 
 const USAGE =
-  "npm run chaos -- --model [--scenarios N] [--seed S] [--scenario I] [--concurrency C] [--space full|safe] [--settle-seconds T] [--out FILE] [--verbose]";
+  "npm run chaos -- --model [--scenarios N] [--seed S] [--scenario I[,J…]] [--concurrency C] [--space full|safe] [--settle-seconds T] [--out FILE] [--verbose] [--log-level info]";
 
 /**
  * `npm run chaos -- --model …`: the generated-scenario run of issue 11. Prints each scenario as it
  * ends and, for a failure, its seed, index, shape and violations; exits 1 if any scenario failed,
- * 2 on a bad option. `--scenario I` replays scenario I of the seed alone.
+ * 2 on a bad option. `--scenario I,J` replays those scenarios of the seed alone.
  */
 export async function modelMain(argv: readonly string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
@@ -26,6 +26,7 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
         "settle-seconds": { type: "string", default: "45" },
         out: { type: "string" },
         verbose: { type: "boolean" },
+        "log-level": { type: "string" },
       },
     }));
   } catch (error) {
@@ -38,11 +39,12 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
     return Number.isInteger(n) && n >= min ? n : Number.NaN;
   };
   const seed = int("seed", -(2 ** 31)) ?? Math.floor(Math.random() * 2 ** 31);
-  const only = int("scenario", 0);
+  const only = typeof values.scenario === "string" ? values.scenario.split(",").map(Number) : undefined;
+  if (only?.some((n) => !Number.isInteger(n) || n < 0)) return usage("--scenario takes scenario indexes: 3 or 3,17,42");
   const scenarios = int("scenarios", 1);
   const concurrency = int("concurrency", 1);
   const settle = int("settle-seconds", 5);
-  for (const [name, value] of Object.entries({ seed, scenario: only, scenarios, concurrency, "settle-seconds": settle }))
+  for (const [name, value] of Object.entries({ seed, scenarios, concurrency, "settle-seconds": settle }))
     if (Number.isNaN(value)) return usage(`--${name} must be an integer${name === "seed" ? "" : " of at least 1"}`);
   if (values.space !== "full" && values.space !== "safe") return usage("--space must be full or safe");
 
@@ -50,12 +52,13 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
   const result = await runModel(
     {
       seed,
-      first: only ?? 0,
-      scenarios: only === undefined ? (scenarios as number) : 1,
+      only,
+      scenarios: only?.length ?? (scenarios as number),
       concurrency,
       space: values.space === "safe" ? SAFE_SPACE : FULL_SPACE,
       settleTimeoutMs: (settle as number) * 1000,
       verbose: values.verbose === true,
+      logLevel: typeof values["log-level"] === "string" ? values["log-level"] : undefined,
     },
     log,
   );

@@ -76,6 +76,16 @@ describe("the model oracle: every eligible record exactly once", () => {
     assert.deepEqual(o(unclear, [held(unclear), copy(s, "x")]), []);
   });
 
+  it("at Strava, which cannot delete, a record that would replace one may be written beside it or kept out", () => {
+    const g = rec("a0", "garmin", "g1", 0, 1800);
+    const atStrava = rec("a1", "strava", "5", 600, 2400);
+    const toStrava = [config("source_wins", "garmin", "strava")];
+    assert.deepEqual(kinds(observe(toStrava, [g, atStrava], { garmin: [held(g)], strava: [held(atStrava)] })), []);
+    assert.deepEqual(kinds(observe(toStrava, [g, atStrava], { garmin: [held(g)], strava: [held(atStrava), copy(g, "6")] })), []);
+    const apart = rec("a1", "strava", "5", 7200, 9000);
+    assert.deepEqual(kinds(observe(toStrava, [g, apart], { garmin: [held(g)], strava: [held(apart)] })), ["missing"]);
+  });
+
   it("counts an identical record the user already had as the record; a copy beside it is a duplicate", () => {
     const twin = rec("a1", "garmin", "g0", 0, 1800);
     const o = (final: PartnerRecord[]) => kinds(observe([config("source_wins")], [s, twin], { strava: [held(s)], garmin: final }));

@@ -1,21 +1,23 @@
-import { FULL_SPACE, type GeneratorOptions, generateScenario } from "./generator.ts";
+import { FULL_SPACE, type GeneratorOptions, generateScenario, SAFE_SPACE } from "./generator.ts";
 import { startModelPlatform } from "./modelPlatform.ts";
 import { type ModelContext, runScenario, type ScenarioResult } from "./scenarioRun.ts";
 import { summarise } from "./summary.ts";
 import type { ViolationKind } from "./types.ts";
 
 export interface ModelRunOptions {
-  /** Scenarios to run (indexes `first` … `first + scenarios - 1` of the seed). */
+  /** Scenarios to run: indexes 0 … scenarios - 1 of the seed, unless `only` names them. */
   scenarios: number;
   seed: number;
-  /** @defaultValue 0 */
-  first?: number;
+  /** Exactly these scenario indexes of the seed (replaying failures). */
+  only?: readonly number[];
   /** Scenarios in flight at once. @defaultValue 6 */
   concurrency?: number;
   /** @defaultValue FULL_SPACE */
   space?: GeneratorOptions;
   settleTimeoutMs?: number;
   quietMs?: number;
+  /** pino level of the platform's services (their logs go to stderr). @defaultValue fatal */
+  logLevel?: string;
   /** Print every scenario's shape, what each partner holds at the end and its jobs, not only failures'. */
   verbose?: boolean;
 }
@@ -35,7 +37,11 @@ export interface ModelRunResult {
 export async function runModel(options: ModelRunOptions, log: (line: string) => void = () => {}): Promise<ModelRunResult> {
   const started = Date.now();
   log("starting the platform …");
-  const model = await startModelPlatform({ settleTimeoutMs: options.settleTimeoutMs, quietMs: options.quietMs });
+  const model = await startModelPlatform({
+    settleTimeoutMs: options.settleTimeoutMs,
+    quietMs: options.quietMs,
+    logLevel: options.logLevel,
+  });
   const stop = () => void model.stop().then(() => process.exit(130));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
@@ -56,7 +62,8 @@ export async function runScenarios(
   log: (line: string) => void = () => {},
   started = Date.now(),
 ): Promise<ModelRunResult> {
-  const first = options.first ?? 0;
+  const indexes = options.only ?? Array.from({ length: options.scenarios }, (_, i) => i);
+  const total = indexes.length;
   const result: ModelRunResult = {
     seed: options.seed,
     seconds: 0,
@@ -66,11 +73,11 @@ export async function runScenarios(
     events: { crashes: 0, crashesSkipped: 0, duplicateWebhooks: 0, faults: 0 },
     scans: 0,
   };
-  let next = first;
+  let next = 0;
   let violations = 0;
   const lane = async () => {
-    while (next < first + options.scenarios) {
-      const index = next++;
+    while (next < total) {
+      const index = indexes[next++] as number;
       const scenario = generateScenario(options.seed, index, options.space ?? FULL_SPACE);
       const r = await runScenario(ctx, scenario).catch((error: Error) => ({
         scenario,
@@ -91,7 +98,7 @@ export async function runScenarios(
           ? `ok (${j.must}/${j.must_not}/${j.either} must/must-not/either)`
           : `FAIL (${[...new Set(r.violations.map((v) => v.kind))].join(", ")})`;
       log(
-        `scenario ${result.scenarios}/${options.scenarios} (#${index}, ${scenario.topology}, ${r.seconds.toFixed(1)} s) ${status} — elapsed ${elapsed} s, violations so far ${violations} in ${result.failed.length + (r.violations.length ? 1 : 0)} scenarios`,
+        `scenario ${result.scenarios}/${total} (#${index}, ${scenario.topology}, ${r.seconds.toFixed(1)} s) ${status} — elapsed ${elapsed} s, violations so far ${violations} in ${result.failed.length + (r.violations.length ? 1 : 0)} scenarios`,
       );
       if (options.verbose && r.observation) {
         for (const line of summarise(scenario)) log(`    ${line}`);
@@ -103,7 +110,9 @@ export async function runScenarios(
       if (r.violations.length === 0) continue;
       result.failed.push(r as ScenarioResult);
       for (const v of r.violations) result.byKind[v.kind] = (result.byKind[v.kind] ?? 0) + 1;
-      log(`  seed ${options.seed} scenario ${index}: replay with npm run chaos -- --model --seed ${options.seed} --scenario ${index}`);
+      log(
+        `  seed ${options.seed} scenario ${index}: replay with npm run chaos -- --model${options.space === SAFE_SPACE ? " --space safe" : ""} --seed ${options.seed} --scenario ${index}`,
+      );
       for (const line of summarise(scenario)) log(`    ${line}`);
       for (const v of r.violations) log(`    ✗ ${v.kind}: ${v.detail}`);
     }
