@@ -379,7 +379,7 @@ async function waitForJobs(
 
 const QUEUE_DEPTH = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"] as const;
 
-async function leftover(sqs: SQSClient, platform: RunningPlatform): Promise<number> {
+export async function leftover(sqs: SQSClient, platform: RunningPlatform): Promise<number> {
   let total = 0;
   for (const url of [platform.queues.hotPathQueueUrl, platform.queues.webhookQueueUrl]) {
     const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [...QUEUE_DEPTH] }));
@@ -388,7 +388,7 @@ async function leftover(sqs: SQSClient, platform: RunningPlatform): Promise<numb
   return total;
 }
 
-async function waitForQueuesEmpty(sqs: SQSClient, platform: RunningPlatform, timeoutMs: number) {
+export async function waitForQueuesEmpty(sqs: SQSClient, platform: RunningPlatform, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while ((await leftover(sqs, platform)) > 0 && Date.now() < deadline) await sleep(500);
 }
@@ -398,7 +398,7 @@ async function waitForQueuesEmpty(sqs: SQSClient, platform: RunningPlatform, tim
  * without consuming, each held until the read is over; support's DLQ scan holds messages for a
  * moment too, so the read ends only when every message the queue counts has been seen.
  */
-async function dlqReasons(sqs: SQSClient, dlqUrl: string, timeoutMs: number) {
+export async function dlqReasons(sqs: SQSClient, dlqUrl: string, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   const seen = new Map<string, { jobId?: string; errorCategory?: string }>();
   const jobIdOf = (body: string | undefined) => {
