@@ -31,6 +31,8 @@ export interface JobRecord {
   firstFailedAt?: string;
   createdAt: string;
   updatedAt: string;
+  /** The request the job answers (its message's `requestedAt`): tells a replay of a mobile sync from a redelivery. */
+  requestedAt?: string;
 }
 
 /** An idempotency record: one per (user, Idempotency-Key), kept 24 h. */

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageBatchCommand,
@@ -66,7 +67,11 @@ export class SqsJobQueue implements JobQueue {
         QueueUrl: queueUrl,
         MessageBody: message.body,
         MessageGroupId: message.groupId,
-        MessageDeduplicationId: message.deduplicationId.slice(0, 128),
+        // SQS takes 128 characters; a longer id is hashed, never cut (a cut could merge two retries' ids).
+        MessageDeduplicationId:
+          message.deduplicationId.length <= 128
+            ? message.deduplicationId
+            : createHash("sha256").update(message.deduplicationId).digest("hex"),
         MessageAttributes: toAttributes(message),
       }),
     );

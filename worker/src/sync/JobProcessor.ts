@@ -13,7 +13,15 @@ import type { WorkerMetrics } from "../metrics.ts";
 import { countedAttempts, earlyRetryWait, type JobOutcome, outcomeOfFailure, retryOnFreshMessage } from "./outcome.ts";
 import { PushIncompleteError, type SyncJobHandler } from "./SyncJobHandler.ts";
 
-type Store = Pick<SyncStateStore, "putJob" | "updateJob">;
+type Store = Pick<SyncStateStore, "getJob" | "putJob" | "updateJob">;
+
+/**
+ * A mobile sync's job id is a function of user and Idempotency-Key (the API's mapping template,
+ * gateway-shim/mapping/sync-request.vtl), so another request with the key reaches the worker as a
+ * message with the same job id and a later `requestedAt` once SQS's 5-minute deduplication is
+ * over: within 24 h of the job it is a replay, acknowledged without running (SPEC §5, §16).
+ */
+const IDEMPOTENCY_WINDOW_MS = 24 * 3600_000;
 
 export interface ProcessorOptions {
   /** The queue's maxReceiveCount: the one attempt limit of the worker and the queue. */
@@ -67,7 +75,14 @@ export class JobProcessor {
     }
     const job = parsed.message;
     const log = this.deps.logger.child({ jobId: job.jobId, userId: job.userId, syncConfigId: job.syncConfigId });
-    await this.#markInProgress(job);
+    const previous = job.idempotencyKey ? await this.deps.store.getJob(job.jobId) : undefined;
+    const otherRequest = previous?.requestedAt !== undefined && previous.requestedAt !== job.requestedAt;
+    if (otherRequest && this.#now() - Date.parse(previous.createdAt) < IDEMPOTENCY_WINDOW_MS) {
+      log.info("a replayed Idempotency-Key: the job exists, nothing runs");
+      this.#observe("duplicate", started);
+      return { kind: "ack" };
+    }
+    await this.#markInProgress(job, otherRequest);
 
     let outcome: JobOutcome;
     try {
@@ -129,10 +144,10 @@ export class JobProcessor {
     this.deps.metrics.jobDuration.observe({ outcome }, (performance.now() - started) / 1000);
   }
 
-  async #markInProgress(job: JobMessage): Promise<void> {
-    const updated = await this.deps.store.updateJob(job.jobId, { status: "in_progress" });
-    if (updated !== undefined) return;
-    // Webhook and poll jobs have no status item yet.
+  /** `fresh`: the key came back after 24 h, a new job under the old id. */
+  async #markInProgress(job: JobMessage, fresh = false): Promise<void> {
+    if (!fresh && (await this.deps.store.updateJob(job.jobId, { status: "in_progress" })) !== undefined) return;
+    // No status item yet: API Gateway's SendMessage writes none, nor do webhook and poll jobs.
     const now = new Date(this.#now()).toISOString();
     await this.deps.store.putJob(
       {
@@ -144,6 +159,7 @@ export class JobProcessor {
         attempts: 0,
         createdAt: now,
         updatedAt: now,
+        requestedAt: job.requestedAt,
       },
       this.options.jobTtlSeconds,
     );
