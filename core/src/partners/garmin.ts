@@ -33,7 +33,7 @@ interface ImportResult {
 /**
  * Garmin Health/Activity API. Listings are by *upload* time (≤ 24 h a call), so a late upload
  * has a new upload time and needs no lookback beyond clock skew. Uploads answer 409 for a
- * duplicate (code 202) or an overlap (203); `updatedAt` is the activity's end (no modification time).
+ * duplicate (code 202) only; a different overlapping activity is accepted. `updatedAt` is the activity's end (no modification time).
  */
 export function createGarminAdapter(options: AdapterOptions): { dataProvider: DataProvider; oauth: OAuthClient } {
   const now = options.now ?? Date.now;
