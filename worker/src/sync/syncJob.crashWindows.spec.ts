@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { InMemoryPartner, type SyncStateStore } from "@syncwell/core";
+import { GARMIN, HotPath, SOURCE, STRAVA } from "./testkit.ts";
+
+/** Makes the store's `method` die once (the process is killed there); the next job starts afresh. */
+function crashOnce(hot: HotPath, method: keyof SyncStateStore): void {
+  const store = hot.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  const original = store[method] as (...args: unknown[]) => Promise<unknown>;
+  store[method] = async (...args: unknown[]) => {
+    store[method] = original;
+    throw new Error(`killed in ${String(method)}`);
+  };
+}
+
+const run = (hot: HotPath, start: number, name: string) => ({
+  startTime: hot.at(start),
+  endTime: hot.at(start + 40),
+  type: "run" as const,
+  name,
+});
+
+describe("crash windows of the hot path (SPEC §14): every two-write step survives a crash between its writes", () => {
+  it("partner + ledger: killed after the push, before the ledger write, the retry writes nothing twice", async () => {
+    const hot = new HotPath();
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
+    const config = hot.config("strava", "garmin");
+    strava.add(run(hot, 0, "a"));
+    strava.add(run(hot, 60, "b"));
+    crashOnce(hot, "markWritten");
+    await assert.rejects(hot.run(config), /killed in markWritten/);
+    assert.equal(garmin.records.length, 2, "the pushes happened");
+    assert.deepEqual(await hot.run(config), { kind: "succeeded", recordsWritten: 0 });
+    assert.equal(garmin.records.length, 2, "the partner's duplicate rule (external id) caught the re-push");
+    assert.equal(
+      (
+        await hot.store.getLedger(
+          config.syncConfigId,
+          strava.records.map((r) => r.id),
+        )
+      ).size,
+      2,
+      "and the ledger has them now",
+    );
+  });
+
+  it("ledger + watermark: killed before the watermark moved, the retry re-lists and skips by the ledger", async () => {
+    const hot = new HotPath();
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
+    const config = hot.config("strava", "garmin");
+    strava.add(run(hot, 0, "a"));
+    crashOnce(hot, "advanceWatermark");
+    await assert.rejects(hot.run(config), /killed in advanceWatermark/);
+    const pushes = garmin.calls.create;
+    assert.deepEqual(await hot.run(config), { kind: "succeeded", recordsWritten: 0 });
+    assert.equal(garmin.calls.create, pushes, "no push again");
+    assert.equal(strava.calls.get_payload, 1, "no payload again");
+    assert.ok((await hot.store.getConfig(hot.userId, config.syncConfigId))?.lastSyncTime);
+  });
+
+  it("fan-out pushes + commit: killed before the destructive read was committed, the retry re-reads and writes nothing twice", async () => {
+    const hot = new HotPath();
+    const polar = hot.connect(new InMemoryPartner("polar", SOURCE, { destructiveReads: true }));
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
+    const toStrava = hot.config("polar", "strava");
+    hot.config("polar", "garmin");
+    polar.add(run(hot, 0, "a"));
+    // The last write before the commit is the sibling's watermark.
+    const store = hot.store as unknown as { advanceWatermark: SyncStateStore["advanceWatermark"] };
+    const original = store.advanceWatermark.bind(hot.store);
+    let calls = 0;
+    store.advanceWatermark = async (...args) => {
+      if (++calls === 2) throw new Error("killed before commit");
+      return original(...args);
+    };
+    await assert.rejects(hot.run(toStrava), /killed before commit/);
+    assert.equal(polar.calls.commit, undefined);
+    store.advanceWatermark = original;
+    assert.deepEqual(await hot.run(toStrava), { kind: "succeeded", recordsWritten: 0 });
+    assert.equal(strava.records.length, 1);
+    assert.equal(garmin.records.length, 1);
+    assert.equal(polar.calls.commit, 1);
+  });
+});
