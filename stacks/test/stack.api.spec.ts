@@ -42,7 +42,7 @@ describe("the API Gateway REST API", () => {
       assert.ok(responses.includes(templates[name]), `${name}.vtl is deployed`);
     assert.equal(
       one("aws_api_gateway_stage").variables.tableName,
-      "${aws_dynamodb_table.table.name}",
+      `\${aws_dynamodb_table.table.name}`,
       "the GetItem template's $stageVariables.tableName",
     );
   });

@@ -32,7 +32,7 @@ describe("task roles allow exactly the AWS calls their service makes", () => {
           ? QUEUE_ROLES[queue]
           : index
             ? index
-            : arn === "${aws_dynamodb_table.table.arn}"
+            : arn === `\${aws_dynamodb_table.table.arn}`
               ? "table"
               : /^\$\{aws_kms_key\.key\.arn\}$/.test(arn)
                 ? "key"
@@ -100,9 +100,9 @@ describe("task roles allow exactly the AWS calls their service makes", () => {
     assert.deepEqual(
       statements.map((s: Json) => [s.Action.join(","), s.Resource.join(",")]),
       [
-        ["sqs:SendMessage,sqs:GetQueueAttributes", "${aws_sqs_queue.hot.arn}"],
-        ["dynamodb:GetItem", "${aws_dynamodb_table.table.arn}"],
-        ["kms:GenerateDataKey,kms:Decrypt", "${aws_kms_key.key.arn}"],
+        ["sqs:SendMessage,sqs:GetQueueAttributes", `\${aws_sqs_queue.hot.arn}`],
+        ["dynamodb:GetItem", `\${aws_dynamodb_table.table.arn}`],
+        ["kms:GenerateDataKey,kms:Decrypt", `\${aws_kms_key.key.arn}`],
       ],
     );
   });

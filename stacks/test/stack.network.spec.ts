@@ -100,7 +100,7 @@ describe("network and keys of the production stack", () => {
       assert.equal(encrypted.length, 4);
       const roleKms = (name: string) =>
         JSON.parse(one("aws_iam_role_policy", (p) => p.name === name).policy)
-          .Statement.filter((s: Json) => s.Resource.includes("${aws_kms_key.key.arn}"))
+          .Statement.filter((s: Json) => s.Resource.includes(`\${aws_kms_key.key.arn}`))
           .flatMap((s: Json) => s.Action);
       assert.ok(roleKms("syncwell-prod-read-secrets").includes("kms:Decrypt"), "the execution role decrypts the secret");
       assert.ok(roleKms("syncwell-prod-api-integrations").includes("kms:GenerateDataKey"), "API Gateway sends to the encrypted queue");
