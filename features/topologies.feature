@@ -21,5 +21,6 @@ Feature: Every topology a user can build (SPEC §14)
   Scenario: A workout uploaded to Strava 8 days after it was recorded syncs through its webhook
     Given a user syncing Strava to Garmin with the "source_wins" strategy
     And the user synced
+    And Strava delivers webhooks to SyncWell
     When a workout recorded 8 days ago is uploaded to Strava
     Then Garmin eventually holds the late workout
