@@ -21,6 +21,8 @@ export class JobTable {
   #latest: { startedAt: number; byUser: Map<string, JobItem[]> } = { startedAt: 0, byUser: new Map() };
   #running: Promise<void> | undefined;
   #scans = 0;
+  #scanMs = 0;
+  #scanned = 0;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -28,8 +30,9 @@ export class JobTable {
     private readonly userPrefix: string,
   ) {}
 
-  get scans(): number {
-    return this.#scans;
+  /** Scans made, their total time and the items the last one read (the table grows with the run). */
+  get stats(): { scans: number; seconds: number; lastScanned: number } {
+    return { scans: this.#scans, seconds: Math.round(this.#scanMs / 100) / 10, lastScanned: this.#scanned };
   }
 
   /** The jobs of `userId`, from a scan that started no earlier than `freshAfter` (epoch ms). */
@@ -43,9 +46,16 @@ export class JobTable {
     return this.#latest.byUser.get(userId) ?? [];
   }
 
+  /** Every job of the run, from a scan that started no earlier than `freshAfter`. */
+  async all(freshAfter = Date.now()): Promise<JobItem[]> {
+    await this.jobsOf("", freshAfter);
+    return [...this.#latest.byUser.values()].flat();
+  }
+
   async #scan(): Promise<void> {
     const startedAt = Date.now();
     const byUser = new Map<string, JobItem[]>();
+    let scanned = 0;
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
@@ -59,9 +69,12 @@ export class JobTable {
         }),
       );
       for (const item of (page.Items ?? []) as JobItem[]) byUser.set(item.userId, [...(byUser.get(item.userId) ?? []), item]);
+      scanned += page.ScannedCount ?? 0;
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     this.#scans += 1;
+    this.#scanMs += Date.now() - startedAt;
+    this.#scanned = scanned;
     this.#latest = { startedAt, byUser };
   }
 }

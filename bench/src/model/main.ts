@@ -4,7 +4,7 @@ import { FULL_SPACE, SAFE_SPACE } from "./generator.ts";
 import { runModel } from "./runModel.ts";
 
 const USAGE =
-  "npm run chaos -- --model [--scenarios N] [--seed S] [--scenario I[,J…]] [--concurrency C] [--space full|safe] [--settle-seconds T] [--out FILE] [--verbose] [--log-level info]";
+  "npm run chaos -- --model [--scenarios N] [--seed S] [--scenario I[,J…]] [--concurrency C] [--space full|safe] [--settle-seconds T] [--restart-every K] [--out FILE] [--verbose] [--log-level info]";
 
 /**
  * `npm run chaos -- --model …`: the generated-scenario run of issue 11. Prints each scenario as it
@@ -27,6 +27,7 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
         out: { type: "string" },
         verbose: { type: "boolean" },
         "log-level": { type: "string" },
+        "restart-every": { type: "string", default: "250" },
       },
     }));
   } catch (error) {
@@ -44,7 +45,8 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
   const scenarios = int("scenarios", 1);
   const concurrency = int("concurrency", 1);
   const settle = int("settle-seconds", 5);
-  for (const [name, value] of Object.entries({ seed, scenarios, concurrency, "settle-seconds": settle }))
+  const restartEvery = int("restart-every", 1);
+  for (const [name, value] of Object.entries({ seed, scenarios, concurrency, "settle-seconds": settle, "restart-every": restartEvery }))
     if (Number.isNaN(value)) return usage(`--${name} must be an integer${name === "seed" ? "" : " of at least 1"}`);
   if (values.space !== "full" && values.space !== "safe") return usage("--space must be full or safe");
 
@@ -58,6 +60,7 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
       space: values.space === "safe" ? SAFE_SPACE : FULL_SPACE,
       settleTimeoutMs: (settle as number) * 1000,
       verbose: values.verbose === true,
+      restartEvery,
       logLevel: typeof values["log-level"] === "string" ? values["log-level"] : undefined,
     },
     log,
@@ -65,7 +68,7 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
   log(
     `done: ${result.scenarios} scenarios in ${result.seconds} s, ${result.failed.length} failed; seed ${seed}; ` +
       `worker/coalescer/poller kills ${result.events.crashes} (${result.events.crashesSkipped} skipped: one at a time), ` +
-      `faults ${result.events.faults}, duplicate webhooks ${result.events.duplicateWebhooks}, job-table scans ${result.scans}`,
+      `faults ${result.events.faults}, duplicate webhooks ${result.events.duplicateWebhooks}, job-table scans ${result.scans.scans} (${result.scans.seconds} s; ${result.scans.lastScanned} items at the end)`,
   );
   if (result.failed.length > 0) {
     log(`violations by kind: ${JSON.stringify(result.byKind)}`);
@@ -76,7 +79,7 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
       values.out,
       JSON.stringify({ ...result, failed: result.failed.map((f) => ({ scenario: f.scenario, violations: f.violations })) }, null, 2),
     );
-  return result.failed.length === 0 ? 0 : 1;
+  return result.failed.length === 0 && result.endOfRun.length === 0 ? 0 : 1;
 }
 
 function usage(message: string): number {

@@ -1,8 +1,9 @@
+import { endOfRunCheck } from "./endOfRun.ts";
 import { FULL_SPACE, type GeneratorOptions, generateScenario, SAFE_SPACE } from "./generator.ts";
 import { startModelPlatform } from "./modelPlatform.ts";
 import { type ModelContext, runScenario, type ScenarioResult } from "./scenarioRun.ts";
 import { summarise } from "./summary.ts";
-import type { ViolationKind } from "./types.ts";
+import type { Violation, ViolationKind } from "./types.ts";
 
 export interface ModelRunOptions {
   /** Scenarios to run: indexes 0 … scenarios - 1 of the seed, unless `only` names them. */
@@ -16,6 +17,11 @@ export interface ModelRunOptions {
   space?: GeneratorOptions;
   settleTimeoutMs?: number;
   quietMs?: number;
+  /**
+   * A fresh platform after this many scenarios: the job table, scanned to find webhook and poll
+   * jobs, then stays small. @defaultValue 250
+   */
+  restartEvery?: number;
   /** pino level of the platform's services (their logs go to stderr). @defaultValue fatal */
   logLevel?: string;
   /** Print every scenario's shape, what each partner holds at the end and its jobs, not only failures'. */
@@ -27,59 +33,91 @@ export interface ModelRunResult {
   seconds: number;
   scenarios: number;
   failed: ScenarioResult[];
+  violations: number;
   byKind: Partial<Record<ViolationKind, number>>;
   events: { crashes: number; crashesSkipped: number; duplicateWebhooks: number; faults: number };
-  /** Job-table scans made (one serves every scenario waiting at that moment). */
-  scans: number;
+  /** Job-table scans made (one serves every scenario waiting at that moment), their time, the table's size at the end. */
+  scans: { scans: number; seconds: number; lastScanned: number };
+  /** What the end-of-run check of each platform found (queues, DLQ). */
+  endOfRun: Violation[];
 }
 
-/** Runs scenarios of one seed on one shared platform, `concurrency` at a time, reporting each failure as it happens. */
+export function emptyResult(seed: number): ModelRunResult {
+  return {
+    seed,
+    seconds: 0,
+    scenarios: 0,
+    failed: [],
+    violations: 0,
+    byKind: {},
+    events: { crashes: 0, crashesSkipped: 0, duplicateWebhooks: 0, faults: 0 },
+    scans: { scans: 0, seconds: 0, lastScanned: 0 },
+    endOfRun: [],
+  };
+}
+
+/** Runs scenarios of one seed, `concurrency` at a time on a shared platform (a fresh one every `restartEvery`). */
 export async function runModel(options: ModelRunOptions, log: (line: string) => void = () => {}): Promise<ModelRunResult> {
   const started = Date.now();
-  log("starting the platform …");
-  const model = await startModelPlatform({
-    settleTimeoutMs: options.settleTimeoutMs,
-    quietMs: options.quietMs,
-    logLevel: options.logLevel,
-  });
-  const stop = () => void model.stop().then(() => process.exit(130));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  log(`platform up in ${((Date.now() - started) / 1000).toFixed(1)} s (gateway ${model.context.urls.gateway}); seed ${options.seed}`);
-  try {
-    return await runScenarios(model.context, options, log, started);
-  } finally {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-    await model.stop();
+  const indexes = options.only ?? Array.from({ length: options.scenarios }, (_, i) => i);
+  const every = Math.max(1, options.restartEvery ?? 250);
+  const result = emptyResult(options.seed);
+  for (let i = 0; i < indexes.length; i += every) {
+    log(`starting the platform …`);
+    const up = Date.now();
+    const model = await startModelPlatform({
+      settleTimeoutMs: options.settleTimeoutMs,
+      quietMs: options.quietMs,
+      logLevel: options.logLevel,
+    });
+    const stop = () => void model.stop().then(() => process.exit(130));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    log(`platform up in ${((Date.now() - up) / 1000).toFixed(1)} s (gateway ${model.context.urls.gateway}); seed ${options.seed}`);
+    try {
+      await runScenarios(model.context, { ...options, only: indexes.slice(i, i + every) }, log, { result, total: indexes.length, started });
+      const found = await endOfRunCheck(model, log);
+      for (const v of found) log(`  ✗ ${v.kind}: ${v.detail}`);
+      result.endOfRun.push(...found);
+      const scans = model.context.jobs.stats;
+      result.scans = {
+        scans: result.scans.scans + scans.scans,
+        seconds: result.scans.seconds + scans.seconds,
+        lastScanned: Math.max(result.scans.lastScanned, scans.lastScanned),
+      };
+    } finally {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      await model.stop();
+    }
   }
+  result.seconds = Math.round((Date.now() - started) / 1000);
+  return result;
 }
 
-/** Runs scenarios of one seed on a platform that is already up (tests share one between seeds). */
+/**
+ * Runs scenarios of one seed on a platform that is already up (tests share one between seeds),
+ * adding to `tally.result` and logging each one as it ends: progress, and for a failure its seed,
+ * index, shape and violations.
+ */
 export async function runScenarios(
   ctx: ModelContext,
   options: ModelRunOptions,
   log: (line: string) => void = () => {},
-  started = Date.now(),
+  tally: { result: ModelRunResult; total: number; started: number } = {
+    result: emptyResult(options.seed),
+    total: options.only?.length ?? options.scenarios,
+    started: Date.now(),
+  },
 ): Promise<ModelRunResult> {
+  const { result } = tally;
   const indexes = options.only ?? Array.from({ length: options.scenarios }, (_, i) => i);
-  const total = indexes.length;
-  const result: ModelRunResult = {
-    seed: options.seed,
-    seconds: 0,
-    scenarios: 0,
-    failed: [],
-    byKind: {},
-    events: { crashes: 0, crashesSkipped: 0, duplicateWebhooks: 0, faults: 0 },
-    scans: 0,
-  };
   let next = 0;
-  let violations = 0;
   const lane = async () => {
-    while (next < total) {
+    while (next < indexes.length) {
       const index = indexes[next++] as number;
       const scenario = generateScenario(options.seed, index, options.space ?? FULL_SPACE);
-      const r = await runScenario(ctx, scenario).catch((error: Error) => ({
+      const r: ScenarioResult = await runScenario(ctx, scenario).catch((error: Error) => ({
         scenario,
         violations: [{ kind: "scenario_error" as const, detail: `the scenario could not run: ${error.stack ?? error.message}` }],
         seconds: 0,
@@ -90,35 +128,45 @@ export async function runScenarios(
       }));
       result.scenarios += 1;
       for (const [k, v] of Object.entries(r.events) as [keyof ModelRunResult["events"], number][]) result.events[k] += v;
-      violations += r.violations.length;
-      const elapsed = Math.round((Date.now() - started) / 1000);
-      const j = r.judged;
-      const status =
-        r.violations.length === 0
-          ? `ok (${j.must}/${j.must_not}/${j.either} must/must-not/either)`
-          : `FAIL (${[...new Set(r.violations.map((v) => v.kind))].join(", ")})`;
-      log(
-        `scenario ${result.scenarios}/${total} (#${index}, ${scenario.topology}, ${r.seconds.toFixed(1)} s) ${status} — elapsed ${elapsed} s, violations so far ${violations} in ${result.failed.length + (r.violations.length ? 1 : 0)} scenarios`,
-      );
-      if (options.verbose && r.observation) {
-        for (const line of summarise(scenario)) log(`    ${line}`);
-        for (const [p, records] of Object.entries(r.observation.final))
-          log(`    ${p}: ${records.map((x) => `${x.id}${x.externalId ? `=${x.externalId}` : ""} ${x.startTime.slice(5, 16)}`).join("; ")}`);
-        log(`    phases (s): ${JSON.stringify(r.phases)}`);
-        log(`    jobs: ${r.observation.jobs.map((x) => `${x.trigger}/${x.configKey}/${x.status}`).join(" ")}`);
-      }
-      if (r.violations.length === 0) continue;
-      result.failed.push(r as ScenarioResult);
+      result.violations += r.violations.length;
+      if (r.violations.length > 0) result.failed.push(r);
       for (const v of r.violations) result.byKind[v.kind] = (result.byKind[v.kind] ?? 0) + 1;
-      log(
-        `  seed ${options.seed} scenario ${index}: replay with npm run chaos -- --model${options.space === SAFE_SPACE ? " --space safe" : ""} --seed ${options.seed} --scenario ${index}`,
-      );
-      for (const line of summarise(scenario)) log(`    ${line}`);
-      for (const v of r.violations) log(`    ✗ ${v.kind}: ${v.detail}`);
+      report(r, options, log, tally);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 6) }, lane));
-  result.seconds = Math.round((Date.now() - started) / 1000);
-  result.scans = ctx.jobs.scans;
   return result;
+}
+
+function report(
+  r: ScenarioResult,
+  options: ModelRunOptions,
+  log: (line: string) => void,
+  tally: { result: ModelRunResult; total: number; started: number },
+) {
+  const { result } = tally;
+  const { scenario } = r;
+  const j = r.judged;
+  const elapsed = Math.round((Date.now() - tally.started) / 1000);
+  const status =
+    r.violations.length === 0
+      ? `ok (${j.must}/${j.must_not}/${j.either} must/must-not/either)`
+      : `FAIL (${[...new Set(r.violations.map((v) => v.kind))].join(", ")})`;
+  log(
+    `scenario ${result.scenarios}/${tally.total} (#${scenario.index}, ${scenario.topology}, ${r.seconds.toFixed(1)} s) ${status} — elapsed ${elapsed} s, violations so far ${result.violations} in ${result.failed.length} scenarios`,
+  );
+  if (options.verbose && r.observation) {
+    for (const line of summarise(scenario)) log(`    ${line}`);
+    for (const [p, records] of Object.entries(r.observation.final))
+      log(`    ${p}: ${records.map((x) => `${x.id}${x.externalId ? `=${x.externalId}` : ""} ${x.startTime.slice(5, 16)}`).join("; ")}`);
+    log(`    phases (s): ${JSON.stringify(r.phases)}`);
+    log(`    jobs: ${r.observation.jobs.map((x) => `${x.trigger}/${x.configKey}/${x.status}`).join(" ")}`);
+  }
+  if (r.violations.length === 0) return;
+  const space = options.space === SAFE_SPACE ? " --space safe" : "";
+  log(
+    `  seed ${options.seed} scenario ${scenario.index}: replay with npm run chaos -- --model${space} --seed ${options.seed} --scenario ${scenario.index}`,
+  );
+  for (const line of summarise(scenario)) log(`    ${line}`);
+  for (const v of r.violations) log(`    ✗ ${v.kind}: ${v.detail}`);
 }

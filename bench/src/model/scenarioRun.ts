@@ -1,11 +1,12 @@
 import { sleep } from "../client.ts";
 import { expectations, type Outcome } from "./expectations.ts";
-import { GatewayUser, isTerminal } from "./gatewayClient.ts";
+import { GatewayUser } from "./gatewayClient.ts";
 import type { JobTable } from "./jobTable.ts";
 import { oracle } from "./oracle.ts";
 import type { Partners } from "./partners.ts";
+import { settle } from "./settle.ts";
 import { accountsOf, topologicalOrder } from "./topologies.ts";
-import type { CreatedRecord, JobObservation, Observation, PartnerRecord, Provider, Scenario, Violation } from "./types.ts";
+import type { CreatedRecord, Observation, Provider, Scenario, Violation } from "./types.ts";
 
 /** What every scenario of a run shares: one running platform. */
 export interface ModelContext {
@@ -29,7 +30,8 @@ export interface ScenarioResult {
   scenario: Scenario;
   violations: Violation[];
   seconds: number;
-  observation: Observation;
+  /** Undefined when the scenario could not run. */
+  observation: Observation | undefined;
   events: { crashes: number; crashesSkipped: number; duplicateWebhooks: number; faults: number };
   /** How many (config, record) pairs the oracle judged, by what it required. */
   judged: Record<Outcome, number>;
@@ -89,7 +91,7 @@ export async function runScenario(ctx: ModelContext, scenario: Scenario): Promis
         const value = await user.lastSyncTime(id);
         if (value !== null) watermarks[key]?.push(value);
       }
-      await sleep(400);
+      await sleep(1000);
     }
   })();
 
@@ -140,52 +142,22 @@ export async function runScenario(ctx: ModelContext, scenario: Scenario): Promis
   }
 
   phases.settle = mark();
-  // Settled: every job ended and nothing changed for a quiet while (longer while records are missing).
-  const observe = async (final: Partial<Record<Provider, PartnerRecord[]>>, freshAfter: number): Promise<Observation> => {
-    const jobs = new Map<string, JobObservation>();
-    for (const item of await ctx.jobs.jobsOf(user.userId, freshAfter))
-      jobs.set(item.jobId, { ...item, configKey: keyOfConfig.get(item.syncConfigId) });
-    for (const jobId of new Set(requests.flatMap((r) => r.jobIds))) {
-      const view = await user.job(jobId);
-      const known = jobs.get(jobId);
-      jobs.set(jobId, {
-        jobId,
-        trigger: known?.trigger ?? "manual",
-        configKey: known?.configKey,
-        status: view?.status ?? "no status",
-        attempts: view?.attempts,
-        errorCategory: view?.error?.category,
-        errorMessage: view?.error?.message,
-      });
-    }
-    return {
+  const observation = await settle({
+    ctx,
+    user,
+    accounts,
+    configKeys: keyOfConfig,
+    base: {
       thresholdSeconds: ctx.thresholdSeconds,
       configs: scenario.configs,
       created,
-      final,
       requests,
-      jobs: [...jobs.values()],
       watermarks,
       boundSeconds: Math.round(ctx.settleTimeoutMs / 1000),
-    };
-  };
-  let observation: Observation | undefined;
-  let fingerprint = "";
-  let lastChange = Date.now();
-  for (;;) {
-    const freshAfter = Date.now();
-    const final: Partial<Record<Provider, PartnerRecord[]>> = {};
-    for (const [provider, account] of accounts) final[provider] = await ctx.partners.list(provider, account.partnerUserId);
-    observation = await observe(final, freshAfter);
-    const now = JSON.stringify([final, observation.jobs.map((j) => [j.jobId, j.status, j.attempts])]);
-    if (now !== fingerprint) [fingerprint, lastChange] = [now, Date.now()];
-    const ended = observation.jobs.every((j) => isTerminal(j.status));
-    const complete = !oracle(observation).some((v) => v.kind === "missing");
-    // Quiet long enough for a webhook of the last action to have become a job (coalescing window + a receive).
-    const quiet = Date.now() - Math.max(lastChange, acted + 2000) >= (complete ? ctx.quietMs : 3 * ctx.quietMs);
-    if ((ended && quiet) || Date.now() > deadline) break;
-    await sleep(300);
-  }
+    },
+    acted,
+    deadline,
+  });
   phases.quiet = mark();
   sampling = false;
   await sampler;

@@ -135,6 +135,8 @@ export type ViolationKind =
   | "job_without_reason"
   | "idempotency"
   | "watermark_regression"
+  /** Found once every scenario of the run settled: queues that do not drain, DLQ messages without a reason. */
+  | "end_of_run"
   /** The harness could not run the scenario (setup failed): not a verdict on the engine. */
   | "scenario_error";
 

@@ -1,0 +1,34 @@
+import { createSqsClient } from "@syncwell/core";
+import { dlqReasons, leftover, waitForQueuesEmpty } from "../chaos/chaosRun.ts";
+import { check } from "../chaos/checker.ts";
+import type { ModelPlatform } from "./modelPlatform.ts";
+import type { Violation } from "./types.ts";
+
+/**
+ * What no single scenario can see, checked once all of them settled (the chaos checker's rules):
+ * the queues drain, every dead-lettered job has exactly one DLQ message with its reason, and no
+ * DLQ message belongs to a job that is not dead-lettered.
+ */
+export async function endOfRunCheck(model: ModelPlatform, log: (line: string) => void = () => {}): Promise<Violation[]> {
+  const sqs = createSqsClient({ ...model.aws, credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+  try {
+    log("end of run: waiting for the queues to drain, reading the DLQ …");
+    await waitForQueuesEmpty(sqs, model.platform, 30_000);
+    const jobs = await model.context.jobs.all();
+    const report = check(
+      {
+        requests: [],
+        jobs: new Map(jobs.map((j) => [j.jobId, { status: j.status, errorCategory: j.errorCategory, trigger: j.trigger }])),
+        users: [],
+        dlq: await dlqReasons(sqs, model.platform.queues.hotPathDlqUrl, 20_000),
+        lastSyncTimes: new Map(),
+        leftoverMessages: await leftover(sqs, model.platform),
+      },
+      (id) => id,
+    );
+    const failures = report.failures.filter((f) => !f.endsWith("no job was accepted") && !f.includes("jobs lost"));
+    return failures.map((detail) => ({ kind: "end_of_run" as const, detail }));
+  } finally {
+    sqs.destroy();
+  }
+}
