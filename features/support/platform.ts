@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { AfterAll, BeforeAll, setDefaultTimeout } from "@cucumber/cucumber";
-import { createSqsClient, DEV_JWT_SECRET } from "@syncwell/core";
+import { createSqsClient, DEV_JWT_SECRET, DEVELOPMENT_PARTNER_SECRETS } from "@syncwell/core";
 import { isolatedPlatformConfig, type RunningPlatform, startPlatform } from "@syncwell/platform";
 import { DEV_SUPPORT_JWT_SECRET } from "@syncwell/support";
 
@@ -63,6 +63,9 @@ BeforeAll({ timeout: PLATFORM_TIMEOUT_MS }, async () => {
   process.env.SUPPORT_DB_SCHEMA = `support_features_${run}`;
   process.env.DLQ_WATCH_INTERVAL_SECONDS ??= "1";
   process.env.TROUBLESHOOTER_LLM ??= "scripted";
+  // The steps act as the partners (Oura's signatures, Strava's handshake, OAuth clients) with the
+  // published development secrets, as against compose; npm start would make fresh ones.
+  for (const [name, value] of Object.entries(DEVELOPMENT_PARTNER_SECRETS)) process.env[name] ??= value;
   const config = await isolatedPlatformConfig(`features-${run}-`, { LOG_LEVEL: "error" });
   running = await startPlatform(config);
   const sqs = createSqsClient({

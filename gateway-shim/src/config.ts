@@ -1,4 +1,15 @@
-import { awsEnv, env, issuerNeedsAudience, loadConfig, modeEnv, partnerEnv, secret, storageEnv, userAuthEnv } from "@syncwell/core";
+import {
+  awsEnv,
+  DEVELOPMENT_PARTNER_SECRETS,
+  env,
+  issuerNeedsAudience,
+  loadConfig,
+  modeEnv,
+  partnerEnv,
+  secret,
+  storageEnv,
+  userAuthEnv,
+} from "@syncwell/core";
 import { z } from "zod";
 
 /** The gateway's whole configuration (the only place that reads `process.env`). */
@@ -13,7 +24,10 @@ export const GatewayEnv = z
     ...userAuthEnv,
     IDEMPOTENCY_TTL_SECONDS: env.int(86400, 300).describe("How long an Idempotency-Key is remembered"),
     GATEWAY_RATE_LIMIT_PER_MINUTE: env.int(120, 1).describe("Requests per user per minute"),
-    STRAVA_VERIFY_TOKEN: secret(z.string().describe("verify_token of our Strava push subscription"), "dev-strava-verify-token"),
+    STRAVA_VERIFY_TOKEN: secret(
+      z.string().describe("verify_token of our Strava push subscription"),
+      DEVELOPMENT_PARTNER_SECRETS.STRAVA_VERIFY_TOKEN,
+    ),
     STRAVA_SUBSCRIPTION_ID: z.coerce
       .number()
       .int()
@@ -22,7 +36,7 @@ export const GatewayEnv = z
       .describe("Our Strava push subscription id; events for any other are refused"),
     OURA_VERIFICATION_TOKEN: secret(
       z.string().describe("verification_token of our Oura webhook subscription"),
-      "dev-oura-verification-token",
+      DEVELOPMENT_PARTNER_SECRETS.OURA_VERIFICATION_TOKEN,
     ),
     WEBHOOK_MAX_AGE_SECONDS: env.int(300, 1).describe("Signed webhooks with an older (or future) timestamp are refused"),
     POLL_INITIAL_INTERVAL_SECONDS: env.int(900, 1).describe("Poll interval given to a new config whose source is polled"),

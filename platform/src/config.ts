@@ -1,9 +1,18 @@
 import { randomBytes } from "node:crypto";
-import { awsEnv, DEV_JWT_SECRET, env, loadConfig } from "@syncwell/core";
+import { awsEnv, DEV_JWT_SECRET, DEVELOPMENT_PARTNER_SECRETS, env, loadConfig } from "@syncwell/core";
 import { z } from "zod";
 import { freePort } from "./ports.ts";
 
 const freshSecret = () => randomBytes(24).toString("base64url");
+/** Partner secrets (client secrets, webhook verification tokens): the partner mocks and the services share them. */
+const RUN_SECRETS = Object.keys(DEVELOPMENT_PARTNER_SECRETS) as (keyof typeof DEVELOPMENT_PARTNER_SECRETS)[];
+const partnerSecretsOrFresh = () =>
+  Object.fromEntries(
+    RUN_SECRETS.map((name) => [
+      name,
+      z.string().min(1).optional().describe("A partner secret providers-mock and the services share; unset = fresh per run"),
+    ]),
+  ) as Record<(typeof RUN_SECRETS)[number], z.ZodOptional<z.ZodString>>;
 const secretOrFresh = (description: string) =>
   z.string().min(16, "must be at least 16 characters").optional().describe(`${description}; unset = a fresh random secret per run`);
 
@@ -21,6 +30,7 @@ export const PlatformEnv = z.object({
     .describe("Interface every server npm start runs binds: the emulators and each service (0.0.0.0 opens them to the network)"),
   GATEWAY_JWT_SECRET: secretOrFresh("HS256 secret of users' tokens (npm start signs the demo token with it)"),
   SUPPORT_JWT_SECRET: secretOrFresh("HS256 secret of support agents' tokens (npm start signs the support token with it)"),
+  ...partnerSecretsOrFresh(),
   TOKEN_ENCRYPTION_KEY: z
     .string()
     .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 random bytes, base64-encoded (openssl rand -base64 32)")
@@ -39,15 +49,6 @@ export const PlatformEnv = z.object({
     .describe("Prefix for queue and table names (isolates test runs)"),
   LOG_LEVEL: env.logLevel().describe("pino log level of every service"),
 });
-/** Secrets every run makes afresh: the partner mocks and the services share them, nobody else needs them. */
-const RUN_SECRETS = [
-  "STRAVA_CLIENT_SECRET",
-  "GARMIN_CLIENT_SECRET",
-  "POLAR_CLIENT_SECRET",
-  "OURA_CLIENT_SECRET",
-  "STRAVA_VERIFY_TOKEN",
-  "OURA_VERIFICATION_TOKEN",
-] as const;
 
 export type PlatformConfig = z.infer<typeof PlatformEnv> & {
   GATEWAY_JWT_SECRET: string;
@@ -67,7 +68,7 @@ export function loadPlatformConfig(source: Record<string, string | undefined> = 
     GATEWAY_JWT_SECRET: config.GATEWAY_JWT_SECRET ?? freshSecret(),
     SUPPORT_JWT_SECRET: config.SUPPORT_JWT_SECRET ?? freshSecret(),
     TOKEN_ENCRYPTION_KEY: config.TOKEN_ENCRYPTION_KEY ?? randomBytes(32).toString("base64"),
-    runSecrets: Object.fromEntries(RUN_SECRETS.map((name) => [name, freshSecret()])) as PlatformConfig["runSecrets"],
+    runSecrets: Object.fromEntries(RUN_SECRETS.map((name) => [name, config[name] ?? freshSecret()])) as PlatformConfig["runSecrets"],
   };
 }
 

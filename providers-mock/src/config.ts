@@ -1,4 +1,4 @@
-import { env, loadConfig, localDefault, modeEnv, secret } from "@syncwell/core";
+import { DEVELOPMENT_PARTNER_SECRETS as dev, env, loadConfig, localDefault, modeEnv, secret } from "@syncwell/core";
 import { z } from "zod";
 import type { PartnerOptions } from "./providers/types.ts";
 
@@ -28,8 +28,8 @@ export const ProvidersMockEnv = z.object({
     .optional()
     .describe("Overrides every partner's access-token lifetime (Strava 6 h, Garmin/Oura 24 h, Polar 1 y)"),
   STRAVA_CLIENT_ID: localDefault(z.string().describe("OAuth client id registered at the Strava mock"), "syncwell-strava"),
-  STRAVA_CLIENT_SECRET: secret(z.string().describe("OAuth client secret at the Strava mock"), "dev-strava-secret"),
-  STRAVA_VERIFY_TOKEN: secret(z.string().describe("verify_token of the Strava push subscription"), "dev-strava-verify-token"),
+  STRAVA_CLIENT_SECRET: secret(z.string().describe("OAuth client secret at the Strava mock"), dev.STRAVA_CLIENT_SECRET),
+  STRAVA_VERIFY_TOKEN: secret(z.string().describe("verify_token of the Strava push subscription"), dev.STRAVA_VERIFY_TOKEN),
   STRAVA_SUBSCRIPTION_ID: z.coerce.number().int().min(1).default(1).describe("subscription_id Strava puts in every event"),
   STRAVA_UPLOAD_PROCESSING_MS: env.int(2000).describe("How long a Strava upload stays 'being processed' before it is listable"),
   STRAVA_RATE_LIMIT_15MIN: env.int(200).describe("Strava overall requests per 15 minutes"),
@@ -37,14 +37,14 @@ export const ProvidersMockEnv = z.object({
   STRAVA_READ_RATE_LIMIT_15MIN: env.int(100).describe("Strava non-upload requests per 15 minutes"),
   STRAVA_READ_RATE_LIMIT_DAILY: env.int(1000).describe("Strava non-upload requests per day (UTC)"),
   GARMIN_CLIENT_ID: localDefault(z.string().describe("Garmin consumer key (also the garmin-client-id ping header)"), "syncwell-garmin"),
-  GARMIN_CLIENT_SECRET: secret(z.string().describe("Garmin consumer secret"), "dev-garmin-secret"),
+  GARMIN_CLIENT_SECRET: secret(z.string().describe("Garmin consumer secret"), dev.GARMIN_CLIENT_SECRET),
   GARMIN_RATE_LIMIT_PER_MINUTE: env.int(600).describe("Garmin requests per minute"),
   POLAR_CLIENT_ID: localDefault(z.string().describe("Polar AccessLink client id"), "syncwell-polar"),
-  POLAR_CLIENT_SECRET: secret(z.string().describe("Polar AccessLink client secret"), "dev-polar-secret"),
+  POLAR_CLIENT_SECRET: secret(z.string().describe("Polar AccessLink client secret"), dev.POLAR_CLIENT_SECRET),
   POLAR_RATE_LIMIT_15MIN: env.int(500).describe("Polar requests per 15 minutes"),
   POLAR_RATE_LIMIT_DAILY: env.int(5000).describe("Polar requests per day"),
   OURA_CLIENT_ID: localDefault(z.string().describe("Oura client id"), "syncwell-oura"),
-  OURA_CLIENT_SECRET: secret(z.string().describe("Oura client secret (also the webhook signing key)"), "dev-oura-secret"),
+  OURA_CLIENT_SECRET: secret(z.string().describe("Oura client secret (also the webhook signing key)"), dev.OURA_CLIENT_SECRET),
   OURA_RATE_LIMIT_5MIN: env.int(5000).describe("Oura requests per 5 minutes"),
   LOG_LEVEL: env.logLevel().describe("pino log level"),
 });

@@ -55,6 +55,20 @@ export async function queueUrls(sqs: SQSClient, n: ResourceNames): Promise<Platf
   return { hotPathQueueUrl, hotPathDlqUrl, webhookQueueUrl, webhookDlqUrl };
 }
 
+/**
+ * The partners' published development secrets (README, compose): what the partner mocks and the
+ * services share in development mode, and what the features sign with when they act as a partner.
+ */
+export const DEVELOPMENT_PARTNER_SECRETS = {
+  STRAVA_CLIENT_SECRET: "dev-strava-secret",
+  GARMIN_CLIENT_SECRET: "dev-garmin-secret",
+  POLAR_CLIENT_SECRET: "dev-polar-secret",
+  OURA_CLIENT_SECRET: "dev-oura-secret",
+  STRAVA_VERIFY_TOKEN: "dev-strava-verify-token",
+  OURA_VERIFICATION_TOKEN: "dev-oura-verification-token",
+} as const;
+const dev = DEVELOPMENT_PARTNER_SECRETS;
+
 /** Partner API locations and OAuth clients, read by every service that calls partners. */
 export const partnerEnv = {
   PARTNER_API_BASE_URL: localDefault(
@@ -62,13 +76,13 @@ export const partnerEnv = {
     "http://127.0.0.1:9090",
   ),
   STRAVA_CLIENT_ID: localDefault(z.string().describe("Strava OAuth client id"), "syncwell-strava"),
-  STRAVA_CLIENT_SECRET: secret(z.string().describe("Strava OAuth client secret"), "dev-strava-secret"),
+  STRAVA_CLIENT_SECRET: secret(z.string().describe("Strava OAuth client secret"), dev.STRAVA_CLIENT_SECRET),
   GARMIN_CLIENT_ID: localDefault(z.string().describe("Garmin consumer key"), "syncwell-garmin"),
-  GARMIN_CLIENT_SECRET: secret(z.string().describe("Garmin consumer secret"), "dev-garmin-secret"),
+  GARMIN_CLIENT_SECRET: secret(z.string().describe("Garmin consumer secret"), dev.GARMIN_CLIENT_SECRET),
   POLAR_CLIENT_ID: localDefault(z.string().describe("Polar AccessLink client id"), "syncwell-polar"),
-  POLAR_CLIENT_SECRET: secret(z.string().describe("Polar AccessLink client secret"), "dev-polar-secret"),
+  POLAR_CLIENT_SECRET: secret(z.string().describe("Polar AccessLink client secret"), dev.POLAR_CLIENT_SECRET),
   OURA_CLIENT_ID: localDefault(z.string().describe("Oura client id"), "syncwell-oura"),
-  OURA_CLIENT_SECRET: secret(z.string().describe("Oura client secret (also the key of Oura's webhook signatures)"), "dev-oura-secret"),
+  OURA_CLIENT_SECRET: secret(z.string().describe("Oura client secret (also the key of Oura's webhook signatures)"), dev.OURA_CLIENT_SECRET),
   PARTNER_TIMEOUT_MS: env.int(10_000, 100).describe("Timeout of one partner call"),
 };
 
