@@ -101,10 +101,16 @@ function place(clusters: readonly ClusterDraft[], offsets: readonly number[], of
     const days = cluster.live ? cluster.lateDays : Math.min(cluster.lateDays, 3);
     let start = -(slot + 1) * 6 * HOUR - days * 24 * HOUR - cluster.minute * 60 - 4 * HOUR;
     let previous: ActivitySpec | undefined;
+    // Only neighbours overlap: a workout never reaches back past its predecessor's predecessors.
+    let floor = Number.NEGATIVE_INFINITY;
     for (const m of cluster.members) {
       const identical = m.overlap === "identical" && previous && previous.provider !== m.provider;
       const overlap = typeof m.overlap === "number" ? m.overlap : 900;
-      if (previous && !identical) start = previous.start + previous.durationSeconds - Math.min(overlap, m.durationSeconds);
+      if (previous && !identical) {
+        const end = previous.start + previous.durationSeconds;
+        const wanted = end - Math.min(overlap, m.durationSeconds, previous.durationSeconds);
+        start = wanted >= floor ? wanted : end;
+      }
       const activity: ActivitySpec = {
         key: `a${n}`,
         provider: m.provider,
@@ -118,6 +124,7 @@ function place(clusters: readonly ClusterDraft[], offsets: readonly number[], of
       const end = start + activity.durationSeconds;
       if (!cluster.live && end > -20 * HOUR) activity.updatedAt = end + 300;
       (cluster.live ? live : initial).push(activity);
+      if (previous && !identical) floor = previous.start + previous.durationSeconds;
       previous = activity;
       n++;
     }

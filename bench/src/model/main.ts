@@ -1,10 +1,12 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { FULL_SPACE, SAFE_SPACE } from "./generator.ts";
 import { runModel } from "./runModel.ts";
+import { summarise } from "./summary.ts";
+import type { Scenario } from "./types.ts";
 
 const USAGE =
-  "npm run chaos -- --model [--scenarios N] [--seed S] [--scenario I[,J…]] [--concurrency C] [--space full|safe] [--settle-seconds T] [--restart-every K] [--out FILE] [--verbose] [--log-level info]";
+  "npm run chaos -- --model [--scenarios N] [--seed S] [--scenario I[,J…]] [--concurrency C] [--space full|safe] [--settle-seconds T] [--restart-every K] [--out FILE] [--verbose] [--log-level info] [--shrink N] [--replay FILE]";
 
 /**
  * `npm run chaos -- --model …`: the generated-scenario run of issue 11. Prints each scenario as it
@@ -28,6 +30,8 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
         verbose: { type: "boolean" },
         "log-level": { type: "string" },
         "restart-every": { type: "string", default: "250" },
+        shrink: { type: "string", default: "0" },
+        replay: { type: "string" },
       },
     }));
   } catch (error) {
@@ -46,7 +50,24 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
   const concurrency = int("concurrency", 1);
   const settle = int("settle-seconds", 5);
   const restartEvery = int("restart-every", 1);
-  for (const [name, value] of Object.entries({ seed, scenarios, concurrency, "settle-seconds": settle, "restart-every": restartEvery }))
+  const shrinkCount = int("shrink", 0);
+  let given: Scenario[] | undefined;
+  if (typeof values.replay === "string") {
+    try {
+      const parsed = JSON.parse(readFileSync(values.replay, "utf8")) as Scenario | Scenario[] | { shrunk?: { scenario: Scenario }[] };
+      given = Array.isArray(parsed) ? parsed : "shrunk" in parsed ? (parsed.shrunk ?? []).map((x) => x.scenario) : [parsed as Scenario];
+    } catch (error) {
+      return usage(`--replay ${values.replay}: ${(error as Error).message}`);
+    }
+  }
+  for (const [name, value] of Object.entries({
+    seed,
+    scenarios,
+    concurrency,
+    "settle-seconds": settle,
+    "restart-every": restartEvery,
+    shrink: shrinkCount,
+  }))
     if (Number.isNaN(value)) return usage(`--${name} must be an integer${name === "seed" ? "" : " of at least 1"}`);
   if (values.space !== "full" && values.space !== "safe") return usage("--space must be full or safe");
 
@@ -55,12 +76,14 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
     {
       seed,
       only,
-      scenarios: only?.length ?? (scenarios as number),
+      scenarios: given?.length ?? only?.length ?? (scenarios as number),
       concurrency,
       space: values.space === "safe" ? SAFE_SPACE : FULL_SPACE,
       settleTimeoutMs: (settle as number) * 1000,
       verbose: values.verbose === true,
       restartEvery,
+      shrink: shrinkCount,
+      given,
       logLevel: typeof values["log-level"] === "string" ? values["log-level"] : undefined,
     },
     log,
@@ -77,9 +100,17 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
   if (typeof values.out === "string")
     writeFileSync(
       values.out,
-      JSON.stringify({ ...result, failed: result.failed.map((f) => ({ scenario: f.scenario, violations: f.violations })) }, null, 2),
+      JSON.stringify(
+        {
+          ...result,
+          failed: result.failed.map((f) => ({ scenario: f.scenario, violations: f.violations, summary: summarise(f.scenario) })),
+        },
+        null,
+        2,
+      ),
     );
-  return result.failed.length === 0 && result.endOfRun.length === 0 ? 0 : 1;
+  if (result.broken) log(`the run stopped early: ${result.broken}`);
+  return result.failed.length === 0 && result.endOfRun.length === 0 && !result.broken ? 0 : 1;
 }
 
 function usage(message: string): number {

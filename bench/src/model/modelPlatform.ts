@@ -69,6 +69,7 @@ export async function startModelPlatform(
   let crashing: Promise<void> | undefined;
   let lastCrash = 0;
   const context: ModelContext = {
+    broken: undefined,
     urls,
     jwtSecret: config.GATEWAY_JWT_SECRET,
     partners: new Partners(urls, {
@@ -78,8 +79,8 @@ export async function startModelPlatform(
     }),
     jobs: new JobTable(createDocumentClient(dynamo), resourceNames(prefix).table, `u${run}-`),
     async crash(service) {
-      if (crashing || Date.now() - lastCrash < gap) return false;
-      crashing = platform.crashAndRestart(service).finally(() => {
+      if (crashing || context.broken || Date.now() - lastCrash < gap) return false;
+      crashing = restart(service).finally(() => {
         crashing = undefined;
         lastCrash = Date.now();
       });
@@ -91,6 +92,24 @@ export async function startModelPlatform(
     settleTimeoutMs: options.settleTimeoutMs ?? 45_000,
     quietMs: options.quietMs ?? 1500,
   };
+  // A service that will not start again (say, code edited under a long run) breaks the platform:
+  // the run stops instead of reporting every later scenario as the engine's failure.
+  const restart = async (service: "worker" | "coalescer" | "poller") => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await platform.crashAndRestart(service);
+      } catch (error) {
+        if (attempt >= 5) {
+          context.broken = `the ${service} did not start again after kill -9: ${(error as Error).message}`;
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+      }
+    }
+  };
+  void platform.unexpectedExit.then((name) => {
+    context.broken ??= `${name} exited on its own`;
+  });
   return {
     platform,
     context,

@@ -2,8 +2,9 @@ import { endOfRunCheck } from "./endOfRun.ts";
 import { FULL_SPACE, type GeneratorOptions, generateScenario, SAFE_SPACE } from "./generator.ts";
 import { startModelPlatform } from "./modelPlatform.ts";
 import { type ModelContext, runScenario, type ScenarioResult } from "./scenarioRun.ts";
+import { shrink } from "./shrink.ts";
 import { summarise } from "./summary.ts";
-import type { Violation, ViolationKind } from "./types.ts";
+import type { Scenario, Violation, ViolationKind } from "./types.ts";
 
 export interface ModelRunOptions {
   /** Scenarios to run: indexes 0 … scenarios - 1 of the seed, unless `only` names them. */
@@ -11,6 +12,10 @@ export interface ModelRunOptions {
   seed: number;
   /** Exactly these scenario indexes of the seed (replaying failures). */
   only?: readonly number[];
+  /** These scenarios as they are (a shrunk scenario printed by an earlier run), instead of generated ones. */
+  given?: readonly Scenario[];
+  /** Shrink up to this many failing scenarios of each platform's batch to a minimal one. @defaultValue 0 */
+  shrink?: number;
   /** Scenarios in flight at once. @defaultValue 6 */
   concurrency?: number;
   /** @defaultValue FULL_SPACE */
@@ -40,6 +45,10 @@ export interface ModelRunResult {
   scans: { scans: number; seconds: number; lastScanned: number };
   /** What the end-of-run check of each platform found (queues, DLQ). */
   endOfRun: Violation[];
+  /** Why the run stopped early (a platform service that would not start again). */
+  broken?: string;
+  /** Minimal scenarios that still fail, from `shrink`. */
+  shrunk: Array<{ from: number; scenario: Scenario; violations: Violation[] }>;
 }
 
 export function emptyResult(seed: number): ModelRunResult {
@@ -53,16 +62,20 @@ export function emptyResult(seed: number): ModelRunResult {
     events: { crashes: 0, crashesSkipped: 0, duplicateWebhooks: 0, faults: 0 },
     scans: { scans: 0, seconds: 0, lastScanned: 0 },
     endOfRun: [],
+    shrunk: [],
   };
 }
 
 /** Runs scenarios of one seed, `concurrency` at a time on a shared platform (a fresh one every `restartEvery`). */
 export async function runModel(options: ModelRunOptions, log: (line: string) => void = () => {}): Promise<ModelRunResult> {
   const started = Date.now();
-  const indexes = options.only ?? Array.from({ length: options.scenarios }, (_, i) => i);
   const every = Math.max(1, options.restartEvery ?? 250);
+  const work: readonly (number | Scenario)[] = options.given
+    ? [...options.given]
+    : (options.only ?? Array.from({ length: options.scenarios }, (_, i) => i));
   const result = emptyResult(options.seed);
-  for (let i = 0; i < indexes.length; i += every) {
+  let shrinks = 0;
+  for (let i = 0; i < work.length && !result.broken; i += every) {
     log(`starting the platform …`);
     const up = Date.now();
     const model = await startModelPlatform({
@@ -75,7 +88,23 @@ export async function runModel(options: ModelRunOptions, log: (line: string) => 
     process.once("SIGTERM", stop);
     log(`platform up in ${((Date.now() - up) / 1000).toFixed(1)} s (gateway ${model.context.urls.gateway}); seed ${options.seed}`);
     try {
-      await runScenarios(model.context, { ...options, only: indexes.slice(i, i + every) }, log, { result, total: indexes.length, started });
+      const failedBefore = result.failed.length;
+      await runScenarios(model.context, { ...options, work: work.slice(i, i + every) }, log, { result, total: work.length, started });
+      if (result.broken) break;
+      for (const failing of result.failed.slice(failedBefore, failedBefore + (options.shrink ?? 0))) {
+        if (failing.violations.every((v) => v.kind === "scenario_error")) continue;
+        log(`shrinking seed ${options.seed} scenario ${failing.scenario.index} …`);
+        const minimal = await shrink(model.context, failing, {
+          parallel: options.concurrency ?? 6,
+          nextIndex: () => 10_000_000 + shrinks++,
+          log,
+        });
+        result.shrunk.push({ from: failing.scenario.index, scenario: minimal.scenario, violations: minimal.violations });
+        log(`  minimal scenario for seed ${options.seed} scenario ${failing.scenario.index}:`);
+        for (const line of summarise(minimal.scenario)) log(`    ${line}`);
+        for (const v of minimal.violations) log(`    ✗ ${v.kind}: ${v.detail}`);
+        log(`    as JSON (replay with --replay FILE): ${JSON.stringify(minimal.scenario)}`);
+      }
       const found = await endOfRunCheck(model, log);
       for (const v of found) log(`  ✗ ${v.kind}: ${v.detail}`);
       result.endOfRun.push(...found);
@@ -102,21 +131,21 @@ export async function runModel(options: ModelRunOptions, log: (line: string) => 
  */
 export async function runScenarios(
   ctx: ModelContext,
-  options: ModelRunOptions,
+  options: ModelRunOptions & { work?: readonly (number | Scenario)[] },
   log: (line: string) => void = () => {},
   tally: { result: ModelRunResult; total: number; started: number } = {
     result: emptyResult(options.seed),
-    total: options.only?.length ?? options.scenarios,
+    total: options.given?.length ?? options.only?.length ?? options.scenarios,
     started: Date.now(),
   },
 ): Promise<ModelRunResult> {
   const { result } = tally;
-  const indexes = options.only ?? Array.from({ length: options.scenarios }, (_, i) => i);
+  const work = options.work ?? options.given ?? options.only ?? Array.from({ length: options.scenarios }, (_, i) => i);
   let next = 0;
   const lane = async () => {
-    while (next < indexes.length) {
-      const index = indexes[next++] as number;
-      const scenario = generateScenario(options.seed, index, options.space ?? FULL_SPACE);
+    while (next < work.length && !ctx.broken) {
+      const item = work[next++] as number | Scenario;
+      const scenario = typeof item === "number" ? generateScenario(options.seed, item, options.space ?? FULL_SPACE) : item;
       const r: ScenarioResult = await runScenario(ctx, scenario).catch((error: Error) => ({
         scenario,
         violations: [{ kind: "scenario_error" as const, detail: `the scenario could not run: ${error.stack ?? error.message}` }],
@@ -126,6 +155,7 @@ export async function runScenarios(
         judged: { must: 0, must_not: 0, either: 0 },
         phases: { setup: 0, actions: 0, settle: 0, quiet: 0 },
       }));
+      if (ctx.broken) r.violations = [{ kind: "scenario_error", detail: `the platform broke during the scenario: ${ctx.broken}` }];
       result.scenarios += 1;
       for (const [k, v] of Object.entries(r.events) as [keyof ModelRunResult["events"], number][]) result.events[k] += v;
       result.violations += r.violations.length;
@@ -135,6 +165,10 @@ export async function runScenarios(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 6) }, lane));
+  if (ctx.broken) {
+    log(`STOPPED: ${ctx.broken}; ${work.length - next} scenarios not run`);
+    result.broken = ctx.broken;
+  }
   return result;
 }
 

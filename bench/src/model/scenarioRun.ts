@@ -24,6 +24,8 @@ export interface ModelContext {
   settleTimeoutMs: number;
   /** How long nothing may change (data and jobs) before a scenario counts as settled. */
   quietMs: number;
+  /** Set when the platform cannot go on (a service that does not start again): the run stops. */
+  broken: string | undefined;
 }
 
 export interface ScenarioResult {

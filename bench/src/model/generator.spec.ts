@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import fc from "fast-check";
+import { FULL_SPACE, generateScenario, SAFE_SPACE } from "./generator.ts";
+import { topologicalOrder } from "./topologies.ts";
+import type { ActivitySpec, Scenario } from "./types.ts";
+
+const activities = (s: Scenario): ActivitySpec[] => [...s.initial, ...s.actions.flatMap((a) => (a.kind === "record" ? [a.activity] : []))];
+const seeds = fc.record({ seed: fc.integer(), index: fc.nat({ max: 5000 }) });
+
+describe("the scenario generator", () => {
+  it("rebuilds the same scenario from a seed and an index", () => {
+    fc.assert(
+      fc.property(seeds, ({ seed, index }) => {
+        assert.deepEqual(generateScenario(seed, index), generateScenario(seed, index));
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("draws the safe space from one Strava → Garmin config under source_wins, overlaps far from the threshold", () => {
+    fc.assert(
+      fc.property(seeds, ({ seed, index }) => {
+        const s = generateScenario(seed, index, SAFE_SPACE);
+        assert.deepEqual(
+          s.configs.map((c) => [c.source, c.destination, c.strategy]),
+          [["strava", "garmin", "source_wins"]],
+        );
+        for (const a of activities(s))
+          for (const b of activities(s)) {
+            if (a === b) continue;
+            const overlap = Math.min(a.start + a.durationSeconds, b.start + b.durationSeconds) - Math.max(a.start, b.start);
+            assert.ok(overlap <= 0 || overlap >= 600, `${a.key}/${b.key} overlap ${overlap} s`);
+          }
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("keeps workouts of different clusters apart, repeats webhooks only after the workout, starts with one sync per config", () => {
+    fc.assert(
+      fc.property(seeds, ({ seed, index }) => {
+        const s = generateScenario(seed, index, FULL_SPACE);
+        assert.deepEqual(
+          s.actions.slice(0, s.configs.length).map((a) => (a.kind === "sync" ? a.config : a.kind)),
+          s.configs.map((c) => c.key),
+        );
+        s.actions.forEach((a, i) => {
+          if (a.kind !== "duplicate_webhook") return;
+          const recorded = s.actions.findIndex((b) => b.kind === "record" && b.activity.key === a.activity);
+          assert.ok(recorded >= 0 && recorded < i, `webhook again ${a.activity} before it was recorded`);
+        });
+        for (const a of activities(s)) assert.ok(a.start + a.durationSeconds < 0, `${a.key} ends in the past`);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("orders a chain so that its middle is written before it is read", () => {
+    const chain = [
+      { key: "c1", source: "strava" as const, destination: "garmin" as const, strategy: "source_wins" as const },
+      { key: "c0", source: "oura" as const, destination: "strava" as const, strategy: "source_wins" as const },
+    ];
+    assert.deepEqual(
+      topologicalOrder(chain).map((c) => c.key),
+      ["c0", "c1"],
+    );
+  });
+});
