@@ -42,22 +42,35 @@ for (const name of names) {
 const phases = (names.length > 0 ? names : Object.keys(PHASES)).map((name) => PHASES[name]);
 
 let servers;
-let current; // the running phase's child (leader of its own process group)
+let current; // the running phase's child: the leader of its own process group
+let stopping = false; // the running phase is being stopped (signal or deadline)
 let interrupted;
 let provisioning = false; // a signal meanwhile is handled once provisioning returns (nothing leaks)
 
-/** Signals the phase's whole process group (its test files, the services the features started, …). */
-function signalPhase(signal) {
-  if (!current || current.exitCode !== null || current.signalCode !== null) return;
+/** Signals a phase's whole process group (its test files, the services the features started, …); false when none is left. */
+function signalGroup(pgid, signal) {
   try {
-    process.kill(-current.pid, signal);
-  } catch {}
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-/** Stops the running phase: SIGTERM, then SIGKILL for whatever still runs 10 s later. */
+/** Stops the running phase: SIGTERM to all of it, SIGKILL to whatever still runs 10 s later. */
 function stopPhase() {
-  signalPhase("SIGTERM");
-  setTimeout(() => signalPhase("SIGKILL"), 10_000).unref();
+  stopping = true;
+  if (!current) return;
+  const pgid = current.pid;
+  signalGroup(pgid, "SIGTERM");
+  setTimeout(() => signalGroup(pgid, "SIGKILL"), 10_000).unref();
+}
+
+/** Once a phase's leader has exited: lets the rest of its group finish (cleaning up) for up to `ms`, then kills it. */
+async function drainGroup(pgid, ms) {
+  const deadline = Date.now() + ms;
+  while (signalGroup(pgid, 0) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  signalGroup(pgid, "SIGKILL");
 }
 
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
@@ -73,7 +86,9 @@ for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 function runPhase(phase, env) {
   return new Promise((resolve) => {
     const [command, ...args] = phase.command;
+    stopping = false;
     current = spawn(command, args, { cwd: ROOT, env, stdio: "inherit", detached: true });
+    const pgid = current.pid;
     const deadline = setTimeout(() => {
       say(`the ${phase.title} did not finish within ${phase.minutes} min: stopped them`);
       stopPhase();
@@ -83,10 +98,11 @@ function runPhase(phase, env) {
       say(`could not run the ${phase.title}: ${error.message}`);
       resolve(1);
     });
-    current.once("exit", (code, signal) => {
+    current.once("exit", async (code, signal) => {
       clearTimeout(deadline);
-      signalPhase("SIGKILL"); // nothing of a finished phase outlives it
-      resolve(code ?? (signal ? 1 : 0));
+      // Nothing of a finished phase outlives it; a stopped one gets time to stop what it started.
+      await drainGroup(pgid, stopping ? 10_000 : 2_000);
+      resolve(stopping ? 1 : (code ?? (signal ? 1 : 0)));
     });
   });
 }
