@@ -15,7 +15,7 @@ export async function workerThroughput(
   const jobs = users.flatMap((u) => Array.from({ length: perUser }, () => u));
   const succeededBefore = await metric(deps.workerUrl, "syncwell_jobs_processed_total", 'outcome="succeeded"');
   const failedBefore = await metric(deps.workerUrl, "syncwell_jobs_processed_total", 'outcome="retrying"');
-  const callsBefore = await metric(deps.workerUrl, "syncwell_sqs_requests_total");
+  const callsBefore = await metric(deps.workerUrl, "syncwell_aws_requests_total", 'service="SQS"');
   const started = performance.now();
   for (let i = 0; i < jobs.length; i += 10) {
     const batch = jobs.slice(i, i + 10).map((u, n) => {
@@ -33,7 +33,7 @@ export async function workerThroughput(
     done = (await metric(deps.workerUrl, "syncwell_jobs_processed_total", 'outcome="succeeded"')) - succeededBefore;
   }
   const seconds = (performance.now() - started) / 1000;
-  const calls = (await metric(deps.workerUrl, "syncwell_sqs_requests_total")) - callsBefore;
+  const calls = (await metric(deps.workerUrl, "syncwell_aws_requests_total", 'service="SQS"')) - callsBefore;
   return {
     jobs: jobs.length,
     seconds: round(seconds, 2),

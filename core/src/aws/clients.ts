@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { countAwsCalls } from "../metrics/awsCalls.ts";
 
 /**
  * Where the AWS clients point. Leave endpoints undefined on real AWS; the SDK also honours
@@ -15,14 +16,18 @@ export interface AwsOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string } | undefined;
 }
 
+/** Every client the factories make counts its calls (`syncwell_aws_requests_total`, metrics/awsCalls.ts). */
 export function createSqsClient(options: AwsOptions): SQSClient {
-  return new SQSClient({ region: options.region, endpoint: options.sqsEndpoint, credentials: options.credentials });
+  return countAwsCalls(new SQSClient({ region: options.region, endpoint: options.sqsEndpoint, credentials: options.credentials }));
 }
 
 export function createDynamoDbClient(options: AwsOptions): DynamoDBClient {
-  return new DynamoDBClient({ region: options.region, endpoint: options.dynamoDbEndpoint, credentials: options.credentials });
+  return countAwsCalls(
+    new DynamoDBClient({ region: options.region, endpoint: options.dynamoDbEndpoint, credentials: options.credentials }),
+  );
 }
 
+/** Shares `client`'s middleware stack, so its calls are counted as the client's (by their DynamoDB operation). */
 export function createDocumentClient(client: DynamoDBClient): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

@@ -1,12 +1,14 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { registerAwsCallMetrics } from "./awsCalls.ts";
 
 export { Counter, Gauge, Histogram, Registry };
 
-/** A registry per service with the default process metrics under the `syncwell_` prefix. */
+/** A registry per service with the default process metrics under the `syncwell_` prefix and the AWS call counters. */
 export function createMetricsRegistry(service: string): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry, prefix: "syncwell_" });
+  registerAwsCallMetrics(registry);
   return registry;
 }
 
