@@ -76,35 +76,33 @@ for (const subject of subjects) {
     });
     after(() => s.stop());
 
-    it("reads a config and a connection only for their own user", async () => {
+    it("loads a user's configs and connections in one read, and nobody else's", async () => {
       await s.putConfig(config("cfg-own"));
+      await s.putConfig({ ...config("cfg-other"), userId: "u2" });
       await s.putConnection(connection("conn-own"));
-      assert.equal((await s.store.getConfig("u1", "cfg-own"))?.syncConfigId, "cfg-own");
-      assert.equal(await s.store.getConfig("u2", "cfg-own"), undefined);
-      assert.equal((await s.store.getConnection("u1", "conn-own"))?.accessToken, "a");
-      assert.equal(await s.store.getConnection("u2", "conn-own"), undefined);
-    });
-
-    it("finds every config reading from a source connection (fan-out)", async () => {
-      await s.putConfig(config("fan-a", "c-fan"));
-      await s.putConfig(config("fan-b", "c-fan"));
-      await s.putConfig(config("other", "c-other"));
-      const found = (await s.store.findConfigsBySource("c-fan")).map((c) => c.syncConfigId).sort();
-      assert.deepEqual(found, ["fan-a", "fan-b"]);
+      await s.putConnection(connection("conn-other", "u2"));
+      const state = await s.store.loadUser("u1");
+      assert.ok(state.configs.some((c) => c.syncConfigId === "cfg-own"));
+      assert.ok(!state.configs.some((c) => c.syncConfigId === "cfg-other"));
+      assert.equal(state.connections.find((c) => c.connectionId === "conn-own")?.accessToken, "a", "tokens decrypted");
+      assert.ok(!state.connections.some((c) => c.connectionId === "conn-other"));
     });
 
     it("moves the watermark forward only, and of two jobs from the same value only one moves it", async () => {
       await s.putConfig(config("wm"));
-      assert.equal(await s.store.advanceWatermark("u1", "wm", "2026-11-20T10:00:00.000Z"), "advanced");
+      const seen = (await s.store.loadUser("u1")).configs.find((c) => c.syncConfigId === "wm");
+      assert.equal(await s.store.advanceWatermark("u1", "wm", "2026-11-20T10:00:00.000Z", seen), "advanced");
       assert.equal(await s.store.advanceWatermark("u1", "wm", "2026-11-20T09:00:00.000Z"), "already_past");
+      // Both start from the same (now stale) read: the loser re-reads and moves on from the new value.
       const results = await Promise.all(
-        ["2026-11-20T11:00:00.000Z", "2026-11-20T12:00:00.000Z"].map((t) => s.store.advanceWatermark("u1", "wm", t)),
+        ["2026-11-20T11:00:00.000Z", "2026-11-20T12:00:00.000Z"].map((t) => s.store.advanceWatermark("u1", "wm", t, seen)),
       );
       assert.ok(results.includes("advanced"));
-      assert.equal((await s.store.getConfig("u1", "wm"))?.lastSyncTime, "2026-11-20T12:00:00.000Z");
+      const after = (await s.store.loadUser("u1")).configs.find((c) => c.syncConfigId === "wm");
+      assert.equal(after?.lastSyncTime, "2026-11-20T12:00:00.000Z");
     });
 
-    it("remembers handled records per config, and the records SyncWell wrote per destination connection", async () => {
+    it("recalls handled records per config, and the records SyncWell wrote per connection, in one batch", async () => {
       const entries = Array.from({ length: 30 }, (_, i) => ({
         sourceId: `s${i}`,
         sourceUpdatedAt: "2026-11-20T10:00:00.000Z",
@@ -112,36 +110,58 @@ for (const subject of subjects) {
         written: i % 2 === 0,
       }));
       await s.store.markWritten("ledger-cfg", entries, 3600, "conn-dest");
-      const ledger = await s.store.getLedger("ledger-cfg", ["s0", "s1", "s29", "nope"]);
-      assert.deepEqual([...ledger.keys()].sort(), ["s0", "s1", "s29"]);
-      assert.equal(ledger.get("s0")?.destinationId, "d0");
-      assert.equal((await s.store.getLedger("another-cfg", ["s0"])).size, 0, "ledgers are per config");
-      assert.deepEqual([...(await s.store.writtenBySyncWellAt("conn-dest", ["d0", "d1", "d2", "x"]))].sort(), ["d0", "d2"]);
-      assert.equal((await s.store.writtenBySyncWellAt("conn-other", ["d0"])).size, 0);
+      const there = await s.store.recall("ledger-cfg", "conn-src", ["s0", "s1", "s29", "nope"]);
+      assert.deepEqual([...there.ledger.keys()].sort(), ["s0", "s1", "s29"]);
+      assert.equal(there.ledger.get("s0")?.destinationId, "d0");
+      assert.equal(there.ours.size, 0);
+      assert.equal((await s.store.recall("another-cfg", "conn-src", ["s0"])).ledger.size, 0, "ledgers are per config");
+      // The way back: the destination's records SyncWell wrote are recognised when it is a source.
+      const back = await s.store.recall("back-cfg", "conn-dest", ["d0", "d1", "d2", "x"]);
+      assert.deepEqual([...back.ours].sort(), ["d0", "d2"]);
+      assert.equal(back.ledger.size, 0);
     });
 
-    it("keeps job status: update answers undefined for an unknown job, and counters add one atomically", async () => {
-      assert.equal(await s.store.updateJob("job-missing", { status: "in_progress" }), undefined);
-      await s.store.putJob(
-        {
-          jobId: "job-1",
-          userId: "u1",
-          syncConfigId: "cfg",
-          trigger: "manual",
-          status: "queued",
-          attempts: 0,
-          createdAt: "2026-11-20T10:00:00.000Z",
-          updatedAt: "2026-11-20T10:00:00.000Z",
-        },
-        3600,
+    it("records job status in one write, creating the item where missing, with atomic counters", async () => {
+      const job = {
+        jobId: "job-1",
+        userId: "u1",
+        syncConfigId: "cfg",
+        trigger: "webhook" as const,
+        requestedAt: "2026-11-20T10:00:00.000Z",
+      };
+      await Promise.all([1, 2, 3].map(() => s.store.recordJob(job, { status: "retrying", errorCategory: "transient" }, 3600, "attempts")));
+      const record = await s.store.recordJob(job, { status: "retrying", errorCategory: "rate_limited" }, 3600, "rateLimitWaits");
+      assert.equal(record.attempts, 3);
+      assert.equal(record.rateLimitWaits, 1);
+      assert.equal(record.userId, "u1");
+      assert.equal(record.trigger, "webhook");
+      assert.ok(record.firstFailedAt, "the first failure is stamped");
+      const done = await s.store.recordJob(job, { status: "succeeded", recordsWritten: 2 }, 3600);
+      assert.equal(done.status, "succeeded");
+      assert.equal(done.attempts, 3);
+      assert.equal((await s.store.getJob("job-1"))?.recordsWritten, 2);
+    });
+
+    it("claims a manual job for its request, and refuses another request with the same key within the window", async () => {
+      const job = {
+        jobId: "u1.key",
+        userId: "u1",
+        syncConfigId: "cfg",
+        trigger: "manual" as const,
+        requestedAt: "2026-11-20T10:00:00.000Z",
+      };
+      assert.equal(await s.store.claimJob(job, 3600, 86_400_000), "run");
+      assert.equal((await s.store.getJob("u1.key"))?.status, "in_progress");
+      assert.equal(await s.store.claimJob(job, 3600, 86_400_000), "run", "a redelivery of the same request runs");
+      assert.equal(await s.store.claimJob({ ...job, requestedAt: "2026-11-20T10:10:00.000Z" }, 3600, 86_400_000), "replay");
+      assert.equal(
+        await s.store.claimJob({ ...job, requestedAt: "2026-11-21T11:00:00.000Z" }, 3600, 0),
+        "run",
+        "after the window: a fresh job",
       );
-      await Promise.all([1, 2, 3].map(() => s.store.updateJob("job-1", {}, "attempts")));
-      const job = await s.store.updateJob("job-1", { status: "retrying", errorCategory: "transient" }, "rateLimitWaits");
-      assert.equal(job?.attempts, 3);
-      assert.equal(job?.rateLimitWaits, 1);
-      assert.equal(job?.status, "retrying");
-      assert.ok(job?.firstFailedAt, "the first failure is stamped");
-      assert.equal((await s.store.getJob("job-1"))?.errorCategory, "transient");
+      const fresh = await s.store.getJob("u1.key");
+      assert.equal(fresh?.requestedAt, "2026-11-21T11:00:00.000Z");
+      assert.equal(fresh?.attempts, 0);
     });
   });
 }

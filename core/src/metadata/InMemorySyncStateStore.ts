@@ -1,4 +1,5 @@
-import type { SyncStateStore, WatermarkResult } from "../ports/SyncStateStore.ts";
+import type { JobMessage } from "../contracts/jobMessage.ts";
+import type { JobClaim, JobPatch, Recall, SyncStateStore, UserState, WatermarkResult } from "../ports/SyncStateStore.ts";
 import type { ConnectionRecord, JobRecord, LedgerEntry, SyncConfig } from "./types.ts";
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -32,6 +33,24 @@ export class InMemorySyncStateStore implements SyncStateStore {
     this.connections.set(connection.connectionId, clone(connection));
   }
 
+  async loadUser(userId: string): Promise<UserState> {
+    this.#count("loadUser");
+    return {
+      configs: [...this.configs.values()].filter((c) => c.userId === userId).map(clone),
+      connections: [...this.connections.values()].filter((c) => c.userId === userId).map(clone),
+    };
+  }
+
+  async recall(syncConfigId: string, sourceConnectionId: string, sourceIds: readonly string[]): Promise<Recall> {
+    this.#count("recall");
+    const ledger = this.ledgers.get(syncConfigId);
+    const wrote = this.wrote.get(sourceConnectionId);
+    return {
+      ledger: new Map(sourceIds.filter((id) => ledger?.has(id)).map((id) => [id, clone(ledger?.get(id) as LedgerEntry)])),
+      ours: new Set(sourceIds.filter((id) => wrote?.has(id))),
+    };
+  }
+
   async getConfig(userId: string, syncConfigId: string): Promise<SyncConfig | undefined> {
     this.#count("getConfig");
     const found = this.configs.get(syncConfigId);
@@ -49,7 +68,7 @@ export class InMemorySyncStateStore implements SyncStateStore {
     return found?.userId === userId ? clone(found) : undefined;
   }
 
-  async advanceWatermark(userId: string, syncConfigId: string, to: string): Promise<WatermarkResult> {
+  async advanceWatermark(userId: string, syncConfigId: string, to: string, _seen?: SyncConfig): Promise<WatermarkResult> {
     this.#count("advanceWatermark");
     const config = this.configs.get(syncConfigId);
     if (!config || config.userId !== userId) return "already_past";
@@ -84,6 +103,52 @@ export class InMemorySyncStateStore implements SyncStateStore {
     this.#count("writtenBySyncWellAt");
     const wrote = this.wrote.get(connectionId);
     return new Set(recordIds.filter((id) => wrote?.has(id)));
+  }
+
+  async claimJob(job: JobMessage, _ttlSeconds: number, replayWindowMs: number): Promise<JobClaim> {
+    this.#count("claimJob");
+    const now = this.#now();
+    const found = this.jobs.get(job.jobId);
+    const base = {
+      jobId: job.jobId,
+      userId: job.userId,
+      syncConfigId: job.syncConfigId,
+      trigger: job.trigger,
+      requestedAt: job.requestedAt,
+    };
+    if (!found || found.requestedAt === job.requestedAt) {
+      this.jobs.set(job.jobId, { attempts: 0, createdAt: now, ...found, ...base, status: "in_progress", updatedAt: now });
+      return "run";
+    }
+    if (Date.parse(this.#now()) - Date.parse(found.createdAt) < replayWindowMs) return "replay";
+    this.jobs.set(job.jobId, { ...base, status: "in_progress", attempts: 0, createdAt: now, updatedAt: now });
+    return "run";
+  }
+
+  async recordJob(job: JobMessage, patch: JobPatch, _ttlSeconds: number, increment?: "attempts" | "rateLimitWaits"): Promise<JobRecord> {
+    this.#count("recordJob");
+    const now = this.#now();
+    const found = this.jobs.get(job.jobId);
+    const next: JobRecord = {
+      jobId: job.jobId,
+      userId: job.userId,
+      syncConfigId: job.syncConfigId,
+      trigger: job.trigger,
+      requestedAt: job.requestedAt,
+      status: "queued",
+      attempts: 0,
+      createdAt: now,
+      ...found,
+      updatedAt: now,
+    };
+    for (const [field, value] of Object.entries(patch)) if (value !== undefined) Object.assign(next, { [field]: value });
+    if (increment === "attempts") {
+      next.attempts = (found?.attempts ?? 0) + 1;
+      next.firstFailedAt ??= now;
+    }
+    if (increment === "rateLimitWaits") next.rateLimitWaits = (found?.rateLimitWaits ?? 0) + 1;
+    this.jobs.set(job.jobId, next);
+    return clone(next);
   }
 
   async getJob(jobId: string): Promise<JobRecord | undefined> {

@@ -1,5 +1,6 @@
 import { BatchGetCommand, BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { isExpired, keys } from "../aws/tableDesign.ts";
+import type { Recall } from "../ports/SyncStateStore.ts";
 import { TableItems } from "./TableItems.ts";
 import type { LedgerEntry } from "./types.ts";
 
@@ -15,12 +16,36 @@ export class LedgerItems extends TableItems {
     return new Set((await this.#batchGet(keys.wrote(connectionId), recordIds)).keys());
   }
 
-  async #batchGet(pk: string, sourceIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
-    const found = new Map<string, LedgerEntry>();
+  /**
+   * What a job must know of listed source records in one batch: which the config already handled
+   * (its ledger) and which SyncWell itself wrote at the source connection (never synced back).
+   */
+  async recall(syncConfigId: string, sourceConnectionId: string, sourceIds: readonly string[]): Promise<Recall> {
     const unique = [...new Set(sourceIds)];
-    for (let i = 0; i < unique.length; i += 100) {
+    const ledgerPk = keys.ledger(syncConfigId);
+    const found = await this.#batchGetKeys([
+      ...unique.map((id) => ({ pk: ledgerPk, sk: id })),
+      ...unique.map((id) => ({ pk: keys.wrote(sourceConnectionId), sk: id })),
+    ]);
+    const ledger = new Map<string, LedgerEntry>();
+    const ours = new Set<string>();
+    for (const [pk, entry] of found) {
+      if (pk === ledgerPk) ledger.set(entry.sourceId, entry);
+      else ours.add(entry.sourceId);
+    }
+    return { ledger, ours };
+  }
+
+  async #batchGet(pk: string, sourceIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
+    return new Map((await this.#batchGetKeys([...new Set(sourceIds)].map((sk) => ({ pk, sk })))).map(([, e]) => [e.sourceId, e]));
+  }
+
+  /** BatchGetItem in chunks of 100 keys; answers each found, unexpired item as [pk, entry keyed by its sk]. */
+  async #batchGetKeys(all: { pk: string; sk: string }[]): Promise<[string, LedgerEntry][]> {
+    const found: [string, LedgerEntry][] = [];
+    for (let i = 0; i < all.length; i += 100) {
       let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.options.table]: { Keys: unique.slice(i, i + 100).map((id) => ({ pk, sk: id })) },
+        [this.options.table]: { Keys: all.slice(i, i + 100) },
       };
       while (request && Object.keys(request).length > 0) {
         const {
@@ -32,12 +57,15 @@ export class LedgerItems extends TableItems {
         } = await this.deps.db.send(new BatchGetCommand({ RequestItems: request }));
         for (const item of Responses?.[this.options.table] ?? []) {
           if (isExpired(item, this.now())) continue;
-          found.set(String(item.sk), {
-            sourceId: String(item.sk),
-            sourceUpdatedAt: String(item.sourceUpdatedAt),
-            destinationId: item.destinationId as string | undefined,
-            ...(item.written === true ? { written: true } : {}),
-          });
+          found.push([
+            String(item.pk),
+            {
+              sourceId: String(item.sk),
+              sourceUpdatedAt: String(item.sourceUpdatedAt),
+              destinationId: item.destinationId as string | undefined,
+              ...(item.written === true ? { written: true } : {}),
+            },
+          ]);
         }
         request = UnprocessedKeys as typeof request;
       }

@@ -2,9 +2,11 @@ import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, Que
 import type { z } from "zod";
 import { GSI1, isExpired, keys } from "../aws/tableDesign.ts";
 import type { ConnectionStatusSchema, SyncConfig } from "../contracts/domain.ts";
+import type { JobMessage } from "../contracts/jobMessage.ts";
 import type { TokenCipher } from "../crypto/tokenCipher.ts";
-import type { SyncStateStore, WatermarkResult } from "../ports/SyncStateStore.ts";
+import type { Recall, SyncStateStore, UserState, WatermarkResult } from "../ports/SyncStateStore.ts";
 import { IdempotencyItems } from "./IdempotencyItems.ts";
+import { type JobClaim, JobItems, type JobPatch } from "./JobItems.ts";
 import { LedgerItems } from "./LedgerItems.ts";
 import { PollScheduleItems } from "./PollScheduleItems.ts";
 import { isConditionFailure } from "./TableItems.ts";
@@ -26,11 +28,13 @@ export class MetadataStore implements SyncStateStore {
     this.#idempotency = new IdempotencyItems(deps, options);
     this.#ledger = new LedgerItems(deps, options);
     this.#polls = new PollScheduleItems(deps, options);
+    this.#jobs = new JobItems(deps, options);
   }
 
   readonly #idempotency: IdempotencyItems;
   readonly #ledger: LedgerItems;
   readonly #polls: PollScheduleItems;
+  readonly #jobs: JobItems;
 
   get #table(): string {
     return this.options.table;
@@ -198,6 +202,33 @@ export class MetadataStore implements SyncStateStore {
     );
   }
 
+  /**
+   * A user's configs and connections in one read (they share the partition `USER#{userId}`): what
+   * a job needs of its config, both connections and the other configs on its source.
+   */
+  async loadUser(userId: string): Promise<UserState> {
+    const state: UserState = { configs: [], connections: [] };
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.deps.db.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: "pk = :u",
+          ExpressionAttributeValues: { ":u": keys.user(userId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const sk = String(item.sk);
+        if (sk.startsWith("CONFIG#")) state.configs.push(this.#config(item));
+        else if (sk.startsWith("CONN#")) state.connections.push(this.#connection(item));
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return state;
+  }
+
   async getConfig(userId: string, syncConfigId: string): Promise<SyncConfig | undefined> {
     const { Item } = await this.deps.db.send(
       new GetCommand({ TableName: this.#table, Key: { pk: keys.user(userId), sk: keys.config(syncConfigId) }, ConsistentRead: true }),
@@ -264,9 +295,10 @@ export class MetadataStore implements SyncStateStore {
    * Moves lastSyncTime forward to `to`. It never moves backwards, and of two jobs that read the
    * same version only one moves it (the other re-reads and tries again from the new value).
    */
-  async advanceWatermark(userId: string, syncConfigId: string, to: string): Promise<WatermarkResult> {
+  async advanceWatermark(userId: string, syncConfigId: string, to: string, seen?: SyncConfig): Promise<WatermarkResult> {
     for (let attempt = 0; attempt < 10; attempt++) {
-      const current = await this.getConfig(userId, syncConfigId);
+      // The config the caller read is the first guess: the common case costs one write.
+      const current = attempt === 0 && seen ? seen : await this.getConfig(userId, syncConfigId);
       if (!current) return "already_past";
       if (current.lastSyncTime !== undefined && Date.parse(current.lastSyncTime) >= Date.parse(to)) return "already_past";
       try {
@@ -293,72 +325,29 @@ export class MetadataStore implements SyncStateStore {
     return rest as unknown as SyncConfig;
   }
 
-  // ── jobs ─────────────────────────────────────────────────────────────────────
-  async putJob(job: JobRecord, ttlSeconds: number): Promise<void> {
-    await this.deps.db.send(
-      new PutCommand({
-        TableName: this.#table,
-        Item: { pk: keys.job(job.jobId), sk: "JOB", type: "job", ...job, expiresAt: Math.floor(this.#now() / 1000) + ttlSeconds },
-      }),
-    );
+  // ── jobs (JobItems.ts) ───────────────────────────────────────────────────────
+  putJob(job: JobRecord, ttlSeconds: number): Promise<void> {
+    return this.#jobs.putJob(job, ttlSeconds);
   }
 
-  async getJob(jobId: string): Promise<JobRecord | undefined> {
-    const { Item } = await this.deps.db.send(
-      new GetCommand({ TableName: this.#table, Key: { pk: keys.job(jobId), sk: "JOB" }, ConsistentRead: true }),
-    );
-    if (!Item || isExpired(Item, this.#now())) return undefined;
-    const { pk: _pk, sk: _sk, type: _t, expiresAt: _e, ...job } = Item;
-    return job as JobRecord;
+  getJob(jobId: string): Promise<JobRecord | undefined> {
+    return this.#jobs.getJob(jobId);
   }
 
-  /**
-   * Sets fields of an existing job and answers it (undefined: no such job). `increment` adds one
-   * to a counter atomically: a failed attempt (also stamping `firstFailedAt`) or a rate-limit wait.
-   */
-  async updateJob(
+  updateJob(
     jobId: string,
     patch: Partial<Omit<JobRecord, "jobId" | "attempts" | "rateLimitWaits">>,
     increment?: "attempts" | "rateLimitWaits",
   ): Promise<JobRecord | undefined> {
-    const names: Record<string, string> = { "#u": "updatedAt" };
-    const values: Record<string, unknown> = { ":u": new Date(this.#now()).toISOString() };
-    const sets = ["#u = :u"];
-    for (const [field, value] of Object.entries(patch)) {
-      if (value === undefined || field === "updatedAt") continue;
-      names[`#${field}`] = field;
-      values[`:${field}`] = value;
-      sets.push(`#${field} = :${field}`);
-    }
-    let expression = `SET ${sets.join(", ")}`;
-    if (increment) {
-      names["#c"] = increment;
-      values[":one"] = 1;
-      if (increment === "attempts") {
-        names["#f"] = "firstFailedAt";
-        expression += ", #f = if_not_exists(#f, :u)";
-      }
-      expression += " ADD #c :one";
-    }
-    try {
-      const { Attributes } = await this.deps.db.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: keys.job(jobId), sk: "JOB" },
-          UpdateExpression: expression,
-          ConditionExpression: "attribute_exists(pk)",
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-          ReturnValues: "ALL_NEW",
-        }),
-      );
-      if (!Attributes) return undefined;
-      const { pk: _pk, sk: _sk, type: _t, expiresAt: _e, ...job } = Attributes;
-      return job as JobRecord;
-    } catch (error) {
-      if (isConditionFailure(error)) return undefined;
-      throw error;
-    }
+    return this.#jobs.updateJob(jobId, patch, increment);
+  }
+
+  claimJob(job: JobMessage, ttlSeconds: number, replayWindowMs: number): Promise<JobClaim> {
+    return this.#jobs.claimJob(job, ttlSeconds, replayWindowMs);
+  }
+
+  recordJob(job: JobMessage, patch: JobPatch, ttlSeconds: number, increment?: "attempts" | "rateLimitWaits"): Promise<JobRecord> {
+    return this.#jobs.recordJob(job, patch, ttlSeconds, increment);
   }
 
   // ── idempotency, ledger and poll schedules (IdempotencyItems.ts, LedgerItems.ts, PollScheduleItems.ts) ──
@@ -391,6 +380,10 @@ export class MetadataStore implements SyncStateStore {
 
   writtenBySyncWellAt(connectionId: string, recordIds: readonly string[]): Promise<Set<string>> {
     return this.#ledger.writtenBySyncWellAt(connectionId, recordIds);
+  }
+
+  recall(syncConfigId: string, sourceConnectionId: string, sourceIds: readonly string[]): Promise<Recall> {
+    return this.#ledger.recall(syncConfigId, sourceConnectionId, sourceIds);
   }
 
   putPollSchedule(schedule: PollSchedule): Promise<void> {

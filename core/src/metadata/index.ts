@@ -1,3 +1,3 @@
 export { InMemorySyncStateStore } from "./InMemorySyncStateStore.ts";
-export { MetadataStore, type WatermarkResult } from "./MetadataStore.ts";
+export { MetadataStore } from "./MetadataStore.ts";
 export * from "./types.ts";

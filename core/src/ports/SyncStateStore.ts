@@ -1,4 +1,22 @@
+import type { JobMessage } from "../contracts/jobMessage.ts";
+import type { JobClaim, JobPatch } from "../metadata/JobItems.ts";
 import type { ConnectionRecord, JobRecord, LedgerEntry, SyncConfig } from "../metadata/types.ts";
+
+export type { JobClaim, JobPatch };
+
+/** A user's configs and connections, read together. */
+export interface UserState {
+  configs: SyncConfig[];
+  connections: ConnectionRecord[];
+}
+
+/** What the store remembers of listed source records. */
+export interface Recall {
+  /** Records the config already handled, with the source version it handled. */
+  ledger: Map<string, LedgerEntry>;
+  /** Records SyncWell itself wrote at the source connection (never synced back). */
+  ours: Set<string>;
+}
 
 /** Whether a watermark update moved it. */
 export type WatermarkResult = "advanced" | "already_past";
@@ -9,24 +27,20 @@ export type WatermarkResult = "advanced" | "already_past";
  * suite holds both (and runs on dynalite and on Amazon's DynamoDB Local).
  */
 export interface SyncStateStore {
-  getConfig(userId: string, syncConfigId: string): Promise<SyncConfig | undefined>;
-  /** Every config reading from a source connection (fan-out). */
-  findConfigsBySource(connectionId: string): Promise<SyncConfig[]>;
-  getConnection(userId: string, connectionId: string): Promise<ConnectionRecord | undefined>;
-  /** Moves lastSyncTime forward only: never backwards, and of two racing jobs only one moves it. */
-  advanceWatermark(userId: string, syncConfigId: string, to: string): Promise<WatermarkResult>;
-  /** Which of these source records the config already handled (and at which source version). */
-  getLedger(syncConfigId: string, sourceIds: readonly string[]): Promise<Map<string, LedgerEntry>>;
+  /** A user's configs and connections in one read. */
+  loadUser(userId: string): Promise<UserState>;
+  /**
+   * Moves lastSyncTime forward only: never backwards, and of two racing jobs only one moves it.
+   * `seen`, the config as the caller read it, saves the read before the conditional write.
+   */
+  advanceWatermark(userId: string, syncConfigId: string, to: string, seen?: SyncConfig): Promise<WatermarkResult>;
+  /** The ledger and the records SyncWell wrote at the source, for listed source records, in one batch. */
+  recall(syncConfigId: string, sourceConnectionId: string, sourceIds: readonly string[]): Promise<Recall>;
   /** Saves handled records; those `written` at `destinationConnectionId` are remembered there too (no echo). */
   markWritten(syncConfigId: string, entries: readonly LedgerEntry[], ttlSeconds: number, destinationConnectionId?: string): Promise<void>;
-  /** Which of these records at a connection SyncWell itself wrote there. */
-  writtenBySyncWellAt(connectionId: string, recordIds: readonly string[]): Promise<Set<string>>;
+  /** Claims a manual job for its run (`in_progress`) in one write, or says it is a replay of its key within `replayWindowMs`. */
+  claimJob(job: JobMessage, ttlSeconds: number, replayWindowMs: number): Promise<JobClaim>;
+  /** Sets a job's status in one write, creating the item where missing; `increment` adds one to a counter. */
+  recordJob(job: JobMessage, patch: JobPatch, ttlSeconds: number, increment?: "attempts" | "rateLimitWaits"): Promise<JobRecord>;
   getJob(jobId: string): Promise<JobRecord | undefined>;
-  putJob(job: JobRecord, ttlSeconds: number): Promise<void>;
-  /** Sets fields of an existing job and answers it (undefined: no such job); `increment` adds one to a counter. */
-  updateJob(
-    jobId: string,
-    patch: Partial<Omit<JobRecord, "jobId" | "attempts" | "rateLimitWaits">>,
-    increment?: "attempts" | "rateLimitWaits",
-  ): Promise<JobRecord | undefined>;
 }

@@ -11,4 +11,4 @@ export type {
   TokenGrant,
 } from "./DataProvider.ts";
 export * from "./JobQueue.ts";
-export type { SyncStateStore } from "./SyncStateStore.ts";
+export type { JobClaim, JobPatch, Recall, SyncStateStore, UserState, WatermarkResult } from "./SyncStateStore.ts";

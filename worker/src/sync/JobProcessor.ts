@@ -1,6 +1,7 @@
 import {
   type ErrorCategory,
   type JobMessage,
+  type JobPatch,
   type Logger,
   PartnerError,
   parseJobMessage,
@@ -13,7 +14,7 @@ import type { WorkerMetrics } from "../metrics.ts";
 import { countedAttempts, earlyRetryWait, type JobOutcome, outcomeOfFailure, retryOnFreshMessage } from "./outcome.ts";
 import { PushIncompleteError, type SyncJobHandler } from "./SyncJobHandler.ts";
 
-type Store = Pick<SyncStateStore, "getJob" | "putJob" | "updateJob">;
+type Store = Pick<SyncStateStore, "claimJob" | "recordJob">;
 
 /**
  * A mobile sync's job id is a function of user and Idempotency-Key (the API's mapping template,
@@ -28,6 +29,12 @@ export interface ProcessorOptions {
   maxReceiveCount: number;
   retryBaseSeconds: number;
   jobTtlSeconds: number;
+  /**
+   * A webhook or poll job writes `in_progress` only if it runs longer than this: most end sooner,
+   * and their status item is written once, when they end.
+   * @defaultValue 1000
+   */
+  inProgressAfterMs?: number;
 }
 
 /** A failure, classified by its code for the outcome decision. */
@@ -75,24 +82,30 @@ export class JobProcessor {
     }
     const job = parsed.message;
     const log = this.deps.logger.child({ jobId: job.jobId, userId: job.userId, syncConfigId: job.syncConfigId });
-    const previous = job.idempotencyKey ? await this.deps.store.getJob(job.jobId) : undefined;
-    const otherRequest = previous?.requestedAt !== undefined && previous.requestedAt !== job.requestedAt;
-    if (otherRequest && this.#now() - Date.parse(previous.createdAt) < IDEMPOTENCY_WINDOW_MS) {
+    // A mobile sync claims its status item first: a replay of its key within 24 h runs nothing.
+    const claimed = job.trigger === "manual" && job.idempotencyKey !== undefined;
+    if (claimed && (await this.deps.store.claimJob(job, this.options.jobTtlSeconds, IDEMPOTENCY_WINDOW_MS)) === "replay") {
       log.info("a replayed Idempotency-Key: the job exists, nothing runs");
       this.#observe("duplicate", started);
       return { kind: "ack" };
     }
-    await this.#markInProgress(job, otherRequest);
+    // Other jobs say `in_progress` only once they run long enough for anyone to look.
+    const progress = claimed ? undefined : this.#inProgressLater(job);
 
     let outcome: JobOutcome;
+    let recorded = false;
     try {
       outcome = await this.deps.handler.run(job);
+      await progress?.settle();
     } catch (error) {
+      await progress?.settle();
       const failure = classify(error);
       const counts = failure.category !== "rate_limited";
-      const record = counts
-        ? await this.deps.store.updateJob(job.jobId, { errorCategory: failure.category, errorMessage: failure.message }, "attempts")
-        : await this.deps.store.updateJob(job.jobId, {}, "rateLimitWaits");
+      const record = await this.#record(
+        job,
+        { status: "retrying", errorCategory: failure.category, errorMessage: failure.message },
+        counts ? "attempts" : "rateLimitWaits",
+      );
       const attempts = countedAttempts(record, message.receiveCount);
       outcome = outcomeOfFailure({
         ...failure,
@@ -100,29 +113,30 @@ export class JobProcessor {
         maxAttempts: this.options.maxReceiveCount,
         baseBackoffSeconds: this.options.retryBaseSeconds,
       });
+      recorded = true;
       log.warn({ category: failure.category, attempts, outcome: outcome.kind }, `job failed: ${failure.message}`);
     }
 
     switch (outcome.kind) {
       case "succeeded":
-        await this.deps.store.updateJob(job.jobId, { status: "succeeded", recordsWritten: outcome.recordsWritten });
+        await this.#record(job, { status: "succeeded", recordsWritten: outcome.recordsWritten });
         log.info({ recordsWritten: outcome.recordsWritten }, "job succeeded");
         this.#observe("succeeded", started);
         return { kind: "ack" };
       case "more": {
         // Not a failure: the receive it used is counted as a wait, and the job goes on at once.
-        await this.deps.store.updateJob(job.jobId, { recordsWritten: outcome.recordsWritten }, "rateLimitWaits");
+        await this.#record(job, { status: "in_progress", recordsWritten: outcome.recordsWritten }, "rateLimitWaits");
         log.info({ recordsWritten: outcome.recordsWritten }, "job wrote its share; the rest runs next");
         this.#observe("continued", started);
         return this.#retry(message, job, 0);
       }
       case "cancelled":
-        await this.deps.store.updateJob(job.jobId, { status: "cancelled", errorMessage: outcome.reason });
+        await this.#record(job, { status: "cancelled", errorMessage: outcome.reason });
         log.info({ reason: outcome.reason }, "job cancelled");
         this.#observe("cancelled", started);
         return { kind: "ack" };
       case "retry": {
-        await this.deps.store.updateJob(job.jobId, { status: "retrying", errorCategory: outcome.category, errorMessage: outcome.message });
+        if (!recorded) await this.#record(job, { status: "retrying", errorCategory: outcome.category, errorMessage: outcome.message });
         this.#observe("retrying", started);
         return this.#retry(message, job, outcome.afterSeconds);
       }
@@ -130,6 +144,26 @@ export class JobProcessor {
         this.#observe("dead_lettered", started);
         return this.#deadLetter(message, job, outcome);
     }
+  }
+
+  #record(job: JobMessage, patch: JobPatch, increment?: "attempts" | "rateLimitWaits") {
+    return this.deps.store.recordJob(job, patch, this.options.jobTtlSeconds, increment);
+  }
+
+  /** Writes `in_progress` if the job is still running after `inProgressAfterMs`; `settle` cancels it or waits for it. */
+  #inProgressLater(job: JobMessage): { settle(): Promise<void> } {
+    let write: Promise<unknown> | undefined;
+    const timer = setTimeout(() => {
+      write = this.#record(job, { status: "in_progress" }).catch((error: Error) =>
+        this.deps.logger.warn({ jobId: job.jobId, err: error.message }, "could not mark the job in progress"),
+      );
+    }, this.options.inProgressAfterMs ?? 1000);
+    return {
+      async settle() {
+        clearTimeout(timer);
+        await write;
+      },
+    };
   }
 
   /** Retries on this message while SQS has receives to spare, else on a fresh one carrying the delay. */
@@ -144,27 +178,6 @@ export class JobProcessor {
     this.deps.metrics.jobDuration.observe({ outcome }, (performance.now() - started) / 1000);
   }
 
-  /** `fresh`: the key came back after 24 h, a new job under the old id. */
-  async #markInProgress(job: JobMessage, fresh = false): Promise<void> {
-    if (!fresh && (await this.deps.store.updateJob(job.jobId, { status: "in_progress" })) !== undefined) return;
-    // No status item yet: API Gateway's SendMessage writes none, nor do webhook and poll jobs.
-    const now = new Date(this.#now()).toISOString();
-    await this.deps.store.putJob(
-      {
-        jobId: job.jobId,
-        userId: job.userId,
-        syncConfigId: job.syncConfigId,
-        trigger: job.trigger,
-        status: "in_progress",
-        attempts: 0,
-        createdAt: now,
-        updatedAt: now,
-        requestedAt: job.requestedAt,
-      },
-      this.options.jobTtlSeconds,
-    );
-  }
-
   /**
    * The DLQ message carries the reason as attributes (no health data). The job status is marked
    * first: a crash before the move leaves a dead-lettered job whose message SQS redrives anyway.
@@ -174,8 +187,7 @@ export class JobProcessor {
     job: JobMessage | undefined,
     reason: { category: ErrorCategory; message: string },
   ): Promise<QueueDecision> {
-    if (job)
-      await this.deps.store.updateJob(job.jobId, { status: "dead_lettered", errorCategory: reason.category, errorMessage: reason.message });
+    if (job) await this.#record(job, { status: "dead_lettered", errorCategory: reason.category, errorMessage: reason.message });
     this.deps.logger.warn({ jobId: job?.jobId, category: reason.category }, `job dead-lettered: ${reason.message}`);
     // Each dead job is its own group: support inspects and re-drives them one by one, and a user's
     // second dead job is never hidden behind the first one in flight.

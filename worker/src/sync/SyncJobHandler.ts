@@ -67,15 +67,15 @@ export class SyncJobHandler {
   ) {}
 
   async run(job: JobMessage): Promise<JobOutcome> {
-    const { store } = this.deps;
     const startedAt = new Date(this.deps.now?.() ?? Date.now()).toISOString();
-    const config = await store.getConfig(job.userId, job.syncConfigId); // step 2
+    // Step 2: the config, both connections and the source's other configs, in one read.
+    const user = await this.deps.store.loadUser(job.userId);
+    const config = user.configs.find((c) => c.syncConfigId === job.syncConfigId);
     if (!config) return { kind: "cancelled", reason: "the sync config no longer exists" };
     if (!config.enabled) return { kind: "cancelled", reason: "the sync config is disabled" };
-    const [source, dest] = await Promise.all([
-      store.getConnection(job.userId, config.sourceConnectionId),
-      store.getConnection(job.userId, config.destinationConnectionId),
-    ]);
+    const connection = (id: string) => user.connections.find((c) => c.connectionId === id);
+    const source = connection(config.sourceConnectionId);
+    const dest = connection(config.destinationConnectionId);
     const unusable = this.#unusable(source) ?? this.#unusable(dest);
     if (unusable) return { kind: "cancelled", reason: unusable };
     const sourceConn = source as ConnectionRecord;
@@ -85,7 +85,14 @@ export class SyncJobHandler {
     const listing = await this.#withAuth(sourceConn, (c) => sourceApi.fetchMetadata(c, config.lastSyncTime));
     const records = await this.#withNamed(job, sourceConn, sourceApi, listing.records);
     const pairs: Pair[] = [{ config, dest: dest as ConnectionRecord }];
-    if (listing.commit) pairs.push(...(await this.#siblings(job, config)));
+    // Where the read is destructive, it serves every enabled config of the user on this source.
+    if (listing.commit)
+      for (const other of user.configs) {
+        if (other.syncConfigId === config.syncConfigId || other.sourceConnectionId !== config.sourceConnectionId || !other.enabled)
+          continue;
+        const otherDest = connection(other.destinationConnectionId);
+        if (!this.#unusable(otherDest)) pairs.push({ config: other, dest: otherDest as ConnectionRecord });
+      }
 
     const payloads = new Map<string, ActivityPayload>();
     let written = 0;
@@ -104,19 +111,6 @@ export class SyncJobHandler {
     if (!conn) return "a connection of the sync config no longer exists";
     if (conn.status !== "active") return `the ${conn.provider} connection is ${conn.status}`;
     return undefined;
-  }
-
-  /** The other enabled configs of the user on the same source connection, each with a usable destination. */
-  async #siblings(job: JobMessage, config: SyncConfig): Promise<Pair[]> {
-    const others = (await this.deps.store.findConfigsBySource(config.sourceConnectionId)).filter(
-      (c) => c.syncConfigId !== config.syncConfigId && c.userId === job.userId && c.enabled,
-    );
-    const pairs: Pair[] = [];
-    for (const other of others) {
-      const dest = await this.deps.store.getConnection(job.userId, other.destinationConnectionId);
-      if (!this.#unusable(dest)) pairs.push({ config: other, dest: dest as ConnectionRecord });
-    }
-    return pairs;
   }
 
   /** Adds the records a webhook named that the listing did not return (uploaded long after they were recorded). */
@@ -146,21 +140,16 @@ export class SyncJobHandler {
     const { store, metrics } = this.deps;
     const destApi = this.deps.adapters.dataProvider(dest.provider);
     // Never sync back what SyncWell wrote: by external id, and by our own record of writes where the partner drops it.
-    const ours =
-      listed.length === 0
-        ? new Set<string>()
-        : await store.writtenBySyncWellAt(
-            source.connectionId,
-            listed.map((r) => r.id),
-          );
-    const fresh = listed.filter((r) => !writtenBySyncWell(r) && !ours.has(r.id));
-    const ledger =
-      fresh.length === 0
-        ? new Map<string, LedgerEntry>()
-        : await store.getLedger(
+    const unmarked = listed.filter((r) => !writtenBySyncWell(r));
+    const { ledger, ours } =
+      unmarked.length === 0
+        ? { ledger: new Map<string, LedgerEntry>(), ours: new Set<string>() }
+        : await store.recall(
             config.syncConfigId,
-            fresh.map((r) => r.id),
+            source.connectionId,
+            unmarked.map((r) => r.id),
           );
+    const fresh = unmarked.filter((r) => !ours.has(r.id));
     const pending = fresh
       .filter((r) => {
         const entry = ledger.get(r.id);
@@ -170,7 +159,7 @@ export class SyncJobHandler {
 
     // Step 4: nothing new costs exactly the listing.
     if (pending.length === 0) {
-      await store.advanceWatermark(job.userId, config.syncConfigId, startedAt);
+      await store.advanceWatermark(job.userId, config.syncConfigId, startedAt, config);
       return { written: 0, more: false };
     }
     const limit = this.options.maxRecordsPerJob ?? 50;
@@ -271,7 +260,7 @@ export class SyncJobHandler {
     if (pending.length > candidates.length) return { written, more: true };
 
     // Step 11: only on full success; never backwards, never twice from the same value.
-    await store.advanceWatermark(job.userId, config.syncConfigId, startedAt);
+    await store.advanceWatermark(job.userId, config.syncConfigId, startedAt, config);
     return { written, more: false };
   }
 
