@@ -53,7 +53,7 @@ const SYNC_CASES: SyncCase[] = [
   { name: "64 characters (the limit)", key: "k".repeat(64), valid: true },
   { name: "64 punctuation characters (the longest job id)", key: "/".repeat(64), valid: true },
   { name: "the same key for user B", key: "tap-1", user: USER_B, valid: true },
-  { name: "a lower-case header name", key: "tap-lower", header: "idempotency-key", valid: true },
+  { name: "a lower-case header name (HTTP/2)", key: "tap-lower", header: "idempotency-key", valid: true },
   { name: "an empty JSON object body", key: "tap-body-1", body: "{}", valid: true },
   { name: "a blank body", key: "tap-body-2", body: " { \n } ", valid: true },
   { name: "an unknown body field", key: "tap-body-3", body: '{"force":true}', valid: false },

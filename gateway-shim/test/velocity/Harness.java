@@ -129,12 +129,15 @@ public class Harness {
       this.body = body == null ? "" : body; this.path = path; this.query = query; this.header = header;
     }
     public String getBody() { return body; }
-    /** Path, then query string, then header (header names case-insensitive); "" when absent. */
+    /**
+     * Path, then query string, then header; "" when absent. Header names match case-sensitively
+     * here, the stricter of the two readings of API Gateway's documentation, so a template that
+     * works here works either way (the local runtime matches them case-insensitively).
+     */
     public String params(String name) {
       if (path.containsKey(name)) return path.get(name);
       if (query.containsKey(name)) return query.get(name);
-      for (Map.Entry<String, String> e : header.entrySet()) if (e.getKey().equalsIgnoreCase(name)) return e.getValue();
-      return "";
+      return header.getOrDefault(name, "");
     }
     public Map<String, Map<String, String>> params() {
       Map<String, Map<String, String>> all = new LinkedHashMap<>();
