@@ -39,6 +39,9 @@ export const GatewayEnv = z
       DEVELOPMENT_PARTNER_SECRETS.OURA_VERIFICATION_TOKEN,
     ),
     WEBHOOK_MAX_AGE_SECONDS: env.int(300, 1).describe("Signed webhooks with an older (or future) timestamp are refused"),
+    WEBHOOK_EVENTS_PER_ACCOUNT_PER_MINUTE: env
+      .int(120, 1)
+      .describe("Webhook events one partner account may deliver per minute (token bucket in Redis); more answer 429 with Retry-After"),
     POLL_INITIAL_INTERVAL_SECONDS: env.int(900, 1).describe("Poll interval given to a new config whose source is polled"),
     LOG_LEVEL: env.logLevel().describe("pino log level"),
   })

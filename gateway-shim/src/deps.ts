@@ -37,4 +37,6 @@ export interface WebhookOptions {
   ouraClientSecret: string;
   /** Signed events older (or newer) than this are refused. */
   maxAgeSeconds: number;
+  /** Events one partner account may deliver per minute; more answer 429. @defaultValue 120 */
+  eventsPerAccountPerMinute?: number;
 }

@@ -34,6 +34,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         ouraVerificationToken: config.OURA_VERIFICATION_TOKEN,
         ouraClientSecret: config.OURA_CLIENT_SECRET,
         maxAgeSeconds: config.WEBHOOK_MAX_AGE_SECONDS,
+        eventsPerAccountPerMinute: config.WEBHOOK_EVENTS_PER_ACCOUNT_PER_MINUTE,
       },
       initialPollIntervalSeconds: config.POLL_INITIAL_INTERVAL_SECONDS,
       verifier: createTokenVerifier(userAuthOptions(config)),

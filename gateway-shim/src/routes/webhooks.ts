@@ -4,6 +4,7 @@ import { HttpProblem, type Provider, type WebhookEvent } from "@syncwell/core";
 import express, { type ErrorRequestHandler, type Request } from "express";
 import { z } from "zod";
 import type { GatewayDeps, WebhookOptions } from "../deps.ts";
+import { WebhookAccountLimiter } from "../webhookLimits.ts";
 
 const sha = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 32);
 
@@ -73,7 +74,15 @@ export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): expre
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: "64kb" });
 
+  const limiter = new WebhookAccountLimiter(deps, { perMinute: options.eventsPerAccountPerMinute });
   const enqueue = async (provider: Provider, events: Omit<WebhookEvent, "type" | "provider" | "receivedAt">[]) => {
+    // Per partner account (SPEC §17); a deauthorisation always gets through. Over the limit the partner retries later.
+    for (const event of events.filter((e) => e.kind !== "deauthorized")) {
+      const { admitted, retryAfterSeconds } = await limiter.admit(provider, event.ownerId);
+      if (admitted) continue;
+      deps.metrics.webhookEvents.inc({ provider, result: "rate_limited" });
+      throw new HttpProblem(429, "too many events for this account; retry later", {}, { "Retry-After": String(retryAfterSeconds) }, true);
+    }
     const receivedAt = new Date().toISOString();
     for (const event of events) {
       const message: WebhookEvent = { type: "event", provider, receivedAt, ...event };
@@ -153,14 +162,19 @@ export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): expre
     if (Math.abs(Date.now() / 1000 - Number(timestamp)) > options.maxAgeSeconds) return refuse("oura", "stale", 401, "stale timestamp");
     const event = parseJson(OuraEvent, raw);
     const eventId = `${event.user_id}:${event.data_type}:${event.object_id}:${event.event_type}:${event.event_time}`;
-    const fresh = await deps.redis.set(`webhook:seen:oura:${sha(eventId)}`, "1", "EX", options.maxAgeSeconds * 2, "NX").catch(() => "OK");
+    const seen = `webhook:seen:oura:${sha(eventId)}`;
+    const fresh = await deps.redis.set(seen, "1", "EX", options.maxAgeSeconds * 2, "NX").catch(() => "OK");
     if (fresh !== "OK") {
       deps.metrics.webhookEvents.inc({ provider: "oura", result: "replayed" });
       return void res.status(200).json({});
     }
     await enqueue("oura", [
       { eventId, ownerId: event.user_id, kind: "data", ...(event.data_type === "workout" ? { recordId: event.object_id } : {}) },
-    ]);
+    ]).catch(async (error) => {
+      // Not queued (rate-limited, SQS down): Oura's retry of this event must not count as a replay.
+      await deps.redis.del(seen).catch(() => {});
+      throw error;
+    });
     res.status(200).json({});
   });
 
