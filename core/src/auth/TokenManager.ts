@@ -1,18 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { Provider } from "../contracts/providers.ts";
 import { PartnerError } from "../errors/PartnerError.ts";
+import { ReauthRequiredError } from "../errors/ReauthRequiredError.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { MetadataStore } from "../metadata/MetadataStore.ts";
 import type { ConnectionRecord } from "../metadata/types.ts";
 import type { PartnerAdapters } from "../partners/registry.ts";
 import type { ProviderCredentials } from "../ports/DataProvider.ts";
 import type { Redis } from "../storage/redis.ts";
-
-/** Raised when a connection can no longer be refreshed: the user must authorise again. */
-export class ReauthRequiredError extends Error {
-  readonly code = "REAUTH_REQUIRED";
-  override name = "ReauthRequiredError";
-}
 
 type Store = Pick<MetadataStore, "getConnection" | "updateTokens" | "setConnectionStatusIf">;
 

@@ -3,16 +3,17 @@ import {
   type JobMessage,
   type JobPatch,
   type Logger,
-  PartnerError,
+  type PartnerError,
+  type PushIncompleteError,
   parseJobMessage,
   type QueueDecision,
   type QueuedMessage,
-  ReauthRequiredError,
   type SyncStateStore,
+  SyncWellError,
 } from "@syncwell/core";
 import type { WorkerMetrics } from "../metrics.ts";
 import { countedAttempts, earlyRetryWait, type JobOutcome, outcomeOfFailure, retryOnFreshMessage } from "./outcome.ts";
-import { PushIncompleteError, type SyncJobHandler } from "./SyncJobHandler.ts";
+import type { SyncJobHandler } from "./SyncJobHandler.ts";
 
 type Store = Pick<SyncStateStore, "claimJob" | "recordJob">;
 
@@ -37,14 +38,20 @@ export interface ProcessorOptions {
   inProgressAfterMs?: number;
 }
 
-/** A failure, classified by its code for the outcome decision. */
+/** A failure, classified by its code for the outcome decision; anything else is a bug (`unknown`). */
 export function classify(error: unknown): { category: ErrorCategory; message: string; retryAfterSeconds?: number | undefined } {
-  if (error instanceof PartnerError)
-    return { category: error.category, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
-  if (error instanceof ReauthRequiredError) return { category: "auth", message: error.message };
-  if (error instanceof PushIncompleteError)
-    return { category: error.category, message: error.message, retryAfterSeconds: error.retryAfterSeconds };
-  return { category: "unknown", message: (error as Error).message ?? String(error) };
+  if (!(error instanceof SyncWellError)) return { category: "unknown", message: (error as Error)?.message ?? String(error) };
+  switch (error.code) {
+    case "PARTNER_ERROR":
+    case "PUSH_INCOMPLETE": {
+      const { category, retryAfterSeconds } = error as PartnerError | PushIncompleteError;
+      return { category, message: error.message, retryAfterSeconds };
+    }
+    case "REAUTH_REQUIRED":
+      return { category: "auth", message: error.message };
+    default:
+      return { category: "unknown", message: error.message };
+  }
 }
 
 /**

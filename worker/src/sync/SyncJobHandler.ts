@@ -10,6 +10,7 @@ import {
   type PartnerAdapters,
   PartnerError,
   type ProviderCredentials,
+  PushIncompleteError,
   type PushRecord,
   type SyncConfig,
   type SyncStateStore,
@@ -20,10 +21,7 @@ import type { ConfidenceCache } from "../confidence/ConfidenceCache.ts";
 import type { WorkerMetrics } from "../metrics.ts";
 import { confidenceUpdate, destinationFetchDecision } from "./confidence.ts";
 import { resolveConflicts } from "./conflicts.ts";
-import { PushIncompleteError } from "./errors.ts";
 import type { JobOutcome } from "./outcome.ts";
-
-export { PushIncompleteError } from "./errors.ts";
 
 export interface SyncJobOptions {
   syncConfidenceThreshold: number;
