@@ -93,6 +93,11 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
       `worker/coalescer/poller kills ${result.events.crashes} (${result.events.crashesSkipped} skipped: one at a time), ` +
       `faults ${result.events.faults}, duplicate webhooks ${result.events.duplicateWebhooks}, job-table scans ${result.scans.scans} (${result.scans.seconds} s; ${result.scans.lastScanned} items at the end)`,
   );
+  if (result.cpu)
+    log(
+      `CPU: ${result.cpu.harness} s in this process (harness and the embedded SQS/DynamoDB), ${result.cpu.services} s in the services; ` +
+        `${((result.cpu.harness + result.cpu.services) / Math.max(1, result.scenarios)).toFixed(2)} CPU-s per scenario`,
+    );
   if (result.failed.length > 0) {
     log(`violations by kind: ${JSON.stringify(result.byKind)}`);
     log(`failed scenarios (seed ${seed}): ${result.failed.map((f) => f.scenario.index).join(" ")}`);

@@ -1,3 +1,4 @@
+import { cpuSeconds } from "./cpu.ts";
 import { endOfRunCheck } from "./endOfRun.ts";
 import { FULL_SPACE, type GeneratorOptions, generateScenario, SAFE_SPACE } from "./generator.ts";
 import { startModelPlatform } from "./modelPlatform.ts";
@@ -45,6 +46,8 @@ export interface ModelRunResult {
   scans: { scans: number; seconds: number; lastScanned: number };
   /** What the end-of-run check of each platform found (queues, DLQ). */
   endOfRun: Violation[];
+  /** CPU seconds of this process (harness and embedded emulators) and of the services it started. */
+  cpu?: { harness: number; services: number };
   /** Why the run stopped early (a platform service that would not start again). */
   broken?: string;
   /** Minimal scenarios that still fail, from `shrink`. */
@@ -74,6 +77,7 @@ export async function runModel(options: ModelRunOptions, log: (line: string) => 
     ? [...options.given]
     : (options.only ?? Array.from({ length: options.scenarios }, (_, i) => i));
   const result = emptyResult(options.seed);
+  const cpuBefore = cpuSeconds();
   let shrinks = 0;
   for (let i = 0; i < work.length && !result.broken; i += every) {
     log(`starting the platform …`);
@@ -121,6 +125,12 @@ export async function runModel(options: ModelRunOptions, log: (line: string) => 
     }
   }
   result.seconds = Math.round((Date.now() - started) / 1000);
+  const cpuAfter = cpuSeconds();
+  if (cpuBefore && cpuAfter)
+    result.cpu = {
+      harness: Math.round(cpuAfter.harness - cpuBefore.harness),
+      services: Math.round(cpuAfter.services - cpuBefore.services),
+    };
   return result;
 }
 
