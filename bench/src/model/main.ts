@@ -96,7 +96,7 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
   if (result.cpu)
     log(
       `CPU: ${result.cpu.harness} s in this process (harness and the embedded SQS/DynamoDB), ${result.cpu.services} s in the services; ` +
-        `${((result.cpu.harness + result.cpu.services) / Math.max(1, result.scenarios)).toFixed(2)} CPU-s per scenario`,
+        `${((result.cpu.harness + result.cpu.services) / Math.max(1, result.scenarios)).toFixed(2)} CPU-s per scenario (start-up and shrinking included)`,
     );
   if (result.failed.length > 0) {
     log(`violations by kind: ${JSON.stringify(result.byKind)}`);

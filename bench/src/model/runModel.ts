@@ -97,14 +97,14 @@ export async function runModel(options: ModelRunOptions, log: (line: string) => 
       if (result.broken) break;
       for (const failing of result.failed.slice(failedBefore, failedBefore + (options.shrink ?? 0))) {
         if (failing.violations.every((v) => v.kind === "scenario_error")) continue;
-        log(`shrinking seed ${options.seed} scenario ${failing.scenario.index} …`);
+        log(`shrinking seed ${failing.scenario.seed} scenario ${failing.scenario.index} …`);
         const minimal = await shrink(model.context, failing, {
           parallel: options.concurrency ?? 6,
           nextIndex: () => 10_000_000 + shrinks++,
           log,
         });
         result.shrunk.push({ from: failing.scenario.index, scenario: minimal.scenario, violations: minimal.violations });
-        log(`  minimal scenario for seed ${options.seed} scenario ${failing.scenario.index}:`);
+        log(`  minimal scenario for seed ${failing.scenario.seed} scenario ${failing.scenario.index}:`);
         for (const line of summarise(minimal.scenario)) log(`    ${line}`);
         for (const v of minimal.violations) log(`    ✗ ${v.kind}: ${v.detail}`);
         log(`    as JSON (replay with --replay FILE): ${JSON.stringify(minimal.scenario)}`);
@@ -208,9 +208,11 @@ function report(
   }
   if (r.violations.length === 0) return;
   const space = options.space === SAFE_SPACE ? " --space safe" : "";
-  log(
-    `  seed ${options.seed} scenario ${scenario.index}: replay with npm run chaos -- --model${space} --seed ${options.seed} --scenario ${scenario.index}`,
-  );
+  if (options.given) log(`  scenario ${scenario.index} (given): replay with --replay FILE holding ${JSON.stringify(scenario)}`);
+  else
+    log(
+      `  seed ${scenario.seed} scenario ${scenario.index}: replay with npm run chaos -- --model${space} --seed ${scenario.seed} --scenario ${scenario.index}`,
+    );
   for (const line of summarise(scenario)) log(`    ${line}`);
   for (const v of r.violations) log(`    ✗ ${v.kind}: ${v.detail}`);
 }
