@@ -17,6 +17,7 @@ import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import type { Identity } from "./identity.ts";
 import type { Templates } from "./mappingTemplates.ts";
+import { DIRECT_INTEGRATION_CALLS } from "./permissions.ts";
 
 export interface SyncApiProps {
   prefix: string;
@@ -96,9 +97,12 @@ export class SyncApi extends Construct {
       policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-          // GetQueueAttributes: the harmless call a refused sync request maps to (sync-request.vtl).
-          { Effect: "Allow", Action: ["sqs:SendMessage", "sqs:GetQueueAttributes"], Resource: [p.queue.arn] },
-          { Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: [p.table.arn] },
+          ...DIRECT_INTEGRATION_CALLS.map((call) => ({
+            Effect: "Allow",
+            Action: [call.action],
+            Resource: [call.on === "hot" ? p.queue.arn : p.table.arn],
+          })),
+          // The queue is encrypted with the key: a sender makes data keys.
           { Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [p.kmsKeyArn] },
         ],
       }),
