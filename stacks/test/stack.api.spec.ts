@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { readTemplates } from "../src/mappingTemplates.ts";
-import { type Json, resources, stack, synthInProcess } from "./support/synth.ts";
+import { type Json, ROOT, resources, stack, synthInProcess } from "./support/synth.ts";
 
 /** SPEC §16: the API deploys the shared templates, its chains are complete, and a template change redeploys. */
 describe("the API Gateway REST API", () => {
@@ -122,6 +124,48 @@ describe("the API Gateway REST API", () => {
     assert.equal(port("/v1/troubleshooter/{proxy+}"), "8084");
     const agents = one("aws_cognito_user_pool", (p) => p.name === "syncwell-prod-agents");
     assert.equal(agents.admin_create_user_config.allow_admin_create_user_only, true, "nobody signs up as an agent");
+  });
+
+  it("reaches every route the control API, the webhooks, support and the troubleshooter serve, on the right service and authoriser", () => {
+    /** The API method a request path lands on: the matching resource with the most literal segments. */
+    const route = (path: string) => {
+      const segments = path.split("/").slice(1);
+      const matches = methods.filter((m) => {
+        const parts = m.path.split("/").slice(1);
+        const greedy = parts.at(-1)?.endsWith("+}");
+        if (greedy ? segments.length < parts.length : segments.length !== parts.length) return false;
+        return parts.every((part: string, i: number) => part.startsWith("{") || part === segments[i]);
+      });
+      const literal = (m: Json) => m.path.split("/").filter((p: string) => p && !p.startsWith("{")).length;
+      return matches.sort((a, b) => literal(b) - literal(a))[0];
+    };
+    const dir = join(ROOT, "gateway-shim/src/routes");
+    const served = readdirSync(dir).flatMap((file) =>
+      [...readFileSync(join(dir, file), "utf8").matchAll(/router\.(get|post|put|patch|delete)\("([^"]+)"/g)].map((m) => ({
+        method: (m[1] as string).toUpperCase(),
+        path: (m[2] as string).replace(/:\w+/g, "x1"),
+      })),
+    );
+    assert.ok(served.length >= 10, `${served.length} gateway routes`);
+    const direct = new Set(["POST /v1/sync-configs/x1/sync", "GET /v1/sync-jobs/x1"]);
+    for (const r of served) {
+      const m = route(r.path);
+      assert.ok(m, `${r.method} ${r.path} reaches no API Gateway resource`);
+      if (direct.has(`${r.method} ${r.path}`)) {
+        assert.equal(integrationOf(m).type, "AWS", `${r.path} is a direct integration`);
+        continue;
+      }
+      assert.ok(m.http_method === "ANY" || m.http_method === r.method, `${r.method} ${r.path}`);
+      assert.match(integrationOf(m).uri, /:8080\//, `${r.method} ${r.path} goes to the gateway-shim service`);
+      assert.equal(m.authorization, r.path.startsWith("/webhooks/") ? "NONE" : "COGNITO_USER_POOLS", r.path);
+    }
+    for (const path of [
+      "/v1/support/dlq/messages",
+      "/v1/support/tickets/x1/resolve",
+      "/v1/troubleshooter",
+      "/v1/troubleshooter/conversations/x1/messages",
+    ])
+      assert.match(integrationOf(route(path)).uri, /:8084\//, `${path} goes to the support service`);
   });
 
   it("gives users a public app client to sign in with, and answers API Gateway's own errors as problem JSON", () => {
