@@ -4,10 +4,12 @@ import {
   type ConnectionRecord,
   Counter,
   type JobMessage,
+  type JobQueue,
   type Logger,
   type MetadataStore,
   type Redis,
   type Registry,
+  SqsJobQueue,
   type SyncConfig,
   type WebhookEvent,
   WebhookQueueMessageSchema,
@@ -97,10 +99,15 @@ export type CoalescerMetrics = ReturnType<typeof createCoalescerMetrics>;
  * jobs, never a lost event.
  */
 export class Coalescer {
+  /** The hot-path queue, through its port: the coalescer only sends jobs to it. */
+  readonly #jobs: Pick<JobQueue, "send">;
+
   constructor(
     private readonly deps: CoalescerDeps,
     private readonly options: CoalescerOptions,
-  ) {}
+  ) {
+    this.#jobs = new SqsJobQueue({ sqs: deps.sqs }, { queueUrl: options.hotPathQueueUrl });
+  }
 
   async handle(message: Message): Promise<void> {
     let json: unknown;
@@ -218,14 +225,7 @@ export class Coalescer {
       coalescingKey: windowId,
       ...(recordIds.length > 0 ? { recordIds: [...recordIds] } : {}),
     };
-    await this.deps.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: this.options.hotPathQueueUrl,
-        MessageBody: JSON.stringify(job),
-        MessageGroupId: userId,
-        MessageDeduplicationId: `webhook-${windowId}`,
-      }),
-    );
+    await this.#jobs.send({ body: JSON.stringify(job), groupId: userId, deduplicationId: `webhook-${windowId}` });
     this.deps.metrics.jobsProduced.inc();
   }
 }

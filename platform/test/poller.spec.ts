@@ -8,6 +8,7 @@ import {
   createRedis,
   type MetadataStore,
   type PlatformQueues,
+  SqsJobQueue,
   TokenManager,
 } from "@syncwell/core";
 import { createPollerMetrics, Poller } from "@syncwell/poller";
@@ -48,12 +49,12 @@ describe("two pollers and one due config", () => {
         store,
         adapters,
         tokens: new TokenManager({ store, adapters, redis, logger }),
-        sqs: stack.sqs,
+        jobs: new SqsJobQueue({ sqs: stack.sqs }, { queueUrl: queues.hotPathQueueUrl, dlqUrl: queues.hotPathDlqUrl }),
         redis,
         metrics: createPollerMetrics(createMetricsRegistry("poller")),
         logger,
       },
-      { hotPathQueueUrl: queues.hotPathQueueUrl, bounds: { minSeconds: 60, maxSeconds: 3600 }, budgetPerMinute: 100, batchSize: 10 },
+      { bounds: { minSeconds: 60, maxSeconds: 3600 }, budgetPerMinute: 100, batchSize: 10 },
     );
   };
 

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import {
   Counter,
   Histogram,
   type JobMessage,
+  type JobQueue,
   jobsEnqueuedCounter,
   type Logger,
   type MetadataStore,
@@ -21,7 +21,6 @@ type Store = Pick<
 >;
 
 export interface PollerOptions {
-  hotPathQueueUrl: string;
   bounds: ScheduleBounds;
   budgetPerMinute: number;
   batchSize: number;
@@ -60,7 +59,8 @@ export class Poller {
       store: Store;
       adapters: PartnerAdapters;
       tokens: TokenManager;
-      sqs: SQSClient;
+      /** The hot-path queue: the poller only sends to it. */
+      jobs: Pick<JobQueue, "send">;
       redis: Redis;
       metrics: PollerMetrics;
       logger: Logger;
@@ -124,14 +124,7 @@ export class Poller {
         trigger: "poll",
         requestedAt: new Date(this.#now()).toISOString(),
       };
-      await this.deps.sqs.send(
-        new SendMessageCommand({
-          QueueUrl: this.options.hotPathQueueUrl,
-          MessageBody: JSON.stringify(job),
-          MessageGroupId: job.userId,
-          MessageDeduplicationId: job.jobId.slice(0, 128),
-        }),
-      );
+      await this.deps.jobs.send({ body: JSON.stringify(job), groupId: job.userId, deduplicationId: job.jobId });
       this.deps.metrics.jobsEnqueued.inc({ trigger: "poll" });
     }
     const base = nextBaseInterval(schedule.intervalSeconds, hadData, this.options.bounds);

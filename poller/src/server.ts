@@ -4,6 +4,7 @@ import {
   createPlatformClients,
   type Logger,
   partnerAdapterOptions,
+  SqsJobQueue,
   serveInBackground,
   TokenManager,
 } from "@syncwell/core";
@@ -22,13 +23,12 @@ export async function startPoller(config: PollerConfig, logger: Logger): Promise
       store,
       adapters,
       tokens: new TokenManager({ store, adapters, redis, logger }),
-      sqs,
+      jobs: new SqsJobQueue({ sqs }, { queueUrl: queues.hotPathQueueUrl, dlqUrl: queues.hotPathDlqUrl }),
       redis,
       metrics: createPollerMetrics(registry),
       logger,
     },
     {
-      hotPathQueueUrl: queues.hotPathQueueUrl,
       bounds: { minSeconds: config.POLL_MIN_INTERVAL_SECONDS, maxSeconds: config.POLL_MAX_INTERVAL_SECONDS },
       budgetPerMinute: config.POLL_BUDGET_PER_MINUTE,
       batchSize: config.POLL_BATCH_SIZE,

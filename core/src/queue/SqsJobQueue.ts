@@ -43,7 +43,8 @@ function fromSqs(m: Message): QueuedMessage {
 export class SqsJobQueue implements JobQueue {
   constructor(
     private readonly deps: { sqs: SQSClient },
-    private readonly options: { queueUrl: string; dlqUrl: string },
+    /** `dlqUrl`: where `deadLetter` moves messages; a sender-only queue (poller, coalescer) needs none. */
+    private readonly options: { queueUrl: string; dlqUrl?: string | undefined },
   ) {}
 
   async receive(max: number, options: { waitSeconds: number; visibilitySeconds: number; signal?: AbortSignal }): Promise<QueuedMessage[]> {
@@ -112,6 +113,7 @@ export class SqsJobQueue implements JobQueue {
     message: QueuedMessage,
     reason: { groupId: string; deduplicationId: string; attributes: Record<string, string> },
   ): Promise<void> {
+    if (!this.options.dlqUrl) throw new Error("this JobQueue has no dead-letter queue");
     await this.send({ body: message.body || "{}", ...reason }, this.options.dlqUrl);
     await this.ack([message]);
   }
