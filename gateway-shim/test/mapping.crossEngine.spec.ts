@@ -16,12 +16,11 @@ import { MAPPING_TEMPLATES, type MappingTemplate } from "../src/mapping/template
  */
 const JARS = ["velocity.jar", "commons-collections3.jar", "commons-lang.jar"].map((jar) => `/usr/share/java/${jar}`);
 const HARNESS = fileURLToPath(new URL("./velocity/Harness.java", import.meta.url));
-/** `java Harness.java` compiles in memory: it needs the jdk.compiler module (a JDK; some JREs lack it). */
+/** `java Harness.java` compiles in memory: it needs the jdk.compiler module (Debian's JRE has it; some JREs do not). */
 const sourceLauncher = () =>
   spawnSync("java", ["--list-modules"], { encoding: "utf8", timeout: 20_000 }).stdout?.includes("jdk.compiler") ?? false;
 const velocityReady = javaAvailable() && JARS.every((jar) => existsSync(jar)) && sourceLauncher();
-const WHY =
-  "Apache Velocity 1.7 or a JDK missing (Debian/Ubuntu: apt-get install velocity default-jdk-headless; the jars go to /usr/share/java)";
+const WHY = "Apache Velocity 1.7 or a Java that runs source files missing (Debian/Ubuntu: apt-get install velocity default-jre-headless)";
 
 const USER_A = "0b6d5f3c-1111-4c8e-9d7e-2f1a3b4c5d6e";
 const USER_B = "7c0e2a4b-2222-4d5f-8a9b-0c1d2e3f4a5b";
