@@ -42,8 +42,17 @@ export class InMemoryPartner implements DataProvider {
     if (options.fetchRecords === false) this.fetchRecords = undefined;
   }
 
+  readonly #faults: { operation: string; error: PartnerError }[] = [];
+
+  /** The next call of `operation` fails with `error` (as the real partner would answer). */
+  failNext(operation: string, error: PartnerError): void {
+    this.#faults.push({ operation, error });
+  }
+
   #count(operation: string): void {
     this.calls[operation] = (this.calls[operation] ?? 0) + 1;
+    const fault = this.#faults.findIndex((f) => f.operation === operation);
+    if (fault >= 0) throw this.#faults.splice(fault, 1)[0]?.error;
   }
 
   #now(): number {

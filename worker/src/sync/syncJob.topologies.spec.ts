@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { InMemoryPartner } from "@syncwell/core";
+import { InMemoryPartner, PartnerError } from "@syncwell/core";
 import { GARMIN, HotPath, SOURCE, STRAVA } from "./testkit.ts";
 
 const run = (hot: HotPath, start: number, minutes: number, name = "run") => ({
@@ -191,5 +191,30 @@ describe("webhooks are hints: late data (SPEC §14)", () => {
     const config = hot.config("strava", "garmin");
     assert.deepEqual(await hot.run(config, { trigger: "webhook", recordIds: ["nope"] }), { kind: "succeeded", recordsWritten: 0 });
     assert.equal(garmin.records.length, 0);
+  });
+});
+
+describe("token refresh on the hot path (SPEC §4)", () => {
+  const unauthorised = () => new PartnerError("auth", "401", { provider: "strava", operation: "list_metadata", status: 401 });
+
+  it("a 401 refreshes the token once and the call is tried again", async () => {
+    let refreshed = 0;
+    const hot = new HotPath();
+    hot.handler = hot.withTokens({ refreshed: async (c) => (++refreshed, { accessToken: "fresh", providerUserId: c.providerUserId }) });
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
+    hot.connect(new InMemoryPartner("garmin", GARMIN));
+    strava.add(run(hot, 0, 45));
+    strava.failNext("list_metadata", unauthorised());
+    assert.deepEqual(await hot.run(hot.config("strava", "garmin")), { kind: "succeeded", recordsWritten: 1 });
+    assert.equal(refreshed, 1);
+  });
+
+  it("a second 401 after the refresh fails the job as an auth failure", async () => {
+    const hot = new HotPath();
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
+    hot.connect(new InMemoryPartner("garmin", GARMIN));
+    strava.failNext("list_metadata", unauthorised());
+    strava.failNext("list_metadata", unauthorised());
+    await assert.rejects(hot.run(hot.config("strava", "garmin")), (e: PartnerError) => e.category === "auth");
   });
 });

@@ -13,6 +13,8 @@ import type { ConfidenceCache } from "../confidence/ConfidenceCache.ts";
 import { createWorkerMetrics } from "../metrics.ts";
 import { SyncJobHandler, type SyncJobOptions } from "./SyncJobHandler.ts";
 
+type Tokens = ConstructorParameters<typeof SyncJobHandler>[0]["tokens"];
+
 /** Capabilities of the real partners as destinations (SPEC §14). */
 export const GARMIN = { reportsConflicts: false, canDelete: true, canUpdate: true };
 export const STRAVA = { reportsConflicts: false, canDelete: false, canUpdate: true };
@@ -37,28 +39,37 @@ export class HotPath {
   readonly store: InMemorySyncStateStore;
   readonly partners = new Map<Provider, InMemoryPartner>();
   readonly confidence: ConfidenceCache;
-  readonly handler: SyncJobHandler;
+  handler: SyncJobHandler;
   clock = Date.parse("2026-11-20T12:00:00Z");
   #jobs = 0;
   readonly userId = "u1";
 
+  readonly #options: SyncJobOptions;
+
   constructor(options: Partial<SyncJobOptions> = {}, confidence: ConfidenceCache = new MemoryConfidence()) {
     this.confidence = confidence;
     this.store = new InMemorySyncStateStore({ now: () => this.clock });
-    this.handler = new SyncJobHandler(
+    this.#options = { syncConfidenceThreshold: 10, conflictOverlapSeconds: 60, ledgerTtlSeconds: 86400, ...options };
+    this.handler = this.withTokens({});
+  }
+
+  /** A handler whose token manager does what `tokens` says (by default: the stored token, and a refresh that returns it). */
+  withTokens(tokens: Partial<Tokens>): SyncJobHandler {
+    return new SyncJobHandler(
       {
         store: this.store,
         adapters: { dataProvider: (p) => this.partner(p) },
         tokens: {
           credentials: async (c: ConnectionRecord) => ({ accessToken: c.accessToken, providerUserId: c.providerUserId }),
           refreshed: async (c: ConnectionRecord) => ({ accessToken: c.accessToken, providerUserId: c.providerUserId }),
+          ...tokens,
         },
         confidence: this.confidence,
         metrics: createWorkerMetrics(createMetricsRegistry("worker-test")),
         logger: createLogger("worker-test", "silent"),
         now: () => this.clock,
       },
-      { syncConfidenceThreshold: 10, conflictOverlapSeconds: 60, ledgerTtlSeconds: 86400, ...options },
+      this.#options,
     );
   }
 
