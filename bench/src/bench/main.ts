@@ -1,38 +1,90 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
-import { ConfigError, createDocumentClient, createDynamoDbClient, createRedis, createSqsClient, resourceNames } from "@syncwell/core";
+import {
+  ConfigError,
+  createDocumentClient,
+  createDynamoDbClient,
+  createRedis,
+  createSqsClient,
+  DEVELOPMENT_PARTNER_SECRETS,
+  resourceNames,
+} from "@syncwell/core";
 import { isolatedPlatformConfig, PlatformError, startPlatform } from "@syncwell/platform";
 import { createSyncUser, ok, round, type SyncUser } from "../client.ts";
 import { simulatePolling } from "../pollingSimulation.ts";
 import { measureWebhookBurst, WEBHOOK_BURST_ENV } from "../webhookBurst.ts";
 import { gatewayLoad } from "./gatewayLoad.ts";
+import { enqueueJobs, queueDrained } from "./jobs.ts";
 import { partnerCosts } from "./partnerCosts.ts";
+import { pausable } from "./pause.ts";
+import { partnerCalls } from "./perUnit.ts";
+import { ServiceProbe } from "./probe.ts";
 import { rawQueueRates, rawTableRates } from "./rawQueue.ts";
-import { queueDrained, workerThroughput } from "./workerThroughput.ts";
+import { addWorkouts, benchWorkouts } from "./replayPartners.ts";
+import { type ReplayEndpoints, replayPlan } from "./replayPlan.ts";
+import { printReport } from "./report.ts";
+import { runReplay } from "./runReplay.ts";
+import { type UnitFigures, unitFigures, withFloor } from "./unitFigures.ts";
 
 /**
- * `npm run bench`: SPEC §12's figures, each next to its baseline measured in the same run, on an
- * embedded platform of its own. Prints tables and writes bench/results/latest.json.
+ * `npm run bench [-- --quick]`: SPEC §12 and §19 on an embedded platform of its own. Every kind of
+ * unit (a sync request, a webhook event, an empty job, jobs of k records) is measured from outside
+ * — AWS calls from the services' SDK counters, partner calls from providers-mock's, CPU from each
+ * service's process — and then replayed raw, same calls, same concurrency, no engine logic, in a
+ * process of its own: the floor. Prints tables and writes bench/results/latest.json.
  */
+const QUICK = process.argv.includes("--quick");
 const log = (line: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const RESULTS = fileURLToPath(new URL("../../results/", import.meta.url));
+const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 16);
+const GATEWAY_RATES: [number, number][] = QUICK
+  ? [
+      [50, 4],
+      [200, 4],
+    ]
+  : [
+      [50, 5],
+      [200, 5],
+      [500, 4],
+    ];
+/** Jobs of k records: [k, jobs]. */
+const RECORD_JOBS: [number, number][] = QUICK
+  ? [
+      [1, 16],
+      [10, 8],
+      [100, 2],
+      [1000, 1],
+    ]
+  : [
+      [1, 32],
+      [10, 16],
+      [100, 4],
+      [1000, 1],
+    ];
+const USERS = QUICK ? 50 : 100;
 
 Object.assign(process.env, WEBHOOK_BURST_ENV, {
   GATEWAY_RATE_LIMIT_PER_MINUTE: "1000000",
-  WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? "16",
-  SQS_WAIT_TIME_SECONDS: "1",
+  WORKER_CONCURRENCY: String(CONCURRENCY),
+  // Production's long poll: an idle receive loop costs one call per 20 s, not one per second.
+  SQS_WAIT_TIME_SECONDS: "20",
+  // The worker is held still (SIGSTOP) while the gateway is measured; what it holds must not reappear.
+  VISIBILITY_TIMEOUT_SECONDS: "300",
+  // A 1,000-record job runs as one job, not as 20 turns of 50.
+  MAX_RECORDS_PER_JOB: "1000",
   DLQ_WATCH_INTERVAL_SECONDS: "3600",
   TROUBLESHOOTER_LLM: "scripted",
   PROVIDERS_MOCK_DB_SCHEMA: `bench_${randomBytes(3).toString("hex")}`,
   SUPPORT_DB_SCHEMA: `bench_support_${randomBytes(3).toString("hex")}`,
 });
 const started = Date.now();
-log("starting the embedded platform …");
+log(`starting the embedded platform …${QUICK ? " (--quick)" : ""}`);
 let platform: Awaited<ReturnType<typeof startPlatform>>;
 const config = await isolatedPlatformConfig(`bench-${randomBytes(2).toString("hex")}-`, { LOG_LEVEL: "error" });
 try {
-  platform = await startPlatform(config);
+  platform = await startPlatform(config, (line) => log(`    ${line}`));
 } catch (error) {
   if (error instanceof PlatformError || error instanceof ConfigError) {
     process.stderr.write(`bench: the platform is not up: ${error.message}\n`);
@@ -41,16 +93,32 @@ try {
   throw error;
 }
 process.once("SIGINT", () => void platform.stop().then(() => process.exit(130)));
-const sqs = createSqsClient({
+const aws = {
   region: config.AWS_REGION,
   sqsEndpoint: platform.env.AWS_ENDPOINT_URL_SQS,
+  dynamoDbEndpoint: platform.env.AWS_ENDPOINT_URL_DYNAMODB,
   credentials: { accessKeyId: "test", secretAccessKey: "test" },
-});
+};
+const sqs = createSqsClient(aws);
 const redis = createRedis(platform.env.REDIS_URL as string, { keyPrefix: platform.env.REDIS_KEY_PREFIX });
 try {
-  const { gateway, providersMock, worker } = platform.urls;
+  const { gateway, providersMock, worker, coalescer } = platform.urls;
+  const hotPath = platform.queues.hotPathQueueUrl;
+  const table = resourceNames(config.SYNCWELL_RESOURCE_PREFIX).table;
+  const endpoints: ReplayEndpoints = {
+    region: config.AWS_REGION,
+    sqs: aws.sqsEndpoint as string,
+    dynamoDb: aws.dynamoDbEndpoint as string,
+    table,
+    providersMock,
+    clients: {
+      strava: { id: process.env.STRAVA_CLIENT_ID ?? "syncwell-strava", secret: DEVELOPMENT_PARTNER_SECRETS.STRAVA_CLIENT_SECRET },
+      garmin: { id: process.env.GARMIN_CLIENT_ID ?? "syncwell-garmin", secret: DEVELOPMENT_PARTNER_SECRETS.GARMIN_CLIENT_SECRET },
+    },
+  };
   for (const provider of ["strava", "garmin", "oura"])
     await ok("POST", `${providersMock}/_admin/webhooks`, { json: { provider, enabled: false } });
+  // Partner limits raised for the run: a 1,000-record job reads 1,000 payloads and pushes 1,000 uploads.
   const unlimited = 1_000_000;
   await ok("POST", `${providersMock}/_admin/rate-limits`, {
     json: {
@@ -58,74 +126,129 @@ try {
       limits: { "overall:15min": unlimited, "overall:daily": unlimited, "read:15min": unlimited, "read:daily": unlimited },
     },
   });
+  await ok("POST", `${providersMock}/_admin/rate-limits`, { json: { provider: "garmin", limits: { "app:minute": unlimited } } });
+  const probe = new ServiceProbe({ gateway, worker, coalescer }, providersMock);
+  const scrapeCalls = await probe.calibrate();
+  const figures: UnitFigures[] = [];
+  const floor = async (engine: UnitFigures, mode: { concurrency: number } | { perSecond: number }, sourceRecords = 0) => {
+    log(`    floor: replaying ${engine.units} × ${engine.unit} raw …`);
+    const partner = Object.fromEntries(Object.entries(engine.partner.byOperation).map(([k, calls]) => [k, { calls }]));
+    const plan = replayPlan({ label: engine.unit, units: engine.units, mode, sourceRecords, endpoints, aws: engine.aws, partner });
+    const result = withFloor(engine, await runReplay(plan, log));
+    figures.push(result);
+    return result;
+  };
 
-  log("1/6 raw emulator rates (fauxqs, FIFO, 2,000 messages, 16 at a time) …");
-  const raw = await rawQueueRates(sqs, { messages: 2000, concurrency: 16, groups: 100 });
-  const dynamoDb = createDynamoDbClient({
-    region: config.AWS_REGION,
-    dynamoDbEndpoint: platform.env.AWS_ENDPOINT_URL_DYNAMODB,
-    credentials: { accessKeyId: "test", secretAccessKey: "test" },
-  });
-  const rawTable = await rawTableRates(createDocumentClient(dynamoDb), resourceNames(config.SYNCWELL_RESOURCE_PREFIX).table, {
-    items: 1000,
-    concurrency: 16,
-  });
-  dynamoDb.destroy();
-
-  log("2/6 creating 100 users with a Strava → Garmin config …");
-  const users: SyncUser[] = [];
-  for (let i = 0; i < 100; i++) users.push(await createSyncUser(platform.urls, config.GATEWAY_JWT_SECRET, `bench-user-${i}`));
-  log("    gateway at 50, 200 and 500 requests/s offered (5 s each) …");
-  const gatewayAt50 = await gatewayLoad(gateway, users, 50, 5);
-  const gatewayAt200 = await gatewayLoad(gateway, users, 200, 5);
-  const gatewayAt500 = await gatewayLoad(gateway, users, 500, 5);
-  // Let the worker drain what the gateway enqueued before timing it.
-  await queueDrained(sqs, platform.queues.hotPathQueueUrl);
-
-  log("3/6 worker: 1,000 empty-source jobs (100 users × 10) …");
-  const emptyJobs = await workerThroughput({ sqs, queueUrl: platform.queues.hotPathQueueUrl, workerUrl: worker }, users, 10);
-  log("    worker: 100 jobs of 5 new records each …");
-  for (const u of users) {
-    const base = Date.now() - 3 * 86400_000;
-    await ok("POST", `${providersMock}/strava/_admin/users/${u.sourceUserId}/activities`, {
-      json: Array.from({ length: 5 }, (_, k) => {
-        const start = base + k * 3 * 3600_000;
-        return {
-          type: "run",
-          name: `Bench ${k}`,
-          startTime: new Date(start).toISOString(),
-          endTime: new Date(start + 1800_000).toISOString(),
-        };
-      }),
-    });
+  let raw: Awaited<ReturnType<typeof rawQueueRates>> | undefined;
+  let rawTable: Awaited<ReturnType<typeof rawTableRates>> | undefined;
+  if (!QUICK) {
+    log("raw emulator rates (fauxqs FIFO, 1,000 messages; dynalite, 500 items; 16 at a time) …");
+    raw = await rawQueueRates(sqs, { messages: 1000, concurrency: 16, groups: 100 });
+    const dynamoDb = createDynamoDbClient(aws);
+    rawTable = await rawTableRates(createDocumentClient(dynamoDb), table, { items: 500, concurrency: 16 });
+    dynamoDb.destroy();
   }
-  const fiveRecordJobs = await workerThroughput({ sqs, queueUrl: platform.queues.hotPathQueueUrl, workerUrl: worker }, users, 1);
 
-  log("4/6 partner calls and bytes per job …");
-  const costs = await partnerCosts({ urls: platform.urls, jwtSecret: config.GATEWAY_JWT_SECRET, redis }, log);
+  log(`creating ${USERS} users with a Strava → Garmin config …`);
+  const users: SyncUser[] = [];
+  for (let i = 0; i < USERS; i++) {
+    users.push(await createSyncUser(platform.urls, config.GATEWAY_JWT_SECRET, `bench-user-${i}`));
+    if ((i + 1) % 25 === 0) log(`    ${i + 1}/${USERS}`);
+  }
 
-  log("5/6 webhook burst (1,000 events, 10 configs, 200/s) …");
+  log("gateway POST …/sync (the worker held still; its jobs wait on the queue) …");
+  const workerHold = pausable("worker", log);
+  const emptyWindow = await probe.start(["worker"], { partner: false });
+  workerHold.pause();
+  let accepted = 0;
+  for (const [rate, seconds] of GATEWAY_RATES) {
+    log(`    ${rate} requests/s offered for ${seconds} s …`);
+    const window = await probe.start(["gateway"], { partner: true });
+    const load = await gatewayLoad(gateway, users, rate, seconds);
+    const cost = await window.stop();
+    accepted += load.requests - load.errors;
+    const engine = unitFigures({
+      unit: `POST …/sync @${rate}/s`,
+      cost,
+      services: ["gateway"],
+      units: load.requests - load.errors,
+      seconds: (load.requests - load.errors) / load.achievedPerSecond,
+      latencyMs: { p50: load.p50Ms, p99: load.p99Ms },
+    });
+    if (load.errors > 0) log(`    ${load.errors} requests failed`);
+    await floor(engine, { perSecond: rate });
+  }
+
+  log(`worker: the ${accepted} empty-source jobs the gateway enqueued …`);
+  await ok("POST", `${providersMock}/_admin/stats/reset`);
+  const resumed = performance.now();
+  workerHold.resume();
+  await queueDrained(sqs, hotPath, (line) => log(`    ${line}`));
+  const emptySeconds = (performance.now() - resumed) / 1000;
+  const emptyCost = await emptyWindow.stop();
+  emptyCost.partner = partnerCalls(await ok("GET", `${providersMock}/_admin/stats`));
+  const emptyJobs = emptyCost.services.worker?.jobs.succeeded ?? 0;
+  await floor(unitFigures({ unit: "empty-source job", cost: emptyCost, services: ["worker"], units: emptyJobs, seconds: emptySeconds }), {
+    concurrency: CONCURRENCY,
+  });
+
+  for (const [k, jobs] of RECORD_JOBS) {
+    log(`worker: ${jobs} job${jobs === 1 ? "" : "s"} of ${k} new record${k === 1 ? "" : "s"} (source_wins) …`);
+    const owners: SyncUser[] = [];
+    for (let i = 0; i < jobs; i++) {
+      const user = await createSyncUser(platform.urls, config.GATEWAY_JWT_SECRET, `bench-k${k}-${i}-${randomBytes(2).toString("hex")}`);
+      await addWorkouts(providersMock, "strava", user.sourceUserId, benchWorkouts(`Bench k${k}`, k));
+      owners.push(user);
+    }
+    const window = await probe.start(["worker"], { partner: true });
+    const sent = performance.now();
+    await enqueueJobs(sqs, hotPath, owners);
+    await queueDrained(sqs, hotPath, (line) => log(`    ${line}`));
+    const seconds = (performance.now() - sent) / 1000;
+    const cost = await window.stop();
+    const done = cost.services.worker?.jobs.succeeded ?? 0;
+    const written = cost.services.worker?.recordsWritten ?? 0;
+    if (done !== jobs || written !== jobs * k)
+      log(`    note: ${done} of ${jobs} jobs succeeded, ${written} of ${jobs * k} records written`);
+    const unit = `${k}-record job`;
+    await floor(
+      unitFigures({ unit, cost, services: ["worker"], units: jobs, seconds, recordsPerUnit: k }),
+      { concurrency: Math.min(CONCURRENCY, jobs) },
+      k,
+    );
+  }
+
+  log("partner calls and bytes per job (SPEC §12) …");
+  const costs = await partnerCosts({ urls: platform.urls, jwtSecret: config.GATEWAY_JWT_SECRET, redis }, (line) => log(`  ${line}`));
+
+  log("webhook events (1,000 events, 10 configs, 200/s) …");
+  const webhookWindow = await probe.start(["gateway", "coalescer"], { partner: true });
   const webhooks = await measureWebhookBurst(platform, config.GATEWAY_JWT_SECRET, (line) => log(`    ${line}`));
+  const webhookCost = await webhookWindow.stop();
+  await floor(
+    unitFigures({
+      unit: "webhook event",
+      cost: webhookCost,
+      services: ["gateway", "coalescer"],
+      units: webhooks.events,
+      seconds: webhooks.events / webhooks.achievedRatePerSecond,
+      latencyMs: { p50: webhooks.ackLatencyMs.p50, p99: webhooks.ackLatencyMs.p99 },
+    }),
+    { perSecond: webhooks.offeredRatePerSecond },
+  );
 
-  log("6/6 polling: 1,000 simulated users × 7 days (the real scheduler on a fake clock) …");
+  log("polling: 1,000 simulated users × 7 days (the real scheduler on a fake clock) …");
   const polling = simulatePolling();
 
   const results = {
     measuredAt: new Date().toISOString(),
-    machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+    command: `npm run bench${QUICK ? " -- --quick" : ""}`,
+    machine: { cpus: cpus().length, node: process.version },
     seconds: Math.round((Date.now() - started) / 1000),
-    rawQueue: raw,
-    rawTable,
-    gateway: {
-      at50: { ...gatewayAt50, ratioToRawSend: round(gatewayAt50.achievedPerSecond / raw.sendPerSecond, 2) },
-      at200: { ...gatewayAt200, ratioToRawSend: round(gatewayAt200.achievedPerSecond / raw.sendPerSecond, 2) },
-      at500: { ...gatewayAt500, ratioToRawSend: round(gatewayAt500.achievedPerSecond / raw.sendPerSecond, 2) },
-    },
-    worker: {
-      emptySource: { ...emptyJobs, ratioToRawReceiveDelete: round(emptyJobs.jobsPerSecond / raw.receiveDeletePerSecond, 3) },
-      fiveRecords: { ...fiveRecordJobs, ratioToRawReceiveDelete: round(fiveRecordJobs.jobsPerSecond / raw.receiveDeletePerSecond, 3) },
-      concurrency: Number(process.env.WORKER_CONCURRENCY),
-    },
+    workerConcurrency: CONCURRENCY,
+    scrapeCallsSubtracted: scrapeCalls,
+    units: figures,
+    ...(raw && rawTable ? { rawQueue: raw, rawTable } : {}),
     partnerCosts: costs,
     webhooks,
     polling: {
@@ -135,70 +258,7 @@ try {
   };
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(`${RESULTS}latest.json`, `${JSON.stringify(results, null, 2)}\n`);
-
-  console.log("\nRaw queue (fauxqs) and the engine on top of it");
-  console.table({
-    "raw SendMessage": { "per second": raw.sendPerSecond, "ratio to raw": 1, p50_ms: "-", p99_ms: "-" },
-    "gateway @50 rps offered": {
-      "per second": gatewayAt50.achievedPerSecond,
-      "ratio to raw": results.gateway.at50.ratioToRawSend,
-      p50_ms: gatewayAt50.p50Ms,
-      p99_ms: gatewayAt50.p99Ms,
-    },
-    "gateway @200 rps offered": {
-      "per second": gatewayAt200.achievedPerSecond,
-      "ratio to raw": results.gateway.at200.ratioToRawSend,
-      p50_ms: gatewayAt200.p50Ms,
-      p99_ms: gatewayAt200.p99Ms,
-    },
-    "gateway @500 rps offered": {
-      "per second": gatewayAt500.achievedPerSecond,
-      "ratio to raw": results.gateway.at500.ratioToRawSend,
-      p50_ms: gatewayAt500.p50Ms,
-      p99_ms: gatewayAt500.p99Ms,
-    },
-    "raw receive+delete (batched)": { "per second": raw.receiveDeletePerSecond, "ratio to raw": 1, p50_ms: "-", p99_ms: "-" },
-    "worker, empty-source jobs": {
-      "per second": emptyJobs.jobsPerSecond,
-      "ratio to raw": results.worker.emptySource.ratioToRawReceiveDelete,
-      p50_ms: "-",
-      p99_ms: "-",
-    },
-    "worker, 5-record jobs": {
-      "per second": fiveRecordJobs.jobsPerSecond,
-      "ratio to raw": results.worker.fiveRecords.ratioToRawReceiveDelete,
-      p50_ms: "-",
-      p99_ms: "-",
-    },
-  });
-  console.log(`Raw table (dynalite): PutItem ${rawTable.putPerSecond}/s, GetItem ${rawTable.getPerSecond}/s`);
-  console.log(
-    `SQS calls per message: worker ${emptyJobs.sqsCallsPerMessage} (empty), ${fiveRecordJobs.sqsCallsPerMessage} (5 records); raw batched loop ${raw.sqsCallsPerMessageRaw}`,
-  );
-  console.log("\nPartner calls and bytes per job (providers-mock's own counters)");
-  const row = (c: { measured: { calls: number; bytes: number }; minimumCalls: number; naive: { calls: number; bytes: number } }) => ({
-    calls: c.measured.calls,
-    "minimum (SPEC §12)": c.minimumCalls,
-    "naive calls": c.naive.calls,
-    bytes: c.measured.bytes,
-    "naive bytes": c.naive.bytes,
-  });
-  console.table({
-    "empty source": row(costs.empty),
-    "5 new (source_wins)": row(costs.allNew),
-    "5 new + 20 synced in lookback": row(costs.newAmongTwentySynced),
-    "5 conflicting (dest_wins)": row(costs.allConflictingDestWins),
-    "5 new, confidence skip": row(costs.confidenceSkip),
-  });
-  console.log("\nWebhooks and polling");
-  console.table({
-    "webhook events per job (coalescing)": webhooks.eventsPerJob,
-    "webhook ack p50 (ms)": webhooks.ackLatencyMs.p50,
-    "webhook ack p99 (ms)": webhooks.ackLatencyMs.p99,
-    "polling calls, adaptive (1,000 users × 7 d)": polling.adaptive.preflightCalls,
-    "polling calls, fixed 15 min": polling.fixed15.preflightCalls,
-    "polling median delay adaptive / fixed (min)": `${polling.adaptive.medianDelayMinutes} / ${polling.fixed15.medianDelayMinutes}`,
-  });
+  printReport(results);
   log(`done in ${results.seconds} s; written to bench/results/latest.json`);
 } finally {
   redis.disconnect();

@@ -1,0 +1,37 @@
+import { randomUUID } from "node:crypto";
+import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { type SyncUser, sleep } from "../client.ts";
+
+/** Puts one manual job message per user straight on HotPathSyncQueue, as the gateway would. */
+export async function enqueueJobs(sqs: SQSClient, queueUrl: string, users: readonly SyncUser[]): Promise<void> {
+  for (let i = 0; i < users.length; i += 10) {
+    const Entries = users.slice(i, i + 10).map((u, n) => {
+      const jobId = randomUUID();
+      const body = { jobId, userId: u.userId, syncConfigId: u.syncConfigId, trigger: "manual", requestedAt: new Date().toISOString() };
+      return { Id: String(n), MessageBody: JSON.stringify(body), MessageGroupId: u.userId, MessageDeduplicationId: jobId };
+    });
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries }));
+  }
+}
+
+const STATES = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"] as const;
+
+/**
+ * Waits until the queue holds nothing visible, in flight or delayed (every job acknowledged),
+ * saying every 5 s how many are left. Asks SQS, not the worker, so the worker's CPU is its own.
+ */
+export async function queueDrained(sqs: SQSClient, queueUrl: string, progress: (line: string) => void, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let said = Date.now();
+  for (;;) {
+    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...STATES] }));
+    const left = STATES.map((s) => Number(Attributes[s] ?? 0));
+    if (left.every((n) => n === 0)) return;
+    if (Date.now() > deadline) throw new Error(`the queue still holds messages after ${timeoutMs / 1000} s`);
+    if (Date.now() - said >= 5000) {
+      progress(`${left[0]} waiting, ${left[1]} in flight, ${left[2]} delayed`);
+      said = Date.now();
+    }
+    await sleep(100);
+  }
+}
