@@ -46,6 +46,11 @@ export class GatewayUser {
     return c.syncConfigId;
   }
 
+  /** Deletes a config (its poll schedule goes with it). */
+  async deleteConfig(syncConfigId: string): Promise<void> {
+    await http("DELETE", `${this.gateway}/v1/sync-configs/${syncConfigId}`, { token: this.token }).catch(() => undefined);
+  }
+
   async lastSyncTime(syncConfigId: string): Promise<string | undefined | null> {
     const reply = await http<{ lastSyncTime?: string }>("GET", `${this.gateway}/v1/sync-configs/${syncConfigId}`, {
       token: this.token,

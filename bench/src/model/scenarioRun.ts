@@ -163,6 +163,8 @@ export async function runScenario(ctx: ModelContext, scenario: Scenario): Promis
   phases.quiet = mark();
   sampling = false;
   await sampler;
+  // The user is done: without configs the poller stops polling them (a long run has thousands).
+  await Promise.all([...configIds.values()].map((id) => user.deleteConfig(id)));
   const judged: Record<Outcome, number> = { must: 0, must_not: 0, either: 0 };
   for (const e of expectations(observation, (r) => (observation?.final[r.provider] ?? []).some((x) => x.id === r.id)))
     judged[e.outcome] += 1;
