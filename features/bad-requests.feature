@@ -11,15 +11,18 @@ Feature: Bad requests are refused at the edge
     And nothing was queued
 
     Examples:
-      | request                              | status |
-      | without an Idempotency-Key           | 400    |
-      | with a 256-character Idempotency-Key | 400    |
-      | with unknown body fields             | 400    |
-      | with malformed JSON                  | 400    |
-      | for another user's sync config       | 404    |
-      | for an unknown sync config           | 404    |
-      | without a bearer token               | 401    |
-      | with a forged bearer token           | 401    |
+      | request                                  | status |
+      | without an Idempotency-Key               | 400    |
+      | with a 256-character Idempotency-Key     | 400    |
+      | with unknown body fields                 | 400    |
+      | with malformed JSON                      | 400    |
+      | for another user's sync config           | 404    |
+      | for an unknown sync config               | 404    |
+      | without a bearer token                   | 401    |
+      | with a forged bearer token               | 401    |
+      | with a bearer token whose header is null | 401    |
+      | with an unsigned alg none bearer token   | 401    |
+      | for a 2,000-character sync config id     | 404    |
 
   Scenario: The same Idempotency-Key on a different request is refused
     When the user asks for a sync with Idempotency-Key "shared-key"

@@ -7,6 +7,8 @@ import { request } from "../support/http.ts";
 import { stack } from "../support/platform.ts";
 import type { SyncWellWorld } from "../support/world.ts";
 
+const b64 = (text: string) => Buffer.from(text).toString("base64url");
+
 /** The gateway's own count of jobs it sent to the queue. */
 async function enqueued(world: SyncWellWorld): Promise<number> {
   const metrics = (await request(world.gateway("/metrics"))).text;
@@ -42,6 +44,20 @@ const REQUESTS: Record<string, (world: SyncWellWorld) => Promise<unknown>> = {
       token: signJwt("not-the-secret-at-all", w.userId, 600),
       headers: { "idempotency-key": "k-forged" },
     }),
+  "with a bearer token whose header is null": (w) =>
+    w.call(w.gateway(`/v1/sync-configs/${w.syncConfigId}/sync`), {
+      method: "POST",
+      token: `${b64("null")}.${b64(JSON.stringify({ sub: w.userId, exp: 9_999_999_999 }))}.x`,
+      headers: { "idempotency-key": "k-null-header" },
+    }),
+  "with an unsigned alg none bearer token": (w) =>
+    w.call(w.gateway(`/v1/sync-configs/${w.syncConfigId}/sync`), {
+      method: "POST",
+      token: `${b64('{"alg":"none"}')}.${b64(JSON.stringify({ sub: w.userId, exp: 9_999_999_999 }))}.`,
+      headers: { "idempotency-key": "k-alg-none" },
+    }),
+  "for a 2,000-character sync config id": (w) =>
+    w.api(`/v1/sync-configs/${"c".repeat(2000)}/sync`, { method: "POST", headers: { "idempotency-key": "k-long-id" } }),
 };
 
 When("the user sends a sync request {}", async function (this: SyncWellWorld, what: string) {
