@@ -54,6 +54,11 @@ describe("JwksVerifier (production: Cognito RS256 through the pool's JWKS)", () 
     assert.deepEqual(await verifier.verify(await token({})), { ok: true, sub: "6f1c2a9e-0b1d-4c3e-9f00-000000000001" });
   });
 
+  it("takes the issuer with or without a trailing slash", async () => {
+    const slash = new JwksVerifier({ issuer: `${jwks.issuer}/`, audience: CLIENT });
+    assert.equal((await slash.verify(await token({}))).ok, true);
+  });
+
   it("accepts an access token whose client_id is ours, refuses one for another client", async () => {
     assert.equal((await verifier.verify(await token({ token_use: "access", aud: undefined, client_id: CLIENT }))).ok, true);
     const other = await verifier.verify(await token({ token_use: "access", aud: undefined, client_id: "someone-else" }));

@@ -28,9 +28,12 @@ class KeysUnavailable extends Error {}
  */
 export class JwksVerifier implements TokenVerifier {
   readonly #keys: JWTVerifyGetKey;
+  /** Cognito's `iss` has no trailing slash; a configured one must not make every token fail. */
+  readonly #issuer: string;
 
   constructor(private readonly options: JwksVerifierOptions) {
     const issuer = options.issuer.replace(/\/$/, "");
+    this.#issuer = issuer;
     const remote = createRemoteJWKSet(new URL(options.jwksUrl ?? `${issuer}/.well-known/jwks.json`), {
       timeoutDuration: options.timeoutMs ?? 5000,
     });
@@ -49,7 +52,7 @@ export class JwksVerifier implements TokenVerifier {
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, this.#keys, {
-        issuer: this.options.issuer,
+        issuer: this.#issuer,
         algorithms: ["RS256"],
         requiredClaims: ["exp", "sub"],
         clockTolerance: this.options.clockToleranceSeconds ?? 30,
