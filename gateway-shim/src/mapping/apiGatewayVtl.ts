@@ -1,4 +1,4 @@
-import { render } from "velocityjs";
+import { Compile, parse } from "velocityjs";
 
 /**
  * What a mapping template sees, shaped as API Gateway (REST) provides it. Only the subset the
@@ -122,6 +122,17 @@ function jsonPath(body: string | undefined, path: string): unknown {
   return value;
 }
 
+/** Parsed once per template text: parsing is most of a render's cost. */
+const PARSED = new Map<string, ReturnType<typeof parse>>();
+function parsed(template: string): ReturnType<typeof parse> {
+  let asts = PARSED.get(template);
+  if (!asts) {
+    asts = parse(template);
+    PARSED.set(template, asts);
+  }
+  return asts;
+}
+
 /** Renders one template as API Gateway would, with velocityjs. */
 export function renderTemplate(template: string, request: TemplateRequest): RenderedTemplate {
   const path = request.params?.path ?? {};
@@ -145,7 +156,10 @@ export function renderTemplate(template: string, request: TemplateRequest): Rend
   };
   const responseOverride: { status?: unknown; header: Record<string, unknown> } = { header: {} };
   const context = { ...structuredClone(request.context ?? {}), responseOverride };
-  const output = render(template, { input, util, context, stageVariables: request.stageVariables ?? {} }, {}, { customMethodHandlers });
+  const output = new Compile(parsed(template), { customMethodHandlers }).render(
+    { input, util, context, stageVariables: request.stageVariables ?? {} },
+    {},
+  );
   const headers = Object.fromEntries(Object.entries(responseOverride.header).map(([k, v]) => [k, String(v)]));
   return responseOverride.status === undefined ? { output, headers } : { output, status: Number(responseOverride.status), headers };
 }
