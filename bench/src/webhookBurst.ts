@@ -48,8 +48,16 @@ export async function webhookBurst(progress: (line: string) => void = console.lo
   }
 }
 
-/** The burst against a running platform (started with {@link WEBHOOK_BURST_ENV}). */
-export async function measureWebhookBurst(platform: RunningPlatform, jwtSecret: string, progress: (line: string) => void) {
+/**
+ * The burst against a running platform (started with {@link WEBHOOK_BURST_ENV}). `beforeSend`
+ * runs once the users exist, just before the first event (the bench starts measuring there).
+ */
+export async function measureWebhookBurst(
+  platform: RunningPlatform,
+  jwtSecret: string,
+  progress: (line: string) => void,
+  beforeSend: () => Promise<void> = async () => {},
+) {
   await post(`${platform.urls.providersMock}/_admin/webhooks`, { provider: "strava", enabled: false });
   progress(`creating ${CONFIGS} users with a Strava → Garmin config …`);
   const owners: string[] = [];
@@ -75,6 +83,7 @@ export async function measureWebhookBurst(platform: RunningPlatform, jwtSecret: 
     owners.push(String(strava.partnerUserId));
   }
   const producedBefore = await metric(platform.urls.coalescer, "syncwell_webhook_jobs_produced_total");
+  await beforeSend();
   progress(`sending ${EVENTS} events at ${RATE}/s …`);
   const latencies: number[] = [];
   const sends: Promise<void>[] = [];

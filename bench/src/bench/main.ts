@@ -26,7 +26,7 @@ import { addWorkouts, benchWorkouts } from "./replayPartners.ts";
 import { type ReplayEndpoints, replayPlan } from "./replayPlan.ts";
 import { printReport } from "./report.ts";
 import { runReplay } from "./runReplay.ts";
-import { type UnitFigures, unitFigures, withFloor } from "./unitFigures.ts";
+import { combineReplays, type UnitFigures, unitFigures, withFloor } from "./unitFigures.ts";
 
 /**
  * `npm run bench [-- --quick]`: SPEC §12 and §19 on an embedded platform of its own. Every kind of
@@ -37,6 +37,16 @@ import { type UnitFigures, unitFigures, withFloor } from "./unitFigures.ts";
  */
 const QUICK = process.argv.includes("--quick");
 const log = (line: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+/** Says every 8 s that `work` is still running, so the bench is never silent for long. */
+async function ticking<T>(what: string, work: Promise<T>): Promise<T> {
+  const since = Date.now();
+  const timer = setInterval(() => log(`    … ${what} (${Math.round((Date.now() - since) / 1000)} s)`), 8000);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
 const RESULTS = fileURLToPath(new URL("../../results/", import.meta.url));
 const CONCURRENCY = Number(process.env.WORKER_CONCURRENCY ?? 16);
 const GATEWAY_RATES: [number, number][] = QUICK
@@ -84,7 +94,10 @@ log(`starting the embedded platform …${QUICK ? " (--quick)" : ""}`);
 let platform: Awaited<ReturnType<typeof startPlatform>>;
 const config = await isolatedPlatformConfig(`bench-${randomBytes(2).toString("hex")}-`, { LOG_LEVEL: "error" });
 try {
-  platform = await startPlatform(config, (line) => log(`    ${line}`));
+  platform = await ticking(
+    "starting the services",
+    startPlatform(config, (line) => log(`    ${line}`)),
+  );
 } catch (error) {
   if (error instanceof PlatformError || error instanceof ConfigError) {
     process.stderr.write(`bench: the platform is not up: ${error.message}\n`);
@@ -111,9 +124,16 @@ try {
     dynamoDb: aws.dynamoDbEndpoint as string,
     table,
     providersMock,
+    // The partner clients the services use (this run's own secrets, development client ids).
     clients: {
-      strava: { id: process.env.STRAVA_CLIENT_ID ?? "syncwell-strava", secret: DEVELOPMENT_PARTNER_SECRETS.STRAVA_CLIENT_SECRET },
-      garmin: { id: process.env.GARMIN_CLIENT_ID ?? "syncwell-garmin", secret: DEVELOPMENT_PARTNER_SECRETS.GARMIN_CLIENT_SECRET },
+      strava: {
+        id: platform.env.STRAVA_CLIENT_ID ?? process.env.STRAVA_CLIENT_ID ?? "syncwell-strava",
+        secret: platform.env.STRAVA_CLIENT_SECRET ?? DEVELOPMENT_PARTNER_SECRETS.STRAVA_CLIENT_SECRET,
+      },
+      garmin: {
+        id: platform.env.GARMIN_CLIENT_ID ?? process.env.GARMIN_CLIENT_ID ?? "syncwell-garmin",
+        secret: platform.env.GARMIN_CLIENT_SECRET ?? DEVELOPMENT_PARTNER_SECRETS.GARMIN_CLIENT_SECRET,
+      },
     },
   };
   for (const provider of ["strava", "garmin", "oura"])
@@ -130,11 +150,23 @@ try {
   const probe = new ServiceProbe({ gateway, worker, coalescer }, providersMock);
   const scrapeCalls = await probe.calibrate();
   const figures: UnitFigures[] = [];
+  /** Replays each service's share of the unit in a process of its own, side by side, as the services ran. */
   const floor = async (engine: UnitFigures, mode: { concurrency: number } | { perSecond: number }, sourceRecords = 0) => {
     log(`    floor: replaying ${engine.units} × ${engine.unit} raw …`);
     const partner = Object.fromEntries(Object.entries(engine.partner.byOperation).map(([k, calls]) => [k, { calls }]));
-    const plan = replayPlan({ label: engine.unit, units: engine.units, mode, sourceRecords, endpoints, aws: engine.aws, partner });
-    const result = withFloor(engine, await runReplay(plan, log));
+    const plans = engine.services.map((service, i) =>
+      replayPlan({
+        label: engine.services.length > 1 ? `${engine.unit} (${service})` : engine.unit,
+        units: engine.units,
+        mode,
+        sourceRecords,
+        endpoints,
+        aws: engine.awsBySyncWellService[service] ?? {},
+        partner: i === 0 ? partner : {},
+      }),
+    );
+    const replays = await ticking("replay", Promise.all(plans.map((plan) => runReplay(plan, log))));
+    const result = withFloor(engine, combineReplays(replays));
     figures.push(result);
     return result;
   };
@@ -219,12 +251,28 @@ try {
   }
 
   log("partner calls and bytes per job (SPEC §12) …");
-  const costs = await partnerCosts({ urls: platform.urls, jwtSecret: config.GATEWAY_JWT_SECRET, redis }, (line) => log(`  ${line}`));
+  const costs = await ticking(
+    "partner costs",
+    partnerCosts({ urls: platform.urls, jwtSecret: config.GATEWAY_JWT_SECRET, redis }, (line) => log(`  ${line}`)),
+  );
 
-  log("webhook events (1,000 events, 10 configs, 200/s) …");
-  const webhookWindow = await probe.start(["gateway", "coalescer"], { partner: true });
-  const webhooks = await measureWebhookBurst(platform, config.GATEWAY_JWT_SECRET, (line) => log(`    ${line}`));
-  const webhookCost = await webhookWindow.stop();
+  log("webhook events (1,000 events, 10 configs, 200/s; the worker held still, the jobs they make wait) …");
+  let webhookWindow: Awaited<ReturnType<typeof probe.start>> | undefined;
+  const webhooks = await ticking(
+    "webhook events",
+    measureWebhookBurst(
+      platform,
+      config.GATEWAY_JWT_SECRET,
+      (line) => log(`    ${line}`),
+      async () => {
+        webhookWindow = await probe.start(["gateway", "coalescer"], { partner: true });
+        workerHold.pause();
+      },
+    ),
+  );
+  const webhookCost = await (webhookWindow as NonNullable<typeof webhookWindow>).stop();
+  workerHold.resume();
+  await queueDrained(sqs, hotPath, (line) => log(`    webhook jobs: ${line}`));
   await floor(
     unitFigures({
       unit: "webhook event",

@@ -58,10 +58,11 @@ export async function awsCalls(plan: ReplayPlan) {
   const op = (key: string) => plan.aws.find((o) => o.key === key);
   const receipts: string[] = [];
   const body = (bytes: number) => JSON.stringify({ jobId: randomUUID(), padding: pad(bytes - ENVELOPE - 60) });
+  // A group per message: no receive waits for another message of its group to be acknowledged.
   const entry = (i: number, bytes: number) => ({
-    Id: String(i),
+    Id: String(i % 10),
     MessageBody: body(bytes),
-    MessageGroupId: `g${i % 100}`,
+    MessageGroupId: randomUUID(),
     MessageDeduplicationId: randomUUID(),
   });
 

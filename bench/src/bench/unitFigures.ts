@@ -1,5 +1,5 @@
 import { round } from "../client.ts";
-import { type AwsCalls, byService, perUnit, ratio, totalOf } from "./perUnit.ts";
+import { type AwsCalls, byService, perUnit, ratio, sumCalls, totalOf } from "./perUnit.ts";
 import { callsOf, cpuMsOf, type ServiceName, type WindowCost } from "./probe.ts";
 import type { ReplayResult } from "./replayMain.ts";
 
@@ -15,6 +15,8 @@ export interface UnitFigures {
   latencyMs?: { p50: number; p99: number };
   /** AWS calls per unit by `"<service>.<operation>"`, with the entries and request bytes of those calls. */
   aws: AwsCalls;
+  /** The same per SyncWell service (the floor replays each service's share in a process of its own). */
+  awsBySyncWellService: Partial<Record<ServiceName, AwsCalls>>;
   awsCallsByService: Record<string, number>;
   partner: { calls: number; bytes: number; byOperation: Record<string, number> };
   cpuMs: { total: number; byService: Partial<Record<ServiceName, number>> };
@@ -59,6 +61,7 @@ export function unitFigures(fields: {
     perSecond: round(units / fields.seconds, 1),
     ...(fields.latencyMs ? { latencyMs: fields.latencyMs } : {}),
     aws: rounded(aws),
+    awsBySyncWellService: Object.fromEntries(services.map((s) => [s, rounded(perUnit(cost.services[s]?.aws ?? {}, units))])),
     awsCallsByService: Object.fromEntries(Object.entries(byService(aws)).map(([k, v]) => [k, round(v, 2)])),
     partner: {
       calls: round(partner.calls / units, 2),
@@ -93,4 +96,36 @@ export function callsLine(aws: AwsCalls): string {
     groups.set(service, [...(groups.get(service) ?? []), `${operation} ${round(c.calls, 2)}`]);
   }
   return [...groups].map(([service, ops]) => `${service} ${ops.join(", ")}`).join(" · ");
+}
+
+/**
+ * One floor from the replays of each service's share of a unit, run side by side (a webhook
+ * event: the gateway's calls and the coalescer's): the unit is done at the pace of the slower
+ * share, costs the CPU of both, and answers as fast as the first (the service that acknowledges).
+ */
+export function combineReplays(parts: ReplayResult[]): ReplayResult {
+  const [first, ...rest] = parts;
+  if (!first) throw new Error("no replay to combine");
+  if (rest.length === 0) return first;
+  const merge = (all: Record<string, number>[]) => {
+    const out: Record<string, number> = {};
+    for (const r of all) for (const [k, n] of Object.entries(r)) out[k] = (out[k] ?? 0) + n;
+    return out;
+  };
+  return {
+    ...first,
+    label: parts.map((p) => p.label).join(" + "),
+    seconds: Math.max(...parts.map((p) => p.seconds)),
+    perSecond: Math.min(...parts.map((p) => p.perSecond)),
+    cpuMs: parts.reduce((sum, p) => sum + p.cpuMs, 0),
+    cpuMsPerUnit: round(
+      parts.reduce((sum, p) => sum + p.cpuMsPerUnit, 0),
+      3,
+    ),
+    replayedAwsPerUnit: sumCalls(...parts.map((p) => p.replayedAwsPerUnit)),
+    replayedPartnerPerUnit: merge(parts.map((p) => p.replayedPartnerPerUnit)),
+    errors: merge(parts.map((p) => p.errors)),
+    notReplayed: parts.flatMap((p) => p.notReplayed),
+    parts,
+  };
 }
