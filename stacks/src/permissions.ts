@@ -36,11 +36,11 @@ export const TASK_GRANTS: Record<ServiceName, Grant[]> = {
     { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessageBatch", "sqs:ChangeMessageVisibility", "sqs:SendMessage"], on: ["hot"] },
     // It dead-letters a job itself, with the reason; it never reads the DLQ.
     { actions: ["sqs:SendMessage"], on: ["hotDlq"] },
+    // Query: a user's configs and connections in one read (their partition); no index.
     {
-      actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"],
+      actions: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"],
       on: ["table"],
     },
-    { actions: ["dynamodb:Query"], on: ["gsi1"] },
   ],
   coalescer: [
     RESOLVE_QUEUES,

@@ -178,20 +178,27 @@ export class JobItems extends TableItems {
     }
     const previous = await this.getJob(job.jobId);
     if (previous && this.now() - Date.parse(previous.createdAt) < replayWindowMs) return "replay";
+    // After the window the key starts a fresh job under the same id (an update, so the job's one grant is UpdateItem).
     const now = new Date(this.now()).toISOString();
-    await this.putJob(
-      {
-        jobId: job.jobId,
-        userId: job.userId,
-        syncConfigId: job.syncConfigId,
-        trigger: job.trigger,
-        status: "in_progress",
-        attempts: 0,
-        createdAt: now,
-        updatedAt: now,
-        requestedAt: job.requestedAt,
-      },
-      ttlSeconds,
+    await this.deps.db.send(
+      new UpdateCommand({
+        TableName: this.options.table,
+        Key: { pk: keys.job(job.jobId), sk: "JOB" },
+        UpdateExpression:
+          "SET #s = :s, updatedAt = :now, userId = :user, syncConfigId = :config, #trigger = :trigger, requestedAt = :requested, createdAt = :now, attempts = :zero, #type = :type, expiresAt = :expires REMOVE rateLimitWaits, recordsWritten, errorCategory, errorMessage, firstFailedAt",
+        ExpressionAttributeNames: { "#s": "status", "#trigger": "trigger", "#type": "type" },
+        ExpressionAttributeValues: {
+          ":s": "in_progress",
+          ":now": now,
+          ":user": job.userId,
+          ":config": job.syncConfigId,
+          ":trigger": job.trigger,
+          ":requested": job.requestedAt,
+          ":zero": 0,
+          ":type": "job",
+          ":expires": Math.floor(this.now() / 1000) + ttlSeconds,
+        },
+      }),
     );
     return "run";
   }
