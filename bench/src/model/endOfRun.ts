@@ -15,19 +15,28 @@ export async function endOfRunCheck(model: ModelPlatform, log: (line: string) =>
     log("end of run: waiting for the queues to drain, reading the DLQ …");
     await waitForQueuesEmpty(sqs, model.platform, 30_000);
     const jobs = await model.context.jobs.all();
+    const dlq = await dlqReasons(sqs, model.platform.queues.hotPathDlqUrl, 20_000);
     const report = check(
       {
         requests: [],
         jobs: new Map(jobs.map((j) => [j.jobId, { status: j.status, errorCategory: j.errorCategory, trigger: j.trigger }])),
         users: [],
-        dlq: await dlqReasons(sqs, model.platform.queues.hotPathDlqUrl, 20_000),
+        dlq,
         lastSyncTimes: new Map(),
         leftoverMessages: await leftover(sqs, model.platform),
       },
       (id) => id,
     );
     const failures = report.failures.filter((f) => !f.endsWith("no job was accepted") && !f.includes("jobs lost"));
-    return failures.map((detail) => ({ kind: "end_of_run" as const, detail }));
+    // Which jobs, for the DLQ rules: the job each message carries and what its status item says.
+    const byId = new Map(jobs.map((j) => [j.jobId, j]));
+    const odd = dlq
+      .filter((m) => byId.get(m.jobId ?? "")?.status !== "dead_lettered" || !m.errorCategory)
+      .map((m) => {
+        const job = byId.get(m.jobId ?? "");
+        return `${m.jobId ?? "?"} (${job ? `${job.trigger}, ${job.status}, ${job.attempts ?? 0} attempts, user ${job.userId}` : "no status item"}; reason ${m.errorCategory ?? "none"})`;
+      });
+    return failures.map((detail) => ({ kind: "end_of_run" as const, detail: odd.length > 0 ? `${detail}: ${odd.join("; ")}` : detail }));
   } finally {
     sqs.destroy();
   }
