@@ -18,7 +18,7 @@ describe("the scenario generator", () => {
     );
   });
 
-  it("draws the safe space from one Strava → Garmin config under source_wins, overlaps far from the threshold", () => {
+  it("draws the safe space from one Strava → Garmin config under source_wins, overlaps far from the threshold and across partners", () => {
     fc.assert(
       fc.property(seeds, ({ seed, index }) => {
         const s = generateScenario(seed, index, SAFE_SPACE);
@@ -31,6 +31,7 @@ describe("the scenario generator", () => {
             if (a === b) continue;
             const overlap = Math.min(a.start + a.durationSeconds, b.start + b.durationSeconds) - Math.max(a.start, b.start);
             assert.ok(overlap <= 0 || overlap >= 600, `${a.key}/${b.key} overlap ${overlap} s`);
+            assert.ok(overlap <= 0 || a.provider !== b.provider, `${a.key}/${b.key} overlap at one partner`);
           }
       }),
       { numRuns: 50 },

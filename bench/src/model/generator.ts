@@ -23,6 +23,11 @@ export interface GeneratorOptions {
   strategies: readonly Strategy[];
   /** Overlaps (seconds) between neighbouring workouts of one cluster; `identical` copies the previous one. */
   overlaps: readonly (number | "identical")[];
+  /**
+   * Whether two workouts at the same partner may overlap (a watch and a manual entry). When
+   * false, a workout overlaps only one at another partner. @defaultValue true
+   */
+  sameAccountOverlaps?: boolean;
   /** How many days before its upload a late workout was recorded (0: recorded just now). */
   lateDays: readonly number[];
   /** Partner local offsets (seconds) to record with. */
@@ -55,6 +60,7 @@ export const SAFE_SPACE: GeneratorOptions = {
   pairs: [["strava", "garmin"]],
   strategies: ["source_wins"],
   overlaps: [0, 900],
+  sameAccountOverlaps: false,
   lateDays: [0, 1],
   utcOffsets: [0],
   settles: ["sync"],
@@ -92,7 +98,7 @@ function clustersArbitrary(configs: readonly ConfigSpec[], o: GeneratorOptions):
 }
 
 /** Places the clusters in time and names the workouts `a0`, `a1`, … */
-function place(clusters: readonly ClusterDraft[], offsets: readonly number[], offsetPick: readonly number[]) {
+function place(clusters: readonly ClusterDraft[], offsets: readonly number[], offsetPick: readonly number[], sameAccountOverlaps = true) {
   const initial: ActivitySpec[] = [];
   const live: ActivitySpec[] = [];
   let n = 0;
@@ -105,7 +111,8 @@ function place(clusters: readonly ClusterDraft[], offsets: readonly number[], of
     let floor = Number.NEGATIVE_INFINITY;
     for (const m of cluster.members) {
       const identical = m.overlap === "identical" && previous && previous.provider !== m.provider;
-      const overlap = typeof m.overlap === "number" ? m.overlap : 900;
+      const apart = !sameAccountOverlaps && previous?.provider === m.provider;
+      const overlap = apart ? 0 : typeof m.overlap === "number" ? m.overlap : 900;
       if (previous && !identical) {
         const end = previous.start + previous.durationSeconds;
         const wanted = end - Math.min(overlap, m.durationSeconds, previous.durationSeconds);
@@ -171,7 +178,7 @@ export function scenarioArbitrary(o: GeneratorOptions): fc.Arbitrary<Omit<Scenar
         order: fc.array(fc.nat(), { minLength: 24, maxLength: 24 }),
       })
       .map((d) => {
-        const { initial, live } = place(d.clusters, o.utcOffsets, d.offsetPick);
+        const { initial, live } = place(d.clusters, o.utcOffsets, d.offsetPick, o.sameAccountOverlaps);
         const actions = interleave(configs, live, d);
         return { topology, configs, initial, actions, settle: d.settle };
       });
