@@ -340,15 +340,19 @@ async function tableJobs(table: Harness["table"]): Promise<Map<string, JobSeen>>
     const page = await table.db.send(
       new ScanCommand({
         TableName: table.name,
-        FilterExpression: "#type = :job",
-        ExpressionAttributeNames: { "#type": "type" },
-        ExpressionAttributeValues: { ":job": "job" },
+        // Job status items by their key (JOB#<jobId>, JOB): whoever wrote them, with whichever attributes.
+        FilterExpression: "begins_with(pk, :prefix) AND sk = :sk",
+        ExpressionAttributeValues: { ":prefix": "JOB#", ":sk": "JOB" },
         ConsistentRead: true,
         ExclusiveStartKey: start,
       }),
     );
     for (const item of page.Items ?? [])
-      jobs.set(String(item.jobId), { status: String(item.status), errorCategory: item.errorCategory, trigger: item.trigger });
+      jobs.set(String(item.pk).slice("JOB#".length), {
+        status: String(item.status),
+        errorCategory: item.errorCategory,
+        trigger: item.trigger,
+      });
     start = page.LastEvaluatedKey;
   } while (start);
   return jobs;
