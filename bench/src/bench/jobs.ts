@@ -35,3 +35,27 @@ export async function queueDrained(sqs: SQSClient, queueUrl: string, progress: (
     await sleep(100);
   }
 }
+
+/**
+ * Watches a queue from now on; `stop()` answers the milliseconds from now until the last time
+ * it still held a message (visible or in flight): when its consumer had taken everything off.
+ */
+export function lastHeld(sqs: SQSClient, queueUrl: string) {
+  const started = performance.now();
+  let last = started;
+  let watching = true;
+  const watch = (async () => {
+    while (watching) {
+      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...STATES] }));
+      if (STATES.some((s) => Number(Attributes[s] ?? 0) > 0)) last = performance.now();
+      await sleep(100);
+    }
+  })();
+  return {
+    async stop(): Promise<number> {
+      watching = false;
+      await watch;
+      return last - started;
+    },
+  };
+}

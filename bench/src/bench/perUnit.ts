@@ -140,3 +140,9 @@ export const totalOf = (counts: Record<string, { calls: number; bytes?: number }
 /** `a / b`, or undefined when b is 0 (no figure rather than Infinity). */
 export const ratio = (a: number, b: number, digits = 2): number | undefined =>
   b > 0 ? Math.round((a / b) * 10 ** digits) / 10 ** digits : undefined;
+
+/** Three significant figures at least: 0.0812 jobs/s stays 0.0812, 112.46 becomes 112.5. */
+export const rate = (perSecond: number): number => {
+  const digits = perSecond >= 100 ? 1 : Math.max(1, 2 - Math.floor(Math.log10(perSecond || 1)));
+  return Math.round(perSecond * 10 ** digits) / 10 ** digits;
+};

@@ -1,32 +1,15 @@
 import { createMetricsRegistry } from "@syncwell/core";
 import { pct, round } from "../client.ts";
-import { type AwsCalls, diffCalls, perUnit, serviceMetrics } from "./perUnit.ts";
+import { diffCalls, perUnit, rate, serviceMetrics } from "./perUnit.ts";
 import { awsCalls, type Call } from "./replayAws.ts";
 import { partnerCalls } from "./replayPartners.ts";
-import { type ReplayPlan, stage, unitSteps } from "./replayPlan.ts";
+import { type ReplayPlan, type ReplayResult, stage, unitSteps } from "./replayPlan.ts";
 
 /**
  * The floor replay, as a process of its own so that its CPU is its own (the bench's process also
  * runs the emulators): reads a {@link ReplayPlan} on stdin, prepares (untimed), makes the calls,
  * prints progress on stderr and the result as one JSON line on stdout.
  */
-export interface ReplayResult {
-  label: string;
-  units: number;
-  seconds: number;
-  perSecond: number;
-  cpuMs: number;
-  cpuMsPerUnit: number;
-  latencyMs?: { p50: number; p99: number };
-  /** What the replay really sent, per unit (its clients count their calls as the services' do). */
-  replayedAwsPerUnit: AwsCalls;
-  replayedPartnerPerUnit: Record<string, number>;
-  errors: Record<string, number>;
-  notReplayed: string[];
-  /** The replays this one combines (one per service), if it does. */
-  parts?: ReplayResult[];
-}
-
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
 async function main(plan: ReplayPlan): Promise<ReplayResult> {
@@ -97,7 +80,7 @@ async function main(plan: ReplayPlan): Promise<ReplayResult> {
     label: plan.label,
     units: plan.units,
     seconds: round(seconds, 2),
-    perSecond: round(plan.units / seconds, 1),
+    perSecond: rate(plan.units / seconds),
     cpuMs: round(cpuMs, 0),
     cpuMsPerUnit: round(cpuMs / plan.units, 3),
     ...(latencies.length > 0 ? { latencyMs: { p50: round(pct(latencies, 50)), p99: round(pct(latencies, 99)) } } : {}),

@@ -8,6 +8,24 @@ export interface ReplayOp {
   bytesPerCall: number;
 }
 
+/** What a replay measured (replayMain.ts prints it as one JSON line). */
+export interface ReplayResult {
+  label: string;
+  units: number;
+  seconds: number;
+  perSecond: number;
+  cpuMs: number;
+  cpuMsPerUnit: number;
+  latencyMs?: { p50: number; p99: number };
+  /** What the replay really sent, per unit (its clients count their calls as the services' do). */
+  replayedAwsPerUnit: AwsCalls;
+  replayedPartnerPerUnit: Record<string, number>;
+  errors: Record<string, number>;
+  notReplayed: string[];
+  /** The replays this one combines (one per service), if it does. */
+  parts?: ReplayResult[];
+}
+
 /** Where the replay sends its calls (the bench's own platform). */
 export interface ReplayEndpoints {
   region: string;

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { ReplayResult } from "./replayMain.ts";
-import type { ReplayPlan } from "./replayPlan.ts";
+import type { ReplayPlan, ReplayResult } from "./replayPlan.ts";
 
 const MAIN = fileURLToPath(new URL("./replayMain.ts", import.meta.url));
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ReplayResult } from "./replayMain.ts";
+import type { ReplayResult } from "./replayPlan.ts";
 import { callsLine, combineReplays, unitFigures, withFloor } from "./unitFigures.ts";
 
 const replay = (label: string, perSecond: number, cpuMsPerUnit: number): ReplayResult => ({

@@ -1,7 +1,7 @@
 import { round } from "../client.ts";
-import { type AwsCalls, byService, perUnit, ratio, sumCalls, totalOf } from "./perUnit.ts";
+import { type AwsCalls, byService, perUnit, rate, ratio, sumCalls, totalOf } from "./perUnit.ts";
 import { callsOf, cpuMsOf, type ServiceName, type WindowCost } from "./probe.ts";
-import type { ReplayResult } from "./replayMain.ts";
+import type { ReplayResult } from "./replayPlan.ts";
 
 /** One kind of unit as the engine did it, next to its floor. */
 export interface UnitFigures {
@@ -58,7 +58,7 @@ export function unitFigures(fields: {
     ...(fields.recordsPerUnit === undefined ? {} : { recordsPerUnit: fields.recordsPerUnit }),
     services,
     wallSeconds: round(fields.seconds, 2),
-    perSecond: round(units / fields.seconds, 1),
+    perSecond: rate(units / fields.seconds),
     ...(fields.latencyMs ? { latencyMs: fields.latencyMs } : {}),
     aws: rounded(aws),
     awsBySyncWellService: Object.fromEntries(services.map((s) => [s, rounded(perUnit(cost.services[s]?.aws ?? {}, units))])),
