@@ -45,7 +45,7 @@ export interface ScenarioResult {
 export async function runScenario(ctx: ModelContext, scenario: Scenario): Promise<ScenarioResult> {
   const started = Date.now();
   const anchor = Math.floor(started / 1000) * 1000;
-  const user = new GatewayUser(ctx.urls.gateway, ctx.jwtSecret, `${ctx.userPrefix}${scenario.index}`);
+  const user = new GatewayUser(ctx.urls.gateway, ctx.jwtSecret, `${ctx.userPrefix}${scenario.seed >>> 0}-${scenario.index}`);
   const label = `m${scenario.seed}.${scenario.index}`;
   const events = { crashes: 0, crashesSkipped: 0, duplicateWebhooks: 0, faults: 0 };
 
