@@ -14,6 +14,7 @@ import {
 import { RedisConfidenceCache } from "./confidence/ConfidenceCache.ts";
 import type { WorkerConfig } from "./config.ts";
 import { createWorkerMetrics } from "./metrics.ts";
+import { startSettingsSource } from "./settings/createSettingsSource.ts";
 
 import { JobProcessor } from "./sync/JobProcessor.ts";
 import { SyncJobHandler } from "./sync/SyncJobHandler.ts";
@@ -45,11 +46,12 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     logger,
     onRefresh: (provider, result) => metrics.tokenRefreshes.inc({ provider, result }),
   });
+  const settings = await startSettingsSource(config, logger);
   const handler = new SyncJobHandler(
     { store, adapters, tokens, confidence: new RedisConfidenceCache({ redis, logger }), metrics, logger },
     {
       syncConfidenceThreshold: config.SYNC_CONFIDENCE_THRESHOLD,
-      conflictOverlapSeconds: config.CONFLICT_OVERLAP_SECONDS,
+      conflictOverlapSeconds: () => settings.conflictOverlapSeconds(),
       ledgerTtlSeconds: config.LEDGER_TTL_SECONDS,
       maxRecordsPerJob: config.MAX_RECORDS_PER_JOB,
     },
@@ -75,6 +77,9 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   return serveInBackground(
     { port: config.WORKER_PORT, host: config.WORKER_HOST, registry: metrics.registry, health: () => ({ inFlight: consumer.inFlight }) },
     consumer,
-    close,
+    () => {
+      settings.close();
+      close();
+    },
   );
 }

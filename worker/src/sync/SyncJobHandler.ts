@@ -25,7 +25,8 @@ import type { JobOutcome } from "./outcome.ts";
 
 export interface SyncJobOptions {
   syncConfidenceThreshold: number;
-  conflictOverlapSeconds: number;
+  /** A number, or a provider read once per sync pair of every job (the worker's SettingsSource: AppConfig in production). */
+  conflictOverlapSeconds: number | (() => number);
   ledgerTtlSeconds: number;
   /**
    * Records one job writes to a destination before it hands the rest to its next run, so one
@@ -173,9 +174,11 @@ export class SyncJobHandler {
       confidence,
       threshold: this.options.syncConfidenceThreshold,
     });
+    const overlap = this.options.conflictOverlapSeconds;
+    const conflictOverlapSeconds = typeof overlap === "function" ? overlap() : overlap;
     let destination: ActivityMetadata[] | undefined;
     if (decision.fetch) {
-      const pad = this.options.conflictOverlapSeconds * 1000;
+      const pad = conflictOverlapSeconds * 1000;
       const from = new Date(Math.min(...candidates.map((r) => Date.parse(r.startTime))) - pad).toISOString();
       const to = new Date(Math.max(...candidates.map((r) => Date.parse(r.endTime))) + pad).toISOString();
       destination = await this.#withAuth(dest, (c) => destApi.fetchOverlapping(c, { from, to }));
@@ -189,7 +192,7 @@ export class SyncJobHandler {
       source: candidates,
       destination,
       strategy,
-      overlapSeconds: this.options.conflictOverlapSeconds,
+      overlapSeconds: conflictOverlapSeconds,
       canReplace: caps.canDelete,
     });
     const byId = new Map(candidates.map((r) => [r.id, r]));
