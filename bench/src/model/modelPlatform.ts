@@ -7,8 +7,9 @@ import type { ModelContext } from "./scenarioRun.ts";
 
 /**
  * The platform every scenario of a run shares, tuned so that a scenario settles in seconds:
- * short coalescing window, long polls and visibility timeout, a poll every second, no backoff
- * base, fast Strava upload processing and partner limits out of the way (the 429s are injected).
+ * short coalescing window, long polls and visibility timeout, a poll every second or two, no
+ * backoff base, fast Strava upload processing, partner limits out of the way (the 429s are
+ * injected), and a sync-confidence threshold of 2 so that scenarios reach the confidence skip.
  */
 export const MODEL_ENV: Record<string, string> = {
   RETRY_BASE_SECONDS: "0",
@@ -31,6 +32,8 @@ export const MODEL_ENV: Record<string, string> = {
   POLAR_RATE_LIMIT_15MIN: "10000000",
   POLAR_RATE_LIMIT_DAILY: "10000000",
   OURA_RATE_LIMIT_5MIN: "10000000",
+  // Two empty destination fetches earn the confidence skip, so short scenarios reach it too.
+  SYNC_CONFIDENCE_THRESHOLD: "2",
   DLQ_WATCH_INTERVAL_SECONDS: "2",
   TROUBLESHOOTER_LLM: "scripted",
 };
