@@ -1,7 +1,3 @@
-import { AppconfigApplication } from "@cdktf/provider-aws/lib/appconfig-application/index.js";
-import { AppconfigConfigurationProfile } from "@cdktf/provider-aws/lib/appconfig-configuration-profile/index.js";
-import { AppconfigEnvironment } from "@cdktf/provider-aws/lib/appconfig-environment/index.js";
-import { AppconfigHostedConfigurationVersion } from "@cdktf/provider-aws/lib/appconfig-hosted-configuration-version/index.js";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm/index.js";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity/index.js";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table/index.js";
@@ -24,6 +20,7 @@ import { keyPolicy } from "./keyPolicy.ts";
 import { readTemplates, type Templates } from "./mappingTemplates.ts";
 import { Network } from "./network.ts";
 import { ALL_SECRET_KEYS, SyncServices } from "./services.ts";
+import { SyncTuning } from "./syncTuning.ts";
 
 /** The production SyncWell deployment (SPEC §10, §16). */
 export class SyncWellStack extends TerraformStack {
@@ -141,24 +138,8 @@ export class SyncWellStack extends TerraformStack {
       description: `JSON with ${ALL_SECRET_KEYS.join(", ")}; values are set out of band`,
       kmsKeyId: key.arn,
     });
-    // The conflict threshold's home in production (SPEC §16); no task reads it yet, so none may (permissions.ts).
-    const appconfig = new AppconfigApplication(this, "appconfig", { name: prefix });
-    new AppconfigEnvironment(this, "appconfig-env", {
-      applicationId: appconfig.id,
-      name: config.SYNCWELL_ENVIRONMENT,
-    });
-    const profile = new AppconfigConfigurationProfile(this, "sync-tuning", {
-      applicationId: appconfig.id,
-      name: `${prefix}-sync-tuning`,
-      locationUri: "hosted",
-      type: "AWS.Freeform",
-    });
-    new AppconfigHostedConfigurationVersion(this, "sync-tuning-v1", {
-      applicationId: appconfig.id,
-      configurationProfileId: profile.configurationProfileId,
-      contentType: "application/json",
-      content: JSON.stringify({ CONFLICT_OVERLAP_SECONDS: 60, SYNC_CONFIDENCE_THRESHOLD: 10 }),
-    });
+    // The conflict threshold's home in production (SPEC §16): the worker reads it per job.
+    const tuning = new SyncTuning(this, "sync-tuning", { prefix, environment: config.SYNCWELL_ENVIRONMENT });
 
     const identity = new Identity(this, "identity", { prefix, region: config.AWS_REGION, agentGroup: config.SUPPORT_AGENT_GROUP });
     const services = new SyncServices(this, "services", {
@@ -173,6 +154,7 @@ export class SyncWellStack extends TerraformStack {
       privateSubnetIds: privateSubnets.map((n) => n.id),
       securityGroupId: tasksSg.id,
       secrets,
+      syncTuningArn: tuning.configurationArn,
       env: {
         common: {
           SYNCWELL_MODE: "production",
@@ -188,6 +170,7 @@ export class SyncWellStack extends TerraformStack {
           POLAR_CLIENT_ID: config.POLAR_CLIENT_ID,
           OURA_CLIENT_ID: config.OURA_CLIENT_ID,
         },
+        worker: tuning.workerEnv,
         gateway: {
           AUTH_ISSUER: identity.users.issuer,
           AUTH_AUDIENCE: identity.users.client.id,

@@ -26,6 +26,8 @@ const assume = (service: string) =>
 export interface ServiceEnvironment {
   common: Record<string, string>;
   partners: Record<string, string>;
+  /** Where the worker reads the sync tuning (AppConfig: syncTuning.ts). */
+  worker: Record<string, string>;
   gateway: Record<string, string>;
   support: Record<string, string>;
 }
@@ -42,6 +44,8 @@ export interface SyncServicesProps {
   privateSubnetIds: string[];
   securityGroupId: string;
   secrets: SecretsmanagerSecret;
+  /** The deployed AppConfig configuration the worker reads (SyncTuning.configurationArn). */
+  syncTuningArn: string;
   env: ServiceEnvironment;
 }
 
@@ -128,7 +132,7 @@ export class SyncServices extends Construct {
         min: 1,
         max: 20,
         scaleOn: p.queues.hot,
-        environment: { ...p.env.common, ...p.env.partners, WORKER_PORT: "8081", WORKER_HOST: "0.0.0.0" },
+        environment: { ...p.env.common, ...p.env.partners, ...p.env.worker, WORKER_PORT: "8081", WORKER_HOST: "0.0.0.0" },
         secrets: ["TOKEN_ENCRYPTION_KEY", ...PARTNER_SECRET_KEYS],
       },
       {
@@ -172,6 +176,7 @@ export class SyncServices extends Construct {
 
     const arnOf = (resource: Resource): string => {
       if (resource === "table") return p.table.arn;
+      if (resource === "syncTuning") return p.syncTuningArn;
       if (resource === "gsi1" || resource === "gsi2") return `${p.table.arn}/index/${resource}`;
       return p.queues[resource].arn;
     };

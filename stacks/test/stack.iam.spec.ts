@@ -1,18 +1,31 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { DIRECT_INTEGRATION_CALLS, type Resource, SERVICES, type ServiceName, UNRECORDED_GRANTS } from "../src/permissions.ts";
+import {
+  DIRECT_INTEGRATION_CALLS,
+  PRODUCTION_ONLY_CALLS,
+  type Resource,
+  SERVICES,
+  type ServiceName,
+  UNRECORDED_GRANTS,
+} from "../src/permissions.ts";
 import type { RecordedCall } from "./support/awsCalls.ts";
-import { type Json, resources, stack } from "./support/synth.ts";
+import { type Json, ROOT, resources, stack } from "./support/synth.ts";
 
 /**
  * Least privilege both ways (SPEC §16): every AWS call a service made during the feature run
  * (recorded by an SDK hook in every service process: stacks/test/fixtures/aws-calls.json,
  * regenerated with `node --import tsx stacks/test/support/recordAwsCalls.ts`) is allowed by that
  * service's task role on that resource, and the role allows nothing that was never called, but
- * for the listed exceptions (permissions.ts, UNRECORDED_GRANTS, each with its reason).
+ * for the listed exceptions (permissions.ts, UNRECORDED_GRANTS, each with its reason) and the calls
+ * made only where production configuration switches them on (PRODUCTION_ONLY_CALLS: the feature
+ * run reads the conflict threshold from the environment, production from AppConfig), each tied to
+ * the file and SDK command that makes it.
  */
 const RECORDED: RecordedCall[] = JSON.parse(readFileSync(new URL("./fixtures/aws-calls.json", import.meta.url), "utf8"));
+/** The deployed sync tuning: `<environment ARN>/configuration/<profile id>` (stack.appconfig.spec.ts checks they are the worker's). */
+const SYNC_TUNING_ARN =
+  /^\$\{aws_appconfig_environment\.sync-tuning_environment_[A-Z0-9]+\.arn\}\/configuration\/\$\{aws_appconfig_configuration_profile\.sync-tuning_profile_[A-Z0-9]+\.configuration_profile_id\}$/;
 const QUEUE_ROLES: Record<string, Resource> = { hot: "hot", "hot-dlq": "hotDlq", webhook: "webhook", "webhook-dlq": "webhookDlq" };
 
 describe("task roles allow exactly the AWS calls their service makes", () => {
@@ -36,7 +49,9 @@ describe("task roles allow exactly the AWS calls their service makes", () => {
               ? "table"
               : /^\$\{aws_kms_key\.key\.arn\}$/.test(arn)
                 ? "key"
-                : undefined;
+                : SYNC_TUNING_ARN.test(arn)
+                  ? "syncTuning"
+                  : undefined;
         assert.ok(role, `${service}: a grant on ${arn}, which is none of the platform's queues, table or key`);
         for (const action of s.Action as string[]) (role === "key" ? kms : pairs).add(role === "key" ? action : `${action} ${role}`);
       }
@@ -59,12 +74,17 @@ describe("task roles allow exactly the AWS calls their service makes", () => {
       for (const call of calls)
         assert.ok(pairs.has(call) || integration.has(call), `${service} called ${call}: its role does not allow it`);
       const exceptions = new Set(UNRECORDED_GRANTS.filter((g) => g.service === service).map((g) => `${g.action} ${g.on}`));
+      const productionOnly = new Set(PRODUCTION_ONLY_CALLS.filter((c) => c.service === service).map((c) => `${c.action} ${c.on}`));
       for (const pair of pairs)
         assert.ok(
-          calls.has(pair) || exceptions.has(pair),
-          `${service}'s role allows ${pair}, which it never called (nor is it a listed exception)`,
+          calls.has(pair) || exceptions.has(pair) || productionOnly.has(pair),
+          `${service}'s role allows ${pair}, which it never called (nor is it a listed exception or production-only call)`,
         );
       for (const exception of exceptions) assert.ok(!calls.has(exception), `${exception} is recorded now: drop the exception`);
+      for (const call of productionOnly) {
+        assert.ok(!calls.has(call), `${call} is recorded now: it is no longer production-only, drop it from PRODUCTION_ONLY_CALLS`);
+        assert.ok(pairs.has(call), `${service} makes ${call} in production: its role must allow it`);
+      }
       // SQS encrypts with the key: senders make data keys, receivers decrypt; nothing else uses it.
       const actions = [...pairs].map((p) => p.split(" ")[0]);
       const expected = new Set([
@@ -75,12 +95,36 @@ describe("task roles allow exactly the AWS calls their service makes", () => {
     });
   }
 
-  it("keeps the worker off the DLQ's messages and AppConfig, and lets support send to the DLQ it annotates", () => {
+  it("keeps the worker off the DLQ's messages and lets support send to the DLQ it annotates", () => {
     const worker = granted("worker").pairs;
     assert.ok(!worker.has("sqs:ReceiveMessage hotDlq"));
-    assert.ok(![...worker].some((p) => p.startsWith("appconfig:")));
     assert.ok(granted("support").pairs.has("sqs:SendMessage hotDlq"));
     assert.ok(granted("support").pairs.has("sqs:DeleteMessage hotDlq"));
+  });
+
+  it("lets the worker alone read the sync tuning from AppConfig: exactly the session and the poll, on that configuration", () => {
+    for (const service of SERVICES) {
+      const appconfig = [...granted(service).pairs].filter((p) => p.startsWith("appconfig:")).sort();
+      assert.deepEqual(
+        appconfig,
+        service === "worker" ? ["appconfig:GetLatestConfiguration syncTuning", "appconfig:StartConfigurationSession syncTuning"] : [],
+        service,
+      );
+    }
+  });
+
+  it("ties every production-only call to the code that makes it: the IAM action is the SDK command that file sends", () => {
+    assert.ok(PRODUCTION_ONLY_CALLS.length > 0);
+    for (const call of PRODUCTION_ONLY_CALLS) {
+      const source = readFileSync(new URL(call.madeBy.file, `file://${ROOT}`), "utf8");
+      assert.match(source, new RegExp(`new ${call.madeBy.command}\\(`), `${call.madeBy.file} sends ${call.madeBy.command}`);
+      assert.equal(
+        call.action.split(":")[1],
+        call.madeBy.command.replace(/Command$/, ""),
+        `${call.action} is what ${call.madeBy.command} needs`,
+      );
+      assert.ok(call.when.length > 0);
+    }
   });
 
   it("gives each task only the secret keys its service reads: the webhook tokens to the gateway alone, the database to support alone", () => {

@@ -157,11 +157,6 @@ describe("the CDKTF production stack (synthesized offline)", () => {
     assert.ok(container.secrets.some((s: Json) => s.name === "TOKEN_ENCRYPTION_KEY" && s.valueFrom.includes("aws_secretsmanager_secret")));
   });
 
-  it("holds the conflict threshold in AppConfig", () => {
-    const content = JSON.parse(one("aws_appconfig_hosted_configuration_version").content);
-    assert.equal(content.CONFLICT_OVERLAP_SECONDS, 60);
-  });
-
   it("alarms when the DLQ has a visible message, through SNS", () => {
     const alarm = one("aws_cloudwatch_metric_alarm");
     assert.equal(alarm.metric_name, "ApproximateNumberOfMessagesVisible");
