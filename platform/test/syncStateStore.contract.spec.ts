@@ -133,6 +133,7 @@ for (const subject of subjects) {
       const record = await s.store.recordJob(job, { status: "retrying", errorCategory: "rate_limited" }, 3600, "rateLimitWaits");
       assert.equal(record.attempts, 3);
       assert.equal(record.rateLimitWaits, 1);
+      assert.equal(record.jobId, "job-1");
       assert.equal(record.userId, "u1");
       assert.equal(record.trigger, "webhook");
       assert.ok(record.firstFailedAt, "the first failure is stamped");
@@ -159,6 +160,7 @@ for (const subject of subjects) {
         "run",
         "after the window: a fresh job",
       );
+      assert.equal((await s.store.getJob("u1.key"))?.jobId, "u1.key");
       const fresh = await s.store.getJob("u1.key");
       assert.equal(fresh?.requestedAt, "2026-11-21T11:00:00.000Z");
       assert.equal(fresh?.attempts, 0);

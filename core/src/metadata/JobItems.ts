@@ -91,6 +91,7 @@ export class JobItems extends TableItems {
     const now = new Date(this.now()).toISOString();
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {
+      ":job": job.jobId,
       ":now": now,
       ":user": job.userId,
       ":config": job.syncConfigId,
@@ -100,6 +101,7 @@ export class JobItems extends TableItems {
       ":expires": Math.floor(this.now() / 1000) + ttlSeconds,
     };
     const sets = [
+      "jobId = :job",
       "updatedAt = :now",
       "userId = if_not_exists(userId, :user)",
       "syncConfigId = if_not_exists(syncConfigId, :config)",
@@ -156,11 +158,12 @@ export class JobItems extends TableItems {
           TableName: this.options.table,
           Key: { pk: keys.job(job.jobId), sk: "JOB" },
           UpdateExpression:
-            "SET #s = :s, updatedAt = :now, userId = :user, syncConfigId = :config, #trigger = :trigger, requestedAt = :requested, createdAt = if_not_exists(createdAt, :now), attempts = if_not_exists(attempts, :zero), #type = :type, expiresAt = if_not_exists(expiresAt, :expires)",
+            "SET jobId = :job, #s = :s, updatedAt = :now, userId = :user, syncConfigId = :config, #trigger = :trigger, requestedAt = :requested, createdAt = if_not_exists(createdAt, :now), attempts = if_not_exists(attempts, :zero), #type = :type, expiresAt = if_not_exists(expiresAt, :expires)",
           ConditionExpression: "attribute_not_exists(pk) OR requestedAt = :requested",
           ExpressionAttributeNames: { "#s": "status", "#trigger": "trigger", "#type": "type" },
           ExpressionAttributeValues: {
-            ":s": "in_progress",
+            ":job": job.jobId,
+          ":s": "in_progress",
             ":now": new Date(this.now()).toISOString(),
             ":user": job.userId,
             ":config": job.syncConfigId,
@@ -185,9 +188,10 @@ export class JobItems extends TableItems {
         TableName: this.options.table,
         Key: { pk: keys.job(job.jobId), sk: "JOB" },
         UpdateExpression:
-          "SET #s = :s, updatedAt = :now, userId = :user, syncConfigId = :config, #trigger = :trigger, requestedAt = :requested, createdAt = :now, attempts = :zero, #type = :type, expiresAt = :expires REMOVE rateLimitWaits, recordsWritten, errorCategory, errorMessage, firstFailedAt",
+          "SET jobId = :job, #s = :s, updatedAt = :now, userId = :user, syncConfigId = :config, #trigger = :trigger, requestedAt = :requested, createdAt = :now, attempts = :zero, #type = :type, expiresAt = :expires REMOVE rateLimitWaits, recordsWritten, errorCategory, errorMessage, firstFailedAt",
         ExpressionAttributeNames: { "#s": "status", "#trigger": "trigger", "#type": "type" },
         ExpressionAttributeValues: {
+          ":job": job.jobId,
           ":s": "in_progress",
           ":now": now,
           ":user": job.userId,
