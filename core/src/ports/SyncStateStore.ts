@@ -36,6 +36,8 @@ export interface SyncStateStore {
   advanceWatermark(userId: string, syncConfigId: string, to: string, seen?: SyncConfig): Promise<WatermarkResult>;
   /** The ledger and the records SyncWell wrote at the source, for listed source records, in one batch. */
   recall(syncConfigId: string, sourceConnectionId: string, sourceIds: readonly string[]): Promise<Recall>;
+  /** Which of these records at a connection SyncWell itself wrote there (read where a destination was listed). */
+  writtenBySyncWellAt(connectionId: string, recordIds: readonly string[]): Promise<Set<string>>;
   /** Saves handled records; those `written` at `destinationConnectionId` are remembered there too (no echo). */
   markWritten(syncConfigId: string, entries: readonly LedgerEntry[], ttlSeconds: number, destinationConnectionId?: string): Promise<void>;
   /** Claims a manual job for its run (`in_progress`) in one write, or says it is a replay of its key within `replayWindowMs`. */

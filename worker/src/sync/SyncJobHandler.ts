@@ -186,11 +186,21 @@ export class SyncJobHandler {
       metrics.destinationFetchesSkipped.inc({ reason: decision.reason });
     }
 
-    // Step 7: decide on metadata.
+    // Step 7: decide on metadata. Records SyncWell wrote at the destination are copies of source
+    // records, not the user's own: never a conflict (two source records never replace each other).
+    const oursThere =
+      destination && destination.length > 0
+        ? await store.writtenBySyncWellAt(
+            dest.connectionId,
+            destination.map((d) => d.id),
+          )
+        : new Set<string>();
     const plan = resolveConflicts({
       sourceProvider: source.provider,
       source: candidates,
       destination,
+      writtenBySyncWell: oursThere,
+      ledger,
       strategy,
       overlapSeconds: conflictOverlapSeconds,
       canReplace: caps.canDelete,

@@ -1,4 +1,4 @@
-import { type ActivityMetadata, type ConflictStrategy, externalIdFor } from "@syncwell/core";
+import { type ActivityMetadata, type ConflictStrategy, externalIdFor, writtenBySyncWell } from "@syncwell/core";
 
 /** One source record to write, and what it replaces at the destination. */
 export interface WritePlan {
@@ -27,6 +27,10 @@ export interface ConflictInput {
   strategy: ConflictStrategy;
   /** Records conflict when their time ranges overlap by more than this. */
   overlapSeconds: number;
+  /** Destination records SyncWell itself wrote (copies of source records): never a conflict. */
+  writtenBySyncWell?: ReadonlySet<string>;
+  /** Where the config wrote source records before (source id → destination id), for partners that drop external ids. */
+  ledger?: ReadonlyMap<string, { destinationId?: string | undefined }>;
   /**
    * Whether the destination can delete a record (a replacement needs it); where it cannot, a
    * record that would replace one is skipped instead of written next to it.
@@ -49,7 +53,8 @@ export function overlapSeconds(a: { startTime: string; endTime: string }, b: { s
  * - dest_wins: a record that conflicts is skipped.
  * - newest_wins: the later `updatedAt` is kept; a tie keeps the destination's.
  * A destination record that is this source record's own earlier write is never a conflict:
- * the record is already there.
+ * the record is already there. Nor is any other record SyncWell wrote there (by external id, or
+ * by its own marks where the partner drops it): two source records never replace each other.
  */
 export function resolveConflicts(input: ConflictInput): ConflictResolution {
   const writes: WritePlan[] = [];
@@ -61,12 +66,14 @@ export function resolveConflicts(input: ConflictInput): ConflictResolution {
       continue;
     }
     const ownExternalId = externalIdFor(input.sourceProvider, record.id);
-    const own = input.destination.find((d) => d.externalId === ownExternalId);
+    const ownId = input.ledger?.get(record.id)?.destinationId;
+    const own = input.destination.find((d) => d.externalId === ownExternalId || (ownId !== undefined && d.id === ownId));
     if (own) {
       skipped.push({ sourceId: record.id, reason: "already_at_destination", destinationId: own.id });
       continue;
     }
     const conflicts = input.destination
+      .filter((d) => !writtenBySyncWell(d) && !input.writtenBySyncWell?.has(d.id))
       .map((d) => ({ d, overlap: overlapSeconds(record, d) }))
       .filter(({ overlap }) => overlap > input.overlapSeconds)
       .sort((a, b) => b.overlap - a.overlap || a.d.id.localeCompare(b.d.id))

@@ -218,3 +218,18 @@ describe("token refresh on the hot path (SPEC §4)", () => {
     await assert.rejects(hot.run(hot.config("strava", "garmin")), (e: PartnerError) => e.category === "auth");
   });
 });
+
+describe("two source records never replace each other (SPEC §14)", () => {
+  it("a second overlapping workout synced later keeps the first one's copy, even where the destination drops external ids", async () => {
+    const hot = new HotPath();
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN, { dropsExternalIds: true }));
+    const config = hot.config("strava", "garmin", "source_wins");
+    strava.add(run(hot, 0, 45, "watch"));
+    await hot.run(config);
+    hot.clock += 60_000;
+    strava.add(run(hot, 10, 45, "manual entry"));
+    assert.deepEqual(await hot.run(config), { kind: "succeeded", recordsWritten: 1 });
+    assert.deepEqual(garmin.records.map((r) => r.name).sort(), ["manual entry", "watch"]);
+  });
+});
