@@ -23,7 +23,7 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
         scenarios: { type: "string", default: "20" },
         seed: { type: "string" },
         scenario: { type: "string" },
-        concurrency: { type: "string", default: "6" },
+        concurrency: { type: "string", default: "8" },
         space: { type: "string", default: "full" },
         "settle-seconds": { type: "string", default: "45" },
         out: { type: "string" },
@@ -68,7 +68,8 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
     "restart-every": restartEvery,
     shrink: shrinkCount,
   }))
-    if (Number.isNaN(value)) return usage(`--${name} must be an integer${name === "seed" ? "" : " of at least 1"}`);
+    if (Number.isNaN(value))
+      return usage(`--${name} must be a whole number${name === "seed" ? "" : name === "shrink" ? " (0 or more)" : " of at least 1"}`);
   if (values.space !== "full" && values.space !== "safe") return usage("--space must be full or safe");
 
   const log = (line: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);

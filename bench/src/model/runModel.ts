@@ -17,7 +17,7 @@ export interface ModelRunOptions {
   given?: readonly Scenario[];
   /** Shrink up to this many failing scenarios of each platform's batch to a minimal one. @defaultValue 0 */
   shrink?: number;
-  /** Scenarios in flight at once. @defaultValue 6 */
+  /** Scenarios in flight at once. @defaultValue 6 (the CLI: 8) */
   concurrency?: number;
   /** @defaultValue FULL_SPACE */
   space?: GeneratorOptions;
