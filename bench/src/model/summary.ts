@@ -39,6 +39,7 @@ export function summarise(s: Scenario): string[] {
         overlaps.push(`${a.key}/${b.key} ${a.start === b.start && a.durationSeconds === b.durationSeconds ? "identical" : `${overlap}s`}`);
     }
   return [
+    ...(s.note ? [`note: ${s.note}`] : []),
     `${s.topology}: ${s.configs.map((c) => `${c.key} ${c.source}→${c.destination} ${c.strategy}`).join("; ")}; settle by ${s.settle}`,
     `initial: ${s.initial.map(activity).join("; ") || "none"}`,
     `actions: ${s.actions.map(action).join("; ")}`,

@@ -69,6 +69,8 @@ export interface Scenario {
   initial: ActivitySpec[];
   actions: Action[];
   settle: Settle;
+  /** What a hand-kept scenario (regressions.json) once showed. */
+  note?: string;
 }
 
 /** A record as a partner holds it at the end (the test-control API's normalised view). */
