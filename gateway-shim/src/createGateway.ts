@@ -1,6 +1,7 @@
 import { problemErrorHandler, rejectImpossibleIds, sendProblem } from "@syncwell/core";
 import express, { type Express } from "express";
 import { perUserRateLimit, requireUser } from "./auth.ts";
+import { ConfigCache } from "./configCache.ts";
 import type { GatewayDeps, GatewayOptions } from "./deps.ts";
 import { connectionRoutes } from "./routes/connections.ts";
 import { syncConfigRoutes } from "./routes/syncConfigs.ts";
@@ -32,10 +33,11 @@ export function createGateway(deps: GatewayDeps, options: GatewayOptions): Expre
   const api = express.Router();
   // Authenticated first (401), then ids no resource can have answer 404 before any store sees them.
   api.use(requireUser(options.verifier), perUserRateLimit(deps, options.rateLimitPerMinute), rejectImpossibleIds());
+  const configs = new ConfigCache(deps.store, options.configCacheSeconds ?? 30);
   api.use(
     connectionRoutes(deps),
-    syncConfigRoutes(deps, { initialPollIntervalSeconds: options.initialPollIntervalSeconds }),
-    syncJobRoutes(deps, options),
+    syncConfigRoutes(deps, { initialPollIntervalSeconds: options.initialPollIntervalSeconds }, configs),
+    syncJobRoutes(deps, options, configs),
   );
   app.use(api);
 

@@ -23,6 +23,11 @@ export interface GatewayOptions {
   /** Verifies users' bearer tokens (Cognito's JWKS in production, HS256 in development mode). */
   verifier: TokenVerifier;
   idempotencyTtlSeconds: number;
+  /**
+   * How long the sync route remembers that a user's config exists and is enabled.
+   * @defaultValue 30
+   */
+  configCacheSeconds?: number;
   rateLimitPerMinute: number;
 }
 

@@ -7,6 +7,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/clien
 import { createLogger, createRedis, type MetadataStore, parseJobMessage, problemErrorHandler } from "@syncwell/core";
 import express from "express";
 import { type EmbeddedStack, startEmbeddedStack } from "../../platform/test/helpers/embeddedStack.ts";
+import { ConfigCache } from "../src/configCache.ts";
 import type { GatewayDeps, GatewayOptions } from "../src/deps.ts";
 import { createGatewayMetrics } from "../src/metrics.ts";
 import { syncJobRoutes } from "../src/routes/syncJobs.ts";
@@ -22,17 +23,18 @@ describe("POST …/sync and GET /v1/sync-jobs/{id} through the production templa
   let url: string;
   const metrics = createGatewayMetrics();
   const redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { keyPrefix: `syncjobs-${run}:` });
-  /** Set to make the next "mark the key enqueued" fail, as a crash right after SendMessage would. */
-  let crashAfterSend = false;
+  /** Set to make the next claim of a key die right after it was written, as a crash before SendMessage would. */
+  let crashAfterClaim = false;
 
   before(async () => {
     stack = await startEmbeddedStack(`syncjobs-${run}-`);
     const store = new Proxy(stack.store, {
       get(target, property, receiver) {
-        if (property === "markIdempotencyEnqueued" && crashAfterSend) {
-          crashAfterSend = false;
-          return async () => {
-            throw new Error("crashed between SendMessage and marking the key enqueued");
+        if (property === "claimIdempotencyKey" && crashAfterClaim) {
+          crashAfterClaim = false;
+          return async (...args: Parameters<MetadataStore["claimIdempotencyKey"]>) => {
+            await target.claimIdempotencyKey(...args);
+            throw new Error("crashed between claiming the key and SendMessage");
           };
         }
         const value = Reflect.get(target, property, receiver);
@@ -55,7 +57,7 @@ describe("POST …/sync and GET /v1/sync-jobs/{id} through the production templa
       res.locals.subject = req.get("x-test-user");
       next();
     });
-    app.use(syncJobRoutes(deps, { idempotencyTtlSeconds: 86400 } as GatewayOptions));
+    app.use(syncJobRoutes(deps, { idempotencyTtlSeconds: 86400 } as GatewayOptions, new ConfigCache(store, 30)));
     app.use(problemErrorHandler(() => {}));
     server = createServer(app);
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -106,19 +108,19 @@ describe("POST …/sync and GET /v1/sync-jobs/{id} through the production templa
     return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
   };
 
-  it("answers a crash between SendMessage and marking the key enqueued with one job: the retry resends and gets the same job id", async () => {
+  it("answers a crash between claiming the key and SendMessage with one job: the retry sends and gets the same job id", async () => {
     const user = await newUser();
     const before = await queued();
-    crashAfterSend = true;
+    crashAfterClaim = true;
     const crashed = await sync(user, "tap-crash");
-    assert.equal(crashed.status, 500, "the request died after its SendMessage");
-    assert.equal(await queued(), before + 1, "the message was sent");
+    assert.equal(crashed.status, 500, "the request died after its claim");
+    assert.equal(await queued(), before, "nothing was sent");
     const retry = await sync(user, "tap-crash");
-    assert.equal(retry.status, 202, "not 409 for 24 h: the retry finds the key pending and sends the same message again");
-    assert.equal(await queued(), before + 1, "SQS deduplicated the resend: still one job");
+    assert.equal(retry.status, 202, "not refused for 24 h: the retry finds its own claim and sends the same message");
+    assert.equal(await queued(), before + 1, "one job");
     const again = await sync(user, "tap-crash");
-    assert.deepEqual(again, retry, "the key is enqueued now: a replay answers the same job");
-    assert.equal(await queued(), before + 1);
+    assert.deepEqual(again, retry, "a replay answers the same job");
+    assert.equal(await queued(), before + 1, "SQS deduplicated the replay's send: still one job");
     assert.equal((await job(user, String(retry.body.jobId))).body.status, "queued", "the accepted job answers queued, not 404");
   });
 

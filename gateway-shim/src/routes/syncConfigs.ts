@@ -11,6 +11,7 @@ import {
 import express from "express";
 import { z } from "zod";
 import { userOf } from "../auth.ts";
+import type { ConfigCache } from "../configCache.ts";
 import type { GatewayDeps } from "../deps.ts";
 
 /** Partners SyncWell can write to. */
@@ -52,7 +53,11 @@ export const view = (c: SyncConfig, polling?: PollSchedule) => ({
 });
 
 /** Sync-config CRUD. A user only ever sees their own configs: anything else answers 404. */
-export function syncConfigRoutes(deps: GatewayDeps, options: { initialPollIntervalSeconds: number }): express.Router {
+export function syncConfigRoutes(
+  deps: GatewayDeps,
+  options: { initialPollIntervalSeconds: number },
+  configs?: Pick<ConfigCache, "forget">,
+): express.Router {
   const router = express.Router();
 
   const ownConfig = async (userId: string, id: string): Promise<SyncConfig> => {
@@ -101,12 +106,14 @@ export function syncConfigRoutes(deps: GatewayDeps, options: { initialPollInterv
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await ownConfig(userId, String(req.params.id));
       const updated = await deps.store.updateConfig(userId, current.syncConfigId, current.version, patch);
+      configs?.forget(userId, current.syncConfigId);
       if (updated) return void res.json(view(updated));
     }
     throw new HttpProblem(409, "the sync config is being changed concurrently; try again");
   });
 
   router.delete("/v1/sync-configs/:id", async (req, res) => {
+    configs?.forget(userOf(res), String(req.params.id));
     if (!(await deps.store.deleteConfig(userOf(res), String(req.params.id)))) throw new HttpProblem(404, "no such sync config");
     await deps.store.deletePollSchedule(String(req.params.id));
     res.status(204).end();

@@ -4,6 +4,7 @@ import { GetQueueAttributesCommand, SendMessageCommand } from "@aws-sdk/client-s
 import { HttpProblem } from "@syncwell/core";
 import express from "express";
 import { userOf } from "../auth.ts";
+import type { ConfigCache } from "../configCache.ts";
 import type { GatewayDeps, GatewayOptions } from "../deps.ts";
 import { type RenderedTemplate, renderTemplate, type TemplateRequest } from "../mapping/apiGatewayVtl.ts";
 import { MAPPING_TEMPLATES } from "../mapping/templates.ts";
@@ -45,7 +46,7 @@ function answer(res: express.Response, rendered: RenderedTemplate, status: numbe
  * concurrent duplicate) simply sends again: SQS deduplicates within 5 minutes, the worker's
  * claim of the job id after that.
  */
-export function syncJobRoutes(deps: GatewayDeps, options: GatewayOptions): express.Router {
+export function syncJobRoutes(deps: GatewayDeps, options: GatewayOptions, configs: ConfigCache): express.Router {
   const router = express.Router();
   const unavailable = (res: express.Response, request: TemplateRequest) =>
     answer(res, renderTemplate(MAPPING_TEMPLATES["unavailable-response"], request), 503);
@@ -63,9 +64,9 @@ export function syncJobRoutes(deps: GatewayDeps, options: GatewayOptions): expre
       return;
     }
     const message = JSON.parse(mapped.get("MessageBody") ?? "") as { jobId: string; userId: string; syncConfigId: string };
-    const config = await deps.store.getConfig(message.userId, message.syncConfigId);
-    if (!config) throw new HttpProblem(404, "no such sync config");
-    if (!config.enabled) throw new HttpProblem(409, "the sync config is disabled");
+    const enabled = await configs.enabled(message.userId, message.syncConfigId);
+    if (enabled === undefined) throw new HttpProblem(404, "no such sync config");
+    if (!enabled) throw new HttpProblem(409, "the sync config is disabled");
 
     const key = mapped.get("MessageDeduplicationId") ?? "";
     const keyHash = sha256(key);
@@ -76,12 +77,11 @@ export function syncJobRoutes(deps: GatewayDeps, options: GatewayOptions): expre
       { jobId: message.jobId, fingerprint, state: "pending" },
       options.idempotencyTtlSeconds,
     );
-    if (!claim.claimed) {
-      if (claim.existing.fingerprint !== fingerprint) throw new HttpProblem(422, "this Idempotency-Key was used for a different request");
-      if (claim.existing.state === "enqueued") return respond();
-      // `pending`: whoever claimed it crashed before marking it, or is sending right now. The
-      // message is deterministic, so sending it again is safe.
-    }
+    // A replay sends again: the message is a function of user and key, so SQS deduplicates it
+    // within 5 minutes and the worker's claim of the job id after that. So a crash between the
+    // claim and the send needs no repair, and the claim is the request's one write.
+    if (!claim.claimed && claim.existing.fingerprint !== fingerprint)
+      throw new HttpProblem(422, "this Idempotency-Key was used for a different request");
     try {
       await deps.sqs.send(
         new SendMessageCommand({
@@ -96,7 +96,6 @@ export function syncJobRoutes(deps: GatewayDeps, options: GatewayOptions): expre
       if (claim.claimed) await deps.store.releaseIdempotencyKey(message.userId, keyHash).catch(() => {});
       return unavailable(res, request);
     }
-    await deps.store.markIdempotencyEnqueued(message.userId, keyHash);
     if (claim.claimed) deps.metrics.jobsEnqueued.inc({ trigger: "manual" });
     respond();
   });
