@@ -44,9 +44,7 @@ for (const backend of DYNAMODB_BACKENDS) {
 
     it("lets exactly one of many concurrent requests claim an idempotency key", async () => {
       const claims = await Promise.all(
-        Array.from({ length: 10 }, (_, i) =>
-          store.claimIdempotencyKey("u1", "hash-1", { jobId: `job-${i}`, fingerprint: "f", state: "pending" }, 86400),
-        ),
+        Array.from({ length: 10 }, (_, i) => store.claimIdempotencyKey("u1", "hash-1", { jobId: `job-${i}`, fingerprint: "f" }, 86400)),
       );
       const winners = claims.filter((c) => c.claimed);
       assert.equal(winners.length, 1);
@@ -55,9 +53,9 @@ for (const backend of DYNAMODB_BACKENDS) {
     });
 
     it("treats an expired idempotency record as absent (before TTL deletion removes it)", async () => {
-      await store.claimIdempotencyKey("u1", "hash-ttl", { jobId: "old", fingerprint: "f", state: "enqueued" }, 300);
+      await store.claimIdempotencyKey("u1", "hash-ttl", { jobId: "old", fingerprint: "f" }, 300);
       now += 301_000;
-      const again = await store.claimIdempotencyKey("u1", "hash-ttl", { jobId: "new", fingerprint: "g", state: "pending" }, 300);
+      const again = await store.claimIdempotencyKey("u1", "hash-ttl", { jobId: "new", fingerprint: "g" }, 300);
       assert.deepEqual(again, { claimed: true });
     });
 

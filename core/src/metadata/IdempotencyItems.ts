@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { keys } from "../aws/tableDesign.ts";
 import { isConditionFailure, TableItems } from "./TableItems.ts";
 import type { IdempotencyRecord } from "./types.ts";
@@ -32,20 +32,8 @@ export class IdempotencyItems extends TableItems {
     if (!Item) return this.claimIdempotencyKey(userId, keyHash, record, ttlSeconds);
     return {
       claimed: false,
-      existing: { jobId: String(Item.jobId), fingerprint: String(Item.fingerprint), state: Item.state as IdempotencyRecord["state"] },
+      existing: { jobId: String(Item.jobId), fingerprint: String(Item.fingerprint) },
     };
-  }
-
-  async markIdempotencyEnqueued(userId: string, keyHash: string): Promise<void> {
-    await this.deps.db.send(
-      new UpdateCommand({
-        TableName: this.options.table,
-        Key: { pk: keys.idempotency(userId, keyHash), sk: "IDEMP" },
-        UpdateExpression: "SET #s = :s",
-        ExpressionAttributeNames: { "#s": "state" },
-        ExpressionAttributeValues: { ":s": "enqueued" },
-      }),
-    );
   }
 
   async releaseIdempotencyKey(userId: string, keyHash: string): Promise<void> {

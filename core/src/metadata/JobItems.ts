@@ -163,7 +163,7 @@ export class JobItems extends TableItems {
           ExpressionAttributeNames: { "#s": "status", "#trigger": "trigger", "#type": "type" },
           ExpressionAttributeValues: {
             ":job": job.jobId,
-          ":s": "in_progress",
+            ":s": "in_progress",
             ":now": new Date(this.now()).toISOString(),
             ":user": job.userId,
             ":config": job.syncConfigId,

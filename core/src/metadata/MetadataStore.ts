@@ -361,10 +361,6 @@ export class MetadataStore implements SyncStateStore {
     return this.#idempotency.claimIdempotencyKey(userId, keyHash, record, ttlSeconds);
   }
 
-  markIdempotencyEnqueued(userId: string, keyHash: string): Promise<void> {
-    return this.#idempotency.markIdempotencyEnqueued(userId, keyHash);
-  }
-
   releaseIdempotencyKey(userId: string, keyHash: string): Promise<void> {
     return this.#idempotency.releaseIdempotencyKey(userId, keyHash);
   }

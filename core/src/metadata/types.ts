@@ -39,7 +39,6 @@ export interface JobRecord {
 export interface IdempotencyRecord {
   jobId: string;
   fingerprint: string;
-  state: "pending" | "enqueued";
 }
 
 /** What the ledger remembers of a source record SyncWell wrote. */

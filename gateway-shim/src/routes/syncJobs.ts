@@ -74,7 +74,7 @@ export function syncJobRoutes(deps: GatewayDeps, options: GatewayOptions, config
     const claim = await deps.store.claimIdempotencyKey(
       message.userId,
       keyHash,
-      { jobId: message.jobId, fingerprint, state: "pending" },
+      { jobId: message.jobId, fingerprint },
       options.idempotencyTtlSeconds,
     );
     // A replay sends again: the message is a function of user and key, so SQS deduplicates it
