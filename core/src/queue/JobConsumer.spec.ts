@@ -60,6 +60,33 @@ describe("JobConsumer", () => {
     assert.ok((queue.calls.ack ?? 0) <= 2, `10 messages in ${queue.calls.ack} ack calls`);
   });
 
+  it("receives in batches while jobs run: one ReceiveMessage serves several jobs", async () => {
+    const queue = new InMemoryJobQueue({ maxReceiveCount: 5 });
+    const consumer = new JobConsumer(
+      {
+        queue,
+        logger,
+        handle: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          return { kind: "ack" };
+        },
+      },
+      { ...options, concurrency: 8 },
+    );
+    for (let i = 0; i < 40; i++) await queue.send({ body: "{}", groupId: `u${i}`, deduplicationId: String(i) });
+    const receive = queue.receive.bind(queue);
+    let fruitful = 0;
+    queue.receive = async (...args) => {
+      const got = await receive(...args);
+      if (got.length > 0) fruitful += 1;
+      return got;
+    };
+    consumer.start();
+    await until("all done", () => queue.depth === 0);
+    await consumer.stop();
+    assert.ok(fruitful <= 12, `40 jobs in ${fruitful} receives that returned messages`);
+  });
+
   it("on stop takes no new messages and lets the running ones finish", async () => {
     const queue = new InMemoryJobQueue({ maxReceiveCount: 5 });
     const started: QueuedMessage[] = [];

@@ -30,6 +30,8 @@ export class JobConsumer {
   #poll: AbortController | undefined;
   #loop: Promise<void> | undefined;
   #acks: { message: QueuedMessage; done: (error?: unknown) => void }[] = [];
+  /** Free slots worth a receive while jobs run: half the concurrency, at most SQS's 10. */
+  readonly #batch: number;
   #ackTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -39,6 +41,7 @@ export class JobConsumer {
     if (options.heartbeatSeconds >= options.visibilityTimeoutSeconds)
       throw new Error("heartbeatSeconds must be less than visibilityTimeoutSeconds");
     if (options.concurrency < 1) throw new Error("concurrency must be at least 1");
+    this.#batch = Math.min(10, Math.ceil(options.concurrency / 2));
   }
 
   start(): void {
@@ -60,7 +63,9 @@ export class JobConsumer {
   async #run(): Promise<void> {
     while (!this.#stopping) {
       const free = this.options.concurrency - this.#running.size;
-      if (free <= 0) {
+      // Receive in batches: while jobs run, wait until a batch's worth of slots is free, so one
+      // ReceiveMessage serves several jobs instead of one each.
+      if (free <= 0 || (this.#running.size > 0 && free < this.#batch)) {
         await Promise.race(this.#running);
         continue;
       }
