@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { AppConfigDataClient } from "@aws-sdk/client-appconfigdata";
 import { AppConfigSettingsSource } from "./AppConfigSettingsSource.ts";
@@ -156,6 +158,35 @@ describe("AppConfigSettingsSource", () => {
     await scheduler.fire();
     assert.equal(source.conflictOverlapSeconds(), 100);
     assert.equal(server.requests.filter((r) => r.operation === "StartConfigurationSession").length, 2);
+  });
+
+  it("does not hold the worker's start when AppConfig accepts the connection and never answers", async () => {
+    const silent = createServer(() => {}); // takes every request, answers none
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const log = recordingLogger();
+    const client = new AppConfigDataClient({
+      region: "eu-west-1",
+      endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" },
+      maxAttempts: 1,
+    });
+    const started = Date.now();
+    const source = await AppConfigSettingsSource.start(
+      { client, logger: log.logger, schedule: manualScheduler().schedule },
+      { ...LOCATION, initial: ENV_VALUE, firstReadTimeoutMs: 200 },
+    );
+    try {
+      assert.ok(Date.now() - started < 2_000);
+      assert.equal(source.conflictOverlapSeconds(), 60);
+      assert.deepEqual(
+        log.lines.map((l) => l.message),
+        ["AppConfig has not answered yet: the environment's sync tuning holds until it does"],
+      );
+    } finally {
+      source.close();
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it("stops polling when closed", async () => {

@@ -33,6 +33,11 @@ export interface AppConfigSettingsOptions {
   minimumPollIntervalSeconds?: number;
   /** How long to wait after a failed call when AppConfig has not yet named an interval. @defaultValue 60 */
   retrySeconds?: number;
+  /**
+   * How long {@link AppConfigSettingsSource.start} waits for the first answer before the worker
+   * goes on with `initial` (the read goes on in the background). @defaultValue 5000
+   */
+  firstReadTimeoutMs?: number;
 }
 
 /**
@@ -62,6 +67,8 @@ export class AppConfigSettingsSource implements SettingsSource {
     if (min !== undefined && (!Number.isInteger(min) || min < 15 || min > 86_400))
       throw new Error("minimumPollIntervalSeconds must be a whole number of seconds from 15 to 86400 (AppConfig's range)");
     if (options.retrySeconds !== undefined && !(options.retrySeconds > 0)) throw new Error("retrySeconds must be more than 0");
+    if (options.firstReadTimeoutMs !== undefined && !(options.firstReadTimeoutMs >= 0))
+      throw new Error("firstReadTimeoutMs must be 0 or more");
     for (const field of ["application", "environment", "profile"] as const)
       if (!options[field]) throw new Error(`${field} must name the AppConfig ${field} of the sync tuning`);
     this.#deps = deps;
@@ -70,10 +77,23 @@ export class AppConfigSettingsSource implements SettingsSource {
     this.#current = SyncSettingsDocument.parse(options.initial);
   }
 
-  /** Starts the session and returns once the first answer (or failure) is in; polling goes on until {@link close}. */
+  /**
+   * Starts the session and returns once the first answer (or failure) is in, or after
+   * `firstReadTimeoutMs` with `initial` in force; polling goes on until {@link close}.
+   */
   static async start(deps: AppConfigSettingsDeps, options: AppConfigSettingsOptions): Promise<AppConfigSettingsSource> {
     const source = new AppConfigSettingsSource(deps, options);
-    await source.#poll();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), options.firstReadTimeoutMs ?? 5_000);
+    });
+    const first = await Promise.race([source.#poll(), waited]);
+    clearTimeout(timer);
+    if (first === "timeout")
+      deps.logger.warn(
+        { conflictOverlapSeconds: source.conflictOverlapSeconds() },
+        "AppConfig has not answered yet: the environment's sync tuning holds until it does",
+      );
     return source;
   }
 

@@ -25,8 +25,13 @@ export async function startSettingsSource(config: SettingsConfig, logger: Logger
   const { APPCONFIG_APPLICATION: application, APPCONFIG_ENVIRONMENT: environment, APPCONFIG_PROFILE: profile } = config;
   if (!application || !environment || !profile) return new EnvSettingsSource(initial);
   // Counted like every other AWS client (syncwell_aws_requests_total): GetLatestConfiguration is a priced call.
+  // Bounded waits: the worker's start waits for the first read, and a black-holed route must not hold it.
   const client = countAwsCalls(
-    new AppConfigDataClient({ region: config.AWS_REGION, endpoint: config.AWS_ENDPOINT_URL_APPCONFIGDATA ?? config.AWS_ENDPOINT_URL }),
+    new AppConfigDataClient({
+      region: config.AWS_REGION,
+      endpoint: config.AWS_ENDPOINT_URL_APPCONFIGDATA ?? config.AWS_ENDPOINT_URL,
+      requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000 },
+    }),
   );
   return AppConfigSettingsSource.start({ client, logger }, { application, environment, profile, initial });
 }
