@@ -58,7 +58,8 @@ export function createPolarAdapter(options: AdapterOptions): { dataProvider: Dat
 
   const dataProvider: DataProvider = {
     provider: "polar",
-    capabilities: SOURCE_ONLY,
+    // Polar reports each exercise's upload time: a real modification time.
+    capabilities: { ...SOURCE_ONLY, reportsModificationTime: true },
     async fetchMetadata({ accessToken, providerUserId }) {
       const base = `/v3/users/${providerUserId}/exercise-transactions`;
       const created = await http.request("list_metadata", base, { token: accessToken, method: "POST", accept: [204] });

@@ -47,6 +47,8 @@ export interface DestinationCapabilities {
   /** Whether SyncWell can delete a record there (what replacing a conflicting record needs). */
   canDelete: boolean;
   canUpdate: boolean;
+  /** Whether `updatedAt` is a real modification (or upload) time; else it is the activity's end. */
+  reportsModificationTime: boolean;
 }
 
 /**

@@ -204,6 +204,7 @@ export class SyncJobHandler {
       strategy,
       overlapSeconds: conflictOverlapSeconds,
       canReplace: caps.canDelete,
+      comparableModificationTimes: sourceApi.capabilities.reportsModificationTime && caps.reportsModificationTime,
     });
     const byId = new Map(candidates.map((r) => [r.id, r]));
     const entries: LedgerEntry[] = plan.skipped.map((s) => ({

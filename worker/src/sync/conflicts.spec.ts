@@ -58,6 +58,7 @@ describe("conflict resolution", () => {
       source: [rec("s", "10:00", 30, "2026-11-24T11:30:00Z")],
       destination,
       strategy: "newest_wins",
+      comparableModificationTimes: true,
     });
     assert.deepEqual(newer.writes, [{ sourceId: "s", replacesId: "d", onConflict: "replace" }]);
     const older = resolveConflicts({
@@ -65,6 +66,7 @@ describe("conflict resolution", () => {
       source: [rec("s", "10:00", 30, "2026-11-24T10:30:00Z")],
       destination,
       strategy: "newest_wins",
+      comparableModificationTimes: true,
     });
     assert.deepEqual(older.skipped, [{ sourceId: "s", reason: "destination_newer", destinationId: "d" }]);
     const tie = resolveConflicts({
@@ -72,6 +74,7 @@ describe("conflict resolution", () => {
       source: [rec("s", "10:00", 30, "2026-11-24T11:00:00Z")],
       destination,
       strategy: "newest_wins",
+      comparableModificationTimes: true,
     });
     assert.equal(tie.writes.length, 0);
   });
@@ -103,5 +106,41 @@ describe("conflict resolution", () => {
       one.writes.map((w) => w.sourceId),
       ["c", "a", "b"],
     );
+  });
+});
+
+describe("newest_wins compares like with like", () => {
+  const polarWalk = {
+    id: "p1",
+    startTime: "2026-11-20T07:00:00Z",
+    endTime: "2026-11-20T07:30:00Z",
+    type: "walk" as const,
+    name: "walk",
+    updatedAt: "2026-11-20T09:00:00Z",
+  };
+  const garminRide = {
+    id: "g1",
+    startTime: "2026-11-20T07:28:00Z",
+    endTime: "2026-11-20T08:30:00Z",
+    type: "ride" as const,
+    name: "ride",
+    updatedAt: "2026-11-20T08:30:00Z",
+  };
+  const decide = (comparableModificationTimes: boolean) =>
+    resolveConflicts({
+      sourceProvider: "polar",
+      source: [polarWalk],
+      destination: [garminRide],
+      strategy: "newest_wins",
+      overlapSeconds: 60,
+      comparableModificationTimes,
+    });
+
+  it("keeps a destination workout that ended later when only one partner reports modification times (Polar's upload time against Garmin's end)", () => {
+    assert.deepEqual(decide(false), { writes: [], skipped: [{ sourceId: "p1", reason: "destination_newer", destinationId: "g1" }] });
+  });
+
+  it("compares modification times where both partners report them", () => {
+    assert.equal(decide(true).writes[0]?.replacesId, "g1");
   });
 });

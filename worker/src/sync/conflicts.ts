@@ -27,6 +27,12 @@ export interface ConflictInput {
   strategy: ConflictStrategy;
   /** Records conflict when their time ranges overlap by more than this. */
   overlapSeconds: number;
+  /**
+   * Whether both partners report real modification times, so `updatedAt`s compare (newest_wins);
+   * else the end times do.
+   * @defaultValue false
+   */
+  comparableModificationTimes?: boolean;
   /** Destination records SyncWell itself wrote (copies of source records): never a conflict. */
   writtenBySyncWell?: ReadonlySet<string>;
   /** Where the config wrote source records before (source id → destination id), for partners that drop external ids. */
@@ -51,7 +57,9 @@ export function overlapSeconds(a: { startTime: string; endTime: string }, b: { s
  * deterministic: the same input always gives the same plan, in source start-time order.
  * - source_wins: every record is written, replacing what it overlaps.
  * - dest_wins: a record that conflicts is skipped.
- * - newest_wins: the later `updatedAt` is kept; a tie keeps the destination's.
+ * - newest_wins: the newer record is kept; a tie keeps the destination's. "Newer" compares
+ *   modification times only when both partners report one; otherwise their `updatedAt` mean
+ *   different things (Polar's upload time, Garmin's end time) and the end times are compared.
  * A destination record that is this source record's own earlier write is never a conflict:
  * the record is already there. Nor is any other record SyncWell wrote there (by external id, or
  * by its own marks where the partner drops it): two source records never replace each other.
@@ -90,9 +98,9 @@ export function resolveConflicts(input: ConflictInput): ConflictResolution {
     } else if (input.strategy === "dest_wins") {
       skipped.push({ sourceId: record.id, reason: "destination_wins", destinationId: main.id });
     } else {
-      const newestDestination = Math.max(...conflicts.map((d) => Date.parse(d.updatedAt)));
-      if (Date.parse(record.updatedAt) > newestDestination && canReplace)
-        writes.push({ sourceId: record.id, replacesId: main.id, onConflict: "replace" });
+      const when = (r: ActivityMetadata) => Date.parse(input.comparableModificationTimes ? r.updatedAt : r.endTime);
+      const newestDestination = Math.max(...conflicts.map(when));
+      if (when(record) > newestDestination && canReplace) writes.push({ sourceId: record.id, replacesId: main.id, onConflict: "replace" });
       else skipped.push({ sourceId: record.id, reason: "destination_newer", destinationId: main.id });
     }
   }

@@ -16,9 +16,10 @@ import { SyncJobHandler, type SyncJobOptions } from "./SyncJobHandler.ts";
 type Tokens = ConstructorParameters<typeof SyncJobHandler>[0]["tokens"];
 
 /** Capabilities of the real partners as destinations (SPEC §14). */
-export const GARMIN = { reportsConflicts: false, canDelete: true, canUpdate: true };
-export const STRAVA = { reportsConflicts: false, canDelete: false, canUpdate: true };
-export const SOURCE = { reportsConflicts: false, canDelete: false, canUpdate: false };
+export const GARMIN = { reportsConflicts: false, canDelete: true, canUpdate: true, reportsModificationTime: false };
+export const STRAVA = { reportsConflicts: false, canDelete: false, canUpdate: true, reportsModificationTime: false };
+/** A source only that reports upload times (Polar). */
+export const SOURCE = { reportsConflicts: false, canDelete: false, canUpdate: false, reportsModificationTime: true };
 
 /** An in-memory confidence cache (what Redis holds). */
 export class MemoryConfidence implements ConfidenceCache {
