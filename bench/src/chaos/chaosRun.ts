@@ -246,7 +246,7 @@ async function drive(
   await chaos;
   const jobIds = () => [...new Set(requests.flatMap((r) => r.jobIds))];
   progress(`all requests answered (${jobIds().length} jobs); waiting for every job to finish …`);
-  await waitForJobs(gateway, users, requests, Math.max(240_000, options.jobs * 800));
+  await waitForJobs(gateway, users, requests, Math.max(240_000, options.jobs * 800), progress);
   crashing = false;
   await crasher;
 
@@ -255,10 +255,10 @@ async function drive(
   events.missingBeforeSettle = await missing();
   progress(`faults off (${events.missingBeforeSettle} records not yet at Garmin); one more sync per config, then settling …`);
   await Promise.all(users.map((u, i) => syncRequest(u, `settle-${i}`)));
-  await waitForJobs(gateway, users, requests, 120_000);
+  await waitForJobs(gateway, users, requests, 120_000, progress);
   await waitForQueuesEmpty(sqs, platform, 60_000);
   // The webhooks' and the poller's jobs too: every job item in the table ends finished.
-  await waitForTableJobs(table, 120_000);
+  await waitForTableJobs(table, 120_000, progress);
   sampling = false;
   await sampler;
 
@@ -358,10 +358,25 @@ async function tableJobs(table: Harness["table"]): Promise<Map<string, JobSeen>>
   return jobs;
 }
 
-async function waitForTableJobs(table: Harness["table"], timeoutMs: number) {
+/** Says how many are still running about every 10 s, so a long wait is never silent. */
+function ticker(progress: (line: string) => void, what: string) {
+  const started = Date.now();
+  let last = started;
+  return (left: number) => {
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    progress(`  … ${left} ${what} still running (${Math.round((last - started) / 1000)} s)`);
+  };
+}
+
+async function waitForTableJobs(table: Harness["table"], timeoutMs: number, progress: (line: string) => void) {
   const deadline = Date.now() + timeoutMs;
+  const tick = ticker(progress, "jobs (webhook and poll jobs included)");
   const unfinished = async () => [...(await tableJobs(table)).values()].filter((j) => !TERMINAL.has(j.status)).length;
-  while ((await unfinished()) > 0 && Date.now() < deadline) await sleep(1000);
+  for (let left = await unfinished(); left > 0 && Date.now() < deadline; left = await unfinished()) {
+    tick(left);
+    await sleep(1000);
+  }
 }
 
 async function waitForJobs(
@@ -369,10 +384,13 @@ async function waitForJobs(
   users: readonly SyncUser[],
   requests: readonly { key: string; jobIds: string[] }[],
   timeoutMs: number,
+  progress: (line: string) => void,
 ) {
   const deadline = Date.now() + timeoutMs;
+  const tick = ticker(progress, "client jobs");
   const pending = new Set(requests.flatMap((r) => r.jobIds));
   while (pending.size > 0 && Date.now() < deadline) {
+    tick(pending.size);
     for (const id of [...pending]) {
       const status = await jobStatus(gateway, users, requests, id);
       if (status && TERMINAL.has(status.status)) pending.delete(id);
