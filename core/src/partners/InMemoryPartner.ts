@@ -21,7 +21,7 @@ export class InMemoryPartner implements DataProvider {
   readonly records: HeldRecord[] = [];
   readonly calls: Record<string, number> = {};
   /** Pushes left before the partner answers 429 (undefined: unlimited). */
-  pushBudget: number | undefined;
+  pushesLeft: number | undefined;
   #seq = 0;
   readonly #committed = new Set<string>();
 
@@ -36,6 +36,8 @@ export class InMemoryPartner implements DataProvider {
       /** Whether listings leave out the external id records were written with. */
       dropsExternalIds?: boolean;
       fetchRecords?: boolean;
+      /** Whether its answers report the rate-limit window's calls left (Strava does). */
+      reportsBudget?: boolean;
       now?: () => number;
     } = {},
   ) {
@@ -119,15 +121,15 @@ export class InMemoryPartner implements DataProvider {
   pushData(_c: unknown, records: readonly PushRecord[]): Promise<PushResult[]> {
     return pushEach(records, async (record) => {
       this.#count("create");
-      if (this.pushBudget !== undefined) {
-        if (this.pushBudget <= 0)
+      if (this.pushesLeft !== undefined) {
+        if (this.pushesLeft <= 0)
           throw new PartnerError("rate_limited", "rate limit exceeded", {
             provider: this.provider,
             operation: "create",
             status: 429,
             retryAfterSeconds: 60,
           });
-        this.pushBudget -= 1;
+        this.pushesLeft -= 1;
       }
       const p = record.payload;
       const identical = this.records.find(
@@ -144,6 +146,10 @@ export class InMemoryPartner implements DataProvider {
       return { externalId: record.externalId, status: "written", destinationId: held.id };
     });
   }
+
+  /** The window's calls left, where the partner reports them (`reportsBudget`), as its headers would. */
+  pushBudget = (): { remainingCalls: number; callsPerRecord: number } | undefined =>
+    this.options.reportsBudget && this.pushesLeft !== undefined ? { remainingCalls: this.pushesLeft, callsPerRecord: 1 } : undefined;
 
   async hasNewData(): Promise<boolean> {
     this.#count("preflight");

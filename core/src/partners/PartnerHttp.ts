@@ -32,6 +32,24 @@ export function rateLimitUsage(headers: Headers): number | undefined {
   return ratios.length > 0 ? Math.max(...ratios) : undefined;
 }
 
+/**
+ * Calls left in the partner's tightest overall window (Strava's `X-RateLimit-*`, Polar's
+ * `RateLimit-*`; read-only windows do not limit writes), or undefined when it reports none.
+ */
+export function rateLimitRemaining(headers: Headers): number | undefined {
+  const left: number[] = [];
+  for (const prefix of ["x-ratelimit", "ratelimit"]) {
+    const limits = headers.get(`${prefix}-limit`)?.split(",").map(Number);
+    const usages = headers.get(`${prefix}-usage`)?.split(",").map(Number);
+    if (!limits || !usages) continue;
+    limits.forEach((limit, i) => {
+      const usage = usages[i];
+      if (limit > 0 && usage !== undefined && Number.isFinite(usage)) left.push(Math.max(0, limit - usage));
+    });
+  }
+  return left.length > 0 ? Math.min(...left) : undefined;
+}
+
 export interface PartnerRequest {
   method?: string;
   token?: string;
@@ -53,6 +71,9 @@ export interface PartnerReply {
 
 /** HTTP to one partner: timeouts, metrics, and every failure raised as a classified {@link PartnerError}. */
 export class PartnerHttp {
+  /** Calls left in the partner's app-wide window as its last answer said (undefined: it says nothing). */
+  remaining: number | undefined;
+
   constructor(
     private readonly deps: { provider: Provider; observe?: PartnerCallObserver | undefined; now?: () => number },
     private readonly options: { baseUrl: string; timeoutMs: number },
@@ -111,6 +132,7 @@ export class PartnerHttp {
       seconds: (performance.now() - started) / 1000,
       rateLimitUsage: rateLimitUsage(res.headers),
     });
+    this.remaining = rateLimitRemaining(res.headers) ?? this.remaining;
     if (res.ok || req.accept?.includes(res.status)) {
       return { status: res.status, headers: res.headers, text, json: <T>() => JSON.parse(text) as T };
     }

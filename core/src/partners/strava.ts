@@ -159,6 +159,8 @@ export function createStravaAdapter(options: AdapterOptions): { dataProvider: Da
           return { externalId: record.externalId, status: "failed", message: "upload still processing", retryable: true };
         return { externalId: record.externalId, status: "written", destinationId: String(upload.activity_id) };
       }),
+    // An upload costs its POST and at least one status poll.
+    pushBudget: () => (http.remaining === undefined ? undefined : { remainingCalls: http.remaining, callsPerRecord: 2 }),
     async hasNewData({ accessToken }, since) {
       const after = Math.floor((since ? Date.parse(since) : now() - initial * 1000) / 1000);
       const reply = await http.request("preflight", "/api/v3/athlete/activities", { token: accessToken, query: { after, per_page: 1 } });

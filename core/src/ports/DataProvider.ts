@@ -71,6 +71,11 @@ export interface DataProvider {
   fetchPayloads(credentials: ProviderCredentials, records: readonly ActivityMetadata[]): Promise<ActivityPayload[]>;
   /** Writes records; duplicates of earlier writes are reported, not re-created. */
   pushData(credentials: ProviderCredentials, records: readonly PushRecord[]): Promise<PushResult[]>;
+  /**
+   * Calls left in the partner's app-wide rate-limit window, as its last answer reported, and what
+   * one pushed record costs in calls; absent where the partner reports no budget.
+   */
+  pushBudget?(): { remainingCalls: number; callsPerRecord: number } | undefined;
   /** The partner's cheap "anything new since T?" call. */
   hasNewData(credentials: ProviderCredentials, since: string | undefined): Promise<boolean>;
 }

@@ -161,7 +161,11 @@ export class SyncJobHandler {
       await store.advanceWatermark(job.userId, config.syncConfigId, startedAt, config);
       return { written: 0, more: false };
     }
-    const limit = this.options.maxRecordsPerJob ?? 50;
+    // A fair share per job, and no more than the destination's app-wide window has room for: the
+    // rest is the job's next turn, behind other users' jobs, instead of a 429 part-way.
+    const budget = destApi.pushBudget?.();
+    const room = budget ? Math.max(1, Math.floor(budget.remainingCalls / budget.callsPerRecord)) : Number.POSITIVE_INFINITY;
+    const limit = Math.min(this.options.maxRecordsPerJob ?? 50, room);
     const candidates = pending.slice(0, limit);
 
     // Steps 5-6: fetch the destination only when the decision needs it and may not skip it.

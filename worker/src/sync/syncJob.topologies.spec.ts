@@ -38,10 +38,10 @@ describe("fan-out: one source connection feeding several configs (SPEC §14)", (
     const toStrava = hot.config("polar", "strava");
     hot.config("polar", "garmin");
     polar.add(run(hot, 0, 45));
-    garmin.pushBudget = 0;
+    garmin.pushesLeft = 0;
     await assert.rejects(hot.run(toStrava), /rate limit/);
     assert.equal(polar.calls.commit, undefined);
-    garmin.pushBudget = undefined;
+    garmin.pushesLeft = undefined;
     assert.deepEqual(await hot.run(toStrava), { kind: "succeeded", recordsWritten: 0 });
     assert.equal(strava.records.length, 1, "Strava's copy was saved before the failure and not pushed again");
     assert.equal(strava.calls.create, 1);
@@ -145,7 +145,7 @@ describe("progress under rate limits (SPEC §14)", () => {
     for (let i = 0; i < 15; i++) garmin.add(run(hot, i * 100, 30, `r${i}`));
     const outcomes: string[] = [];
     for (let attempt = 0; attempt < 10 && outcomes.at(-1) !== "succeeded"; attempt++) {
-      strava.pushBudget = 4;
+      strava.pushesLeft = 4;
       try {
         outcomes.push((await hot.run(config)).kind);
       } catch (error) {
@@ -155,6 +155,20 @@ describe("progress under rate limits (SPEC §14)", () => {
     assert.deepEqual(outcomes, ["rate_limited", "rate_limited", "rate_limited", "succeeded"]);
     assert.equal(strava.records.length, 15);
     assert.equal(strava.calls.create, 15 + 3, "15 writes and the three pushes that met the limit");
+  });
+
+  it("plans pushes within the room the partner's window reports, and hands the rest to the next run instead of meeting a 429", async () => {
+    const hot = new HotPath();
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA, { reportsBudget: true }));
+    const config = hot.config("garmin", "strava");
+    for (let i = 0; i < 9; i++) garmin.add(run(hot, i * 100, 30, `r${i}`));
+    strava.pushesLeft = 4;
+    assert.deepEqual(await hot.run(config), { kind: "more", recordsWritten: 4 });
+    assert.equal(strava.calls.create, 4, "no push met the limit");
+    strava.pushesLeft = 10;
+    assert.deepEqual(await hot.run(config), { kind: "succeeded", recordsWritten: 5 });
+    assert.equal(strava.records.length, 9);
   });
 
   it("writes a fair share per job and hands the rest to the next run", async () => {
