@@ -1,5 +1,4 @@
 import {
-  countSqsCalls,
   createPartnerAdapters,
   createPlatformClients,
   JobConsumer,
@@ -31,7 +30,6 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const { sqs, redis, store, names: n, queues, close } = await createPlatformClients(config, logger);
   const metrics = createWorkerMetrics();
   const adapters = createPartnerAdapters(partnerAdapterOptions(config), { observe: metrics.observePartnerCall });
-  countSqsCalls(metrics.registry, sqs);
   registerQueueDepth(metrics.registry, sqs, {
     [n.hotPathQueue]: queues.hotPathQueueUrl,
     [n.hotPathDlq]: queues.hotPathDlqUrl,

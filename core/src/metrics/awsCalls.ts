@@ -101,11 +101,3 @@ export function countAwsCalls<C extends object>(client: C): C {
   );
   return client;
 }
-
-/**
- * @deprecated The client factories count every AWS call now (`countAwsCalls`); this only re-adds
- * the same middleware (no double count). Kept until the worker's composition root stops calling it.
- */
-export function countSqsCalls(_registry: Registry, sqs: object): void {
-  countAwsCalls(sqs);
-}
