@@ -1,11 +1,11 @@
-import { DeleteMessageCommand } from "@aws-sdk/client-sqs";
 import {
   createMetricsRegistry,
   createPartnerAdapters,
   createPlatformClients,
+  JobConsumer,
   type Logger,
   partnerAdapterOptions,
-  SqsConsumer,
+  SqsJobQueue,
   serveInBackground,
   TokenManager,
 } from "@syncwell/core";
@@ -22,18 +22,22 @@ export async function startCoalescer(config: CoalescerConfig, logger: Logger): P
     { sqs, store, redis, access, metrics: createCoalescerMetrics(registry), logger },
     { webhookQueueUrl: queues.webhookQueueUrl, hotPathQueueUrl: queues.hotPathQueueUrl, windowSeconds: config.COALESCE_WINDOW_SECONDS },
   );
-  const consumer = new SqsConsumer(
+  const consumer = new JobConsumer(
     {
-      sqs,
+      queue: new SqsJobQueue({ sqs }, { queueUrl: queues.webhookQueueUrl }),
       logger,
       handle: async (message) => {
-        // A failure leaves the message for a retry (and, after 5, WebhookEventDLQ).
-        await coalescer.handle(message);
-        await sqs.send(new DeleteMessageCommand({ QueueUrl: queues.webhookQueueUrl, ReceiptHandle: message.ReceiptHandle }));
+        try {
+          await coalescer.handle({ Body: message.body, MessageId: message.id });
+          return { kind: "ack" };
+        } catch (error) {
+          // Retried after a pause (and after 5 receives, WebhookEventDLQ).
+          logger.warn({ err: (error as Error).message, messageId: message.id }, "webhook event not handled; retrying");
+          return { kind: "retry", afterSeconds: 10 };
+        }
       },
     },
     {
-      queueUrl: queues.webhookQueueUrl,
       concurrency: config.COALESCER_CONCURRENCY,
       waitTimeSeconds: config.SQS_WAIT_TIME_SECONDS,
       visibilityTimeoutSeconds: 30,

@@ -26,7 +26,6 @@ export * from "./partners/index.ts";
 export * from "./ports/index.ts";
 export * from "./queue/InMemoryJobQueue.ts";
 export * from "./queue/JobConsumer.ts";
-export * from "./queue/SqsConsumer.ts";
 export * from "./queue/SqsJobQueue.ts";
 export * from "./runtime/opsServer.ts";
 export * from "./runtime/platformClients.ts";

@@ -152,14 +152,13 @@ export class JobItems extends TableItems {
    * nothing runs; after it, the key starts a fresh job under the same id.
    */
   async claimJob(job: JobMessage, ttlSeconds: number, replayWindowMs: number): Promise<JobClaim> {
-    try {
-      await this.deps.db.send(
+    const claim = (expression: string, condition?: string) =>
+      this.deps.db.send(
         new UpdateCommand({
           TableName: this.options.table,
           Key: { pk: keys.job(job.jobId), sk: "JOB" },
-          UpdateExpression:
-            "SET jobId = :job, #s = :s, updatedAt = :now, userId = :user, syncConfigId = :config, #trigger = :trigger, requestedAt = :requested, createdAt = if_not_exists(createdAt, :now), attempts = if_not_exists(attempts, :zero), #type = :type, expiresAt = if_not_exists(expiresAt, :expires)",
-          ConditionExpression: "attribute_not_exists(pk) OR requestedAt = :requested",
+          UpdateExpression: `SET jobId = :job, #s = :s, updatedAt = :now, userId = :user, syncConfigId = :config, #trigger = :trigger, requestedAt = :requested, #type = :type, ${expression}`,
+          ConditionExpression: condition,
           ExpressionAttributeNames: { "#s": "status", "#trigger": "trigger", "#type": "type" },
           ExpressionAttributeValues: {
             ":job": job.jobId,
@@ -175,6 +174,11 @@ export class JobItems extends TableItems {
           },
         }),
       );
+    try {
+      await claim(
+        "createdAt = if_not_exists(createdAt, :now), attempts = if_not_exists(attempts, :zero), expiresAt = if_not_exists(expiresAt, :expires)",
+        "attribute_not_exists(pk) OR requestedAt = :requested",
+      );
       return "run";
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -182,27 +186,8 @@ export class JobItems extends TableItems {
     const previous = await this.getJob(job.jobId);
     if (previous && this.now() - Date.parse(previous.createdAt) < replayWindowMs) return "replay";
     // After the window the key starts a fresh job under the same id (an update, so the job's one grant is UpdateItem).
-    const now = new Date(this.now()).toISOString();
-    await this.deps.db.send(
-      new UpdateCommand({
-        TableName: this.options.table,
-        Key: { pk: keys.job(job.jobId), sk: "JOB" },
-        UpdateExpression:
-          "SET jobId = :job, #s = :s, updatedAt = :now, userId = :user, syncConfigId = :config, #trigger = :trigger, requestedAt = :requested, createdAt = :now, attempts = :zero, #type = :type, expiresAt = :expires REMOVE rateLimitWaits, recordsWritten, errorCategory, errorMessage, firstFailedAt",
-        ExpressionAttributeNames: { "#s": "status", "#trigger": "trigger", "#type": "type" },
-        ExpressionAttributeValues: {
-          ":job": job.jobId,
-          ":s": "in_progress",
-          ":now": now,
-          ":user": job.userId,
-          ":config": job.syncConfigId,
-          ":trigger": job.trigger,
-          ":requested": job.requestedAt,
-          ":zero": 0,
-          ":type": "job",
-          ":expires": Math.floor(this.now() / 1000) + ttlSeconds,
-        },
-      }),
+    await claim(
+      "createdAt = :now, attempts = :zero, expiresAt = :expires REMOVE rateLimitWaits, recordsWritten, errorCategory, errorMessage, firstFailedAt",
     );
     return "run";
   }
