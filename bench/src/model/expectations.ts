@@ -1,4 +1,4 @@
-import { conflicts, newer } from "./overlap.ts";
+import { conflicts, identical, newer } from "./overlap.ts";
 import type { ConfigSpec, CreatedRecord, Destination, Observation } from "./types.ts";
 
 /** Whether a destination can replace (delete) a record SyncWell did not write: Strava cannot delete for apps. */
@@ -25,6 +25,9 @@ export interface Expectation {
  * - `newest_wins`: not written when a conflicting pre-existing record is newer, written when it
  *   is newer than all of them; `either` when which is newer is ambiguous (see {@link newer}).
  *
+ * A record identical to another at its own source (same start, end and type) is `either`: the
+ * destinations refuse an identical upload as a duplicate, so both may be one copy there.
+ *
  * A destination that cannot delete (Strava, SPEC §14) cannot replace: there, a record that would
  * replace a conflicting one (`source_wins`, or the newer one under `newest_wins`) is `either`:
  * written beside it or kept out are both defensible (the engine keeps it out, as the sync log's
@@ -46,6 +49,12 @@ export function expectations(o: Observation, presentAtSource: (r: CreatedRecord)
       const expect = (outcome: Outcome, why: string) => out.push({ config, record, outcome, why });
       if (!presentAtSource(record)) {
         expect("either", "removed from its source during the scenario");
+        continue;
+      }
+      // The destinations refuse an identical upload as a duplicate (SPEC §14): two identical
+      // records at one source may share one copy there.
+      if (atSource.some((s) => s !== record && identical(record, s))) {
+        expect("either", "identical to another record at its source: the destination keeps one copy");
         continue;
       }
       const conflicting = atDestination.filter((d) => conflicts(record, d, t));

@@ -239,7 +239,9 @@ export class SyncJobHandler {
         sourceId,
         sourceUpdatedAt: byId.get(sourceId)?.updatedAt ?? startedAt,
         destinationId: r.destinationId,
-        written: true,
+        // Only a record this push created is SyncWell's: a duplicate may be the user's own (an
+        // identical workout already there), which must still sync onwards from that partner.
+        written: r.status === "written",
       });
     }
     if (entries.length > 0) await store.markWritten(config.syncConfigId, entries, this.options.ledgerTtlSeconds, dest.connectionId);

@@ -247,3 +247,30 @@ describe("two source records never replace each other (SPEC §14)", () => {
     assert.deepEqual(garmin.records.map((r) => r.name).sort(), ["manual entry", "watch"]);
   });
 });
+
+describe("a duplicate at the destination stays the user's record", () => {
+  it("an identical workout the user already had at Garmin is not taken for SyncWell's, so Garmin → Strava still syncs it", async () => {
+    const hot = new HotPath();
+    const polar = hot.connect(new InMemoryPartner("polar", SOURCE, { destructiveReads: true }));
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN, { dropsExternalIds: true }));
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
+    const chainIn = hot.config("polar", "garmin", "newest_wins");
+    const chainOut = hot.config("garmin", "strava", "newest_wins");
+    polar.add(run(hot, 0, 38, "same run from the strap"));
+    // The watch uploads the same run just after the job read Garmin: the push meets it as a duplicate.
+    const read = garmin.fetchOverlapping.bind(garmin);
+    garmin.fetchOverlapping = async (c, range) => {
+      const seen = await read(c, range);
+      garmin.add(run(hot, 0, 38, "watch run"));
+      return seen;
+    };
+    assert.deepEqual(await hot.run(chainIn), { kind: "succeeded", recordsWritten: 0 }, "Garmin refused the identical upload");
+    garmin.fetchOverlapping = read;
+    hot.clock += 60_000;
+    assert.deepEqual(await hot.run(chainOut), { kind: "succeeded", recordsWritten: 1 });
+    assert.deepEqual(
+      strava.records.map((r) => r.name),
+      ["watch run"],
+    );
+  });
+});
