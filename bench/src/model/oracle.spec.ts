@@ -31,6 +31,11 @@ describe("the model oracle: every eligible record exactly once", () => {
     assert.deepEqual(oracle(observe([config("source_wins")], [s], { strava: [held(s)], garmin: [copy(s, "g1")] })), []);
   });
 
+  it("lets two identical records at one source share one copy (the destination refuses the identical upload)", () => {
+    const twin = rec("a1", "strava", "2", 0, 1800);
+    assert.deepEqual(kinds(observe([config("source_wins")], [s, twin], { strava: [held(s), held(twin)], garmin: [copy(s, "g1")] })), []);
+  });
+
   it("finds a record that never arrived, and one that arrived twice", () => {
     assert.deepEqual(kinds(observe([config("source_wins")], [s], { strava: [held(s)], garmin: [] })), ["missing"]);
     assert.deepEqual(kinds(observe([config("source_wins")], [s], { strava: [held(s)], garmin: [copy(s, "g1"), copy(s, "g2")] })), [
