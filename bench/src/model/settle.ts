@@ -19,9 +19,9 @@ export interface SettleInput {
 }
 
 /**
- * Waits until the scenario settled and observes it: nothing changed at the partners or in the
- * clients' jobs for a quiet while (three times as long while a record the oracle requires is
- * missing), and then every job of the user in the table (webhook and poll jobs too) has ended.
+ * Waits until the scenario settled and observes it: every record the oracle requires is there,
+ * nothing changed at the partners or in the clients' jobs for a quiet while, and every job of the
+ * user in the table (webhook and poll jobs too) has ended — or the deadline passed.
  * The job table is scanned only to confirm a quiet moment; the deadline ends the wait anyway.
  */
 export async function settle(input: SettleInput): Promise<Observation> {
@@ -41,10 +41,13 @@ export async function settle(input: SettleInput): Promise<Observation> {
     if (now !== fingerprint) [fingerprint, lastChange] = [now, Date.now()];
     const complete = !oracle({ ...input.base, final, jobs: [] }).some((v) => v.kind === "missing");
     // Quiet long enough for a webhook of the last action to have become a job (coalescing window + a receive).
-    const quiet = Date.now() - Math.max(lastChange, input.acted + 2000) >= (complete ? ctx.quietMs : 3 * ctx.quietMs);
+    const quiet = Date.now() - Math.max(lastChange, input.acted + 2000) >= ctx.quietMs;
     const clientsEnded = [...clientJobs.values()].every((j) => j && isTerminal(j.status));
     const late = Date.now() > deadline;
-    if ((quiet && clientsEnded) || late) {
+    // While a record the oracle requires is missing, only the deadline ends the wait: under load a
+    // webhook's job (window, queue, retries) may take longer than any quiet while, and a record
+    // that arrives late is not lost.
+    if ((quiet && clientsEnded && complete) || late) {
       const table = await ctx.jobs.jobsOf(user.userId, iteration);
       if (late || table.every((j) => isTerminal(j.status)))
         return { ...input.base, final, jobs: merge(table, clientJobs, input.configKeys) };
