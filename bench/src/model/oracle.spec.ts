@@ -36,6 +36,15 @@ describe("the model oracle: every eligible record exactly once", () => {
     assert.deepEqual(kinds(observe([config("source_wins")], [s, twin], { strava: [held(s), held(twin)], garmin: [copy(s, "g1")] })), []);
   });
 
+  it("lets a record be missing while its config's job waits in the DLQ for a re-drive", () => {
+    const o = observe([config("source_wins")], [s], { strava: [held(s)], garmin: [] });
+    const dead = { jobId: "j1", configKey: "c0", trigger: "webhook", status: "dead_lettered", errorCategory: "transient" };
+    assert.deepEqual(
+      kinds({ ...o, jobs: [dead] as Observation["jobs"] }).filter((k) => k === "missing"),
+      [],
+    );
+  });
+
   it("finds a record that never arrived, and one that arrived twice", () => {
     assert.deepEqual(kinds(observe([config("source_wins")], [s], { strava: [held(s)], garmin: [] })), ["missing"]);
     assert.deepEqual(kinds(observe([config("source_wins")], [s], { strava: [held(s)], garmin: [copy(s, "g1"), copy(s, "g2")] })), [

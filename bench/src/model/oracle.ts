@@ -40,6 +40,9 @@ export function oracle(o: Observation): Violation[] {
     }
   }
   const reported = new Set<string>();
+  // A config whose job ended in the DLQ (with its reason: the jobs check judges that) waits for
+  // support's re-drive (SPEC §7): what that job would have synced may be missing until then.
+  const awaitingRedrive = new Set(o.jobs.filter((j) => j.status === "dead_lettered" && j.configKey).map((j) => j.configKey));
   for (const e of expectations(o, present)) {
     const { record, config } = e;
     const copies = origins.get(config.destination)?.get(`${record.provider}:${record.id}`) ?? [];
@@ -51,7 +54,7 @@ export function oracle(o: Observation): Violation[] {
     const what = `${record.key} (${record.provider} ${record.id}) at ${config.destination} [${config.key} ${config.source}→${config.destination}, ${e.why}]`;
     const held = copies.length + preTwin;
     if (held > 1) reported.add(`${config.destination}:${record.provider}:${record.id}`);
-    if (e.outcome === "must" && held === 0 && !lateTwin) add("missing", what);
+    if (e.outcome === "must" && held === 0 && !lateTwin && !awaitingRedrive.has(config.key)) add("missing", what);
     else if (e.outcome !== "must_not" && held > 1)
       add("duplicate", `${what}: ${copies.length} copies${preTwin ? " + the identical one" : ""}`);
     else if (e.outcome === "must_not" && copies.length > 0) add("unexpected_write", `${what}: written`);
