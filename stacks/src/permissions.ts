@@ -50,7 +50,7 @@ export const TASK_GRANTS: Record<ServiceName, Grant[]> = {
   ],
   coalescer: [
     RESOLVE_QUEUES,
-    { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:SendMessage"], on: ["webhook"] },
+    { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessageBatch", "sqs:SendMessage"], on: ["webhook"] },
     { actions: ["sqs:SendMessage"], on: ["hot"] },
     { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], on: ["table"] },
     { actions: ["dynamodb:Query"], on: ["gsi1"] },
