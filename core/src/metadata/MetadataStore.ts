@@ -1,18 +1,16 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import type { z } from "zod";
-import { GSI1, isExpired, keys } from "../aws/tableDesign.ts";
-import type { ConnectionStatusSchema, SyncConfig } from "../contracts/domain.ts";
+import { GSI1, keys } from "../aws/tableDesign.ts";
+import type { SyncConfig } from "../contracts/domain.ts";
 import type { JobMessage } from "../contracts/jobMessage.ts";
 import type { TokenCipher } from "../crypto/tokenCipher.ts";
 import type { Recall, SyncStateStore, UserState, WatermarkResult } from "../ports/SyncStateStore.ts";
+import { ConnectionItems, type ConnectionStatus } from "./ConnectionItems.ts";
 import { IdempotencyItems } from "./IdempotencyItems.ts";
 import { type JobClaim, JobItems, type JobPatch } from "./JobItems.ts";
 import { LedgerItems } from "./LedgerItems.ts";
 import { PollScheduleItems } from "./PollScheduleItems.ts";
 import { isConditionFailure } from "./TableItems.ts";
 import type { ConnectionRecord, IdempotencyRecord, JobRecord, LedgerEntry, PollSchedule } from "./types.ts";
-
-type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
 
 export type { WatermarkResult };
 
@@ -25,12 +23,14 @@ export class MetadataStore implements SyncStateStore {
     private readonly deps: { db: DynamoDBDocumentClient; cipher: TokenCipher; now?: () => number },
     private readonly options: { table: string },
   ) {
+    this.#connections = new ConnectionItems(deps, options);
     this.#idempotency = new IdempotencyItems(deps, options);
     this.#ledger = new LedgerItems(deps, options);
     this.#polls = new PollScheduleItems(deps, options);
     this.#jobs = new JobItems(deps, options);
   }
 
+  readonly #connections: ConnectionItems;
   readonly #idempotency: IdempotencyItems;
   readonly #ledger: LedgerItems;
   readonly #polls: PollScheduleItems;
@@ -44,143 +44,43 @@ export class MetadataStore implements SyncStateStore {
     return this.deps.now?.() ?? Date.now();
   }
 
-  // ── connections ──────────────────────────────────────────────────────────────
-  async putConnection(c: ConnectionRecord): Promise<void> {
-    const { accessToken, refreshToken, ...rest } = c;
-    await this.deps.db.send(
-      new PutCommand({
-        TableName: this.#table,
-        Item: {
-          pk: keys.user(c.userId),
-          sk: keys.connection(c.connectionId),
-          gsi1pk: keys.owner(c.provider, c.providerUserId),
-          gsi1sk: keys.connection(c.connectionId),
-          type: "connection",
-          ...rest,
-          accessToken: this.deps.cipher.encrypt(accessToken),
-          refreshToken: this.deps.cipher.encrypt(refreshToken),
-        },
-      }),
-    );
+  // ── connections (ConnectionItems.ts) ─────────────────────────────────────────
+  putConnection(c: ConnectionRecord): Promise<void> {
+    return this.#connections.putConnection(c);
   }
 
-  async getConnection(userId: string, connectionId: string): Promise<ConnectionRecord | undefined> {
-    const { Item } = await this.deps.db.send(
-      new GetCommand({ TableName: this.#table, Key: { pk: keys.user(userId), sk: keys.connection(connectionId) }, ConsistentRead: true }),
-    );
-    return Item ? this.#connection(Item) : undefined;
+  getConnection(userId: string, connectionId: string): Promise<ConnectionRecord | undefined> {
+    return this.#connections.getConnection(userId, connectionId);
   }
 
-  /** A user's connections (tokens stay in the table: callers only need provider and status). */
-  async listConnections(userId: string): Promise<Array<Omit<ConnectionRecord, "accessToken" | "refreshToken">>> {
-    const { Items = [] } = await this.deps.db.send(
-      new QueryCommand({
-        TableName: this.#table,
-        KeyConditionExpression: "pk = :u AND begins_with(sk, :c)",
-        ExpressionAttributeValues: { ":u": keys.user(userId), ":c": keys.connection("") },
-      }),
-    );
-    return Items.map(
-      ({ pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, accessToken: _a, refreshToken: _r, ...rest }) =>
-        rest as Omit<ConnectionRecord, "accessToken" | "refreshToken">,
-    );
+  listConnections(userId: string): Promise<Array<Omit<ConnectionRecord, "accessToken" | "refreshToken">>> {
+    return this.#connections.listConnections(userId);
   }
 
-  /** Connections of a provider-side user (webhook owner → connection). */
-  async findConnectionsByOwner(provider: string, providerUserId: string): Promise<ConnectionRecord[]> {
-    const { Items = [] } = await this.deps.db.send(
-      new QueryCommand({
-        TableName: this.#table,
-        IndexName: GSI1,
-        KeyConditionExpression: "gsi1pk = :o",
-        ExpressionAttributeValues: { ":o": keys.owner(provider, providerUserId) },
-      }),
-    );
-    return Items.map((i) => this.#connection(i));
+  findConnectionsByOwner(provider: string, providerUserId: string): Promise<ConnectionRecord[]> {
+    return this.#connections.findConnectionsByOwner(provider, providerUserId);
   }
 
-  /** Stores refreshed tokens only if nobody refreshed since `expectedVersion` was read. */
-  async updateTokens(
+  updateTokens(
     userId: string,
     connectionId: string,
     expectedVersion: number,
     tokens: { accessToken: string; refreshToken: string; tokenExpiresAt: string },
   ): Promise<boolean> {
-    try {
-      await this.deps.db.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: keys.user(userId), sk: keys.connection(connectionId) },
-          UpdateExpression: "SET accessToken = :a, refreshToken = :r, tokenExpiresAt = :e, tokenVersion = :next",
-          ConditionExpression: "tokenVersion = :expected",
-          ExpressionAttributeValues: {
-            ":a": this.deps.cipher.encrypt(tokens.accessToken),
-            ":r": this.deps.cipher.encrypt(tokens.refreshToken),
-            ":e": tokens.tokenExpiresAt,
-            ":expected": expectedVersion,
-            ":next": expectedVersion + 1,
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.#connections.updateTokens(userId, connectionId, expectedVersion, tokens);
   }
 
-  async setConnectionStatus(userId: string, connectionId: string, status: ConnectionStatus): Promise<void> {
-    await this.deps.db.send(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: { pk: keys.user(userId), sk: keys.connection(connectionId) },
-        UpdateExpression: "SET #s = :s",
-        ConditionExpression: "attribute_exists(pk)",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: { ":s": status },
-      }),
-    );
+  setConnectionStatus(userId: string, connectionId: string, status: ConnectionStatus): Promise<void> {
+    return this.#connections.setConnectionStatus(userId, connectionId, status);
   }
 
-  /**
-   * Sets the status only while the tokens are still at `expected.tokenVersion` (and, if given, the
-   * status is still `expected.status`): a refresh stored in between wins. Answers whether it was set.
-   */
-  async setConnectionStatusIf(
+  setConnectionStatusIf(
     userId: string,
     connectionId: string,
     status: ConnectionStatus,
     expected: { tokenVersion: number; status?: ConnectionStatus },
   ): Promise<boolean> {
-    try {
-      await this.deps.db.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: { pk: keys.user(userId), sk: keys.connection(connectionId) },
-          UpdateExpression: "SET #s = :s",
-          ConditionExpression: `tokenVersion = :v${expected.status ? " AND #s = :expected" : ""}`,
-          ExpressionAttributeNames: { "#s": "status" },
-          ExpressionAttributeValues: {
-            ":s": status,
-            ":v": expected.tokenVersion,
-            ...(expected.status ? { ":expected": expected.status } : {}),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  }
-
-  #connection(item: Record<string, unknown>): ConnectionRecord {
-    const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, accessToken, refreshToken, ...rest } = item;
-    return {
-      ...(rest as Omit<ConnectionRecord, "accessToken" | "refreshToken">),
-      accessToken: this.deps.cipher.decrypt(String(accessToken)),
-      refreshToken: this.deps.cipher.decrypt(String(refreshToken)),
-    };
+    return this.#connections.setConnectionStatusIf(userId, connectionId, status, expected);
   }
 
   // ── sync configs ─────────────────────────────────────────────────────────────
@@ -222,7 +122,7 @@ export class MetadataStore implements SyncStateStore {
       for (const item of page.Items ?? []) {
         const sk = String(item.sk);
         if (sk.startsWith("CONFIG#")) state.configs.push(this.#config(item));
-        else if (sk.startsWith("CONN#")) state.connections.push(this.#connection(item));
+        else if (sk.startsWith("CONN#")) state.connections.push(this.#connections.fromItem(item));
       }
       start = page.LastEvaluatedKey;
     } while (start);
