@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { type DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { createDocumentClient, createDynamoDbClient, createSqsClient, resourceNames } from "@syncwell/core";
 import { isolatedPlatformConfig, type RunningPlatform, startPlatform } from "@syncwell/platform";
 import { createSyncUser, http, metric, ok, type SyncUser, sleep } from "../client.ts";
 import { check, type Observations, type Report } from "./checker.ts";
+import { dlqReasons, leftover, waitForQueuesEmpty } from "./queues.ts";
 import { startWorkerPool, type WorkerPool } from "./workers.ts";
 
 export interface ChaosOptions {
@@ -397,58 +398,4 @@ async function waitForJobs(
     }
     if (pending.size > 0) await sleep(500);
   }
-}
-
-const QUEUE_DEPTH = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"] as const;
-
-export async function leftover(sqs: SQSClient, platform: RunningPlatform): Promise<number> {
-  let total = 0;
-  for (const url of [platform.queues.hotPathQueueUrl, platform.queues.webhookQueueUrl]) {
-    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: [...QUEUE_DEPTH] }));
-    total += QUEUE_DEPTH.reduce((sum, name) => sum + Number(Attributes[name] ?? 0), 0);
-  }
-  return total;
-}
-
-export async function waitForQueuesEmpty(sqs: SQSClient, platform: RunningPlatform, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while ((await leftover(sqs, platform)) > 0 && Date.now() < deadline) await sleep(500);
-}
-
-/**
- * Every DLQ message: the job it carries (the jobId attribute, else its body) and its reason. Read
- * without consuming, each held until the read is over; support's DLQ scan holds messages for a
- * moment too, so the read ends only when every message the queue counts has been seen.
- */
-export async function dlqReasons(sqs: SQSClient, dlqUrl: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  const seen = new Map<string, { jobId?: string; errorCategory?: string }>();
-  const jobIdOf = (body: string | undefined) => {
-    try {
-      return (JSON.parse(body ?? "") as { jobId?: string }).jobId;
-    } catch {
-      return undefined;
-    }
-  };
-  for (let empty = 0; Date.now() < deadline; ) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: dlqUrl,
-        MaxNumberOfMessages: 10,
-        VisibilityTimeout: Math.ceil(timeoutMs / 1000) + 30,
-        WaitTimeSeconds: 1,
-        MessageAttributeNames: ["All"],
-      }),
-    );
-    for (const m of Messages)
-      seen.set(m.MessageId ?? "", {
-        jobId: m.MessageAttributes?.jobId?.StringValue ?? jobIdOf(m.Body),
-        errorCategory: m.MessageAttributes?.errorCategory?.StringValue,
-      });
-    empty = Messages.length === 0 ? empty + 1 : 0;
-    if (empty < 3) continue;
-    const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: [...QUEUE_DEPTH] }));
-    if (QUEUE_DEPTH.reduce((sum, name) => sum + Number(Attributes[name] ?? 0), 0) <= seen.size) break;
-  }
-  return [...seen.values()];
 }

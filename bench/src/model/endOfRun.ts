@@ -1,6 +1,6 @@
 import { createSqsClient } from "@syncwell/core";
-import { dlqReasons, leftover, waitForQueuesEmpty } from "../chaos/chaosRun.ts";
 import { check } from "../chaos/checker.ts";
+import { dlqReasons, leftover, waitForQueuesEmpty } from "../chaos/queues.ts";
 import type { ModelPlatform } from "./modelPlatform.ts";
 import type { Violation } from "./types.ts";
 
