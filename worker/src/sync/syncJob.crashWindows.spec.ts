@@ -7,18 +7,11 @@ import { GARMIN, HotPath, SOURCE, STRAVA } from "./testkit.ts";
 function crashOnce(hot: HotPath, method: keyof SyncStateStore): void {
   const store = hot.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   const original = store[method] as (...args: unknown[]) => Promise<unknown>;
-  store[method] = async (...args: unknown[]) => {
+  store[method] = async (..._args: unknown[]) => {
     store[method] = original;
     throw new Error(`killed in ${String(method)}`);
   };
 }
-
-const run = (hot: HotPath, start: number, name: string) => ({
-  startTime: hot.at(start),
-  endTime: hot.at(start + 40),
-  type: "run" as const,
-  name,
-});
 
 describe("crash windows of the hot path (SPEC §14): every two-write step survives a crash between its writes", () => {
   it("partner + ledger: killed after the push, before the ledger write, the retry writes nothing twice", async () => {
@@ -26,8 +19,8 @@ describe("crash windows of the hot path (SPEC §14): every two-write step surviv
     const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
     const config = hot.config("strava", "garmin");
-    strava.add(run(hot, 0, "a"));
-    strava.add(run(hot, 60, "b"));
+    strava.add(hot.workout(0, 40, "a"));
+    strava.add(hot.workout(60, 40, "b"));
     crashOnce(hot, "markWritten");
     await assert.rejects(hot.run(config), /killed in markWritten/);
     assert.equal(garmin.records.length, 2, "the pushes happened");
@@ -50,7 +43,7 @@ describe("crash windows of the hot path (SPEC §14): every two-write step surviv
     const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
     const config = hot.config("strava", "garmin");
-    strava.add(run(hot, 0, "a"));
+    strava.add(hot.workout(0, 40, "a"));
     crashOnce(hot, "advanceWatermark");
     await assert.rejects(hot.run(config), /killed in advanceWatermark/);
     const pushes = garmin.calls.create;
@@ -67,7 +60,7 @@ describe("crash windows of the hot path (SPEC §14): every two-write step surviv
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
     const toStrava = hot.config("polar", "strava");
     hot.config("polar", "garmin");
-    polar.add(run(hot, 0, "a"));
+    polar.add(hot.workout(0, 40, "a"));
     // The last write before the commit is the sibling's watermark.
     const store = hot.store as unknown as { advanceWatermark: SyncStateStore["advanceWatermark"] };
     const original = store.advanceWatermark.bind(hot.store);

@@ -3,13 +3,6 @@ import { describe, it } from "node:test";
 import { InMemoryPartner, PartnerError } from "@syncwell/core";
 import { GARMIN, HotPath, SOURCE, STRAVA } from "./testkit.ts";
 
-const run = (hot: HotPath, start: number, minutes: number, name = "run") => ({
-  startTime: hot.at(start),
-  endTime: hot.at(start + minutes),
-  type: "run" as const,
-  name,
-});
-
 describe("fan-out: one source connection feeding several configs (SPEC §14)", () => {
   it("one destructive read (Polar transaction) serves every config on the source, and is committed once", async () => {
     const hot = new HotPath();
@@ -18,8 +11,8 @@ describe("fan-out: one source connection feeding several configs (SPEC §14)", (
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
     const toStrava = hot.config("polar", "strava");
     const toGarmin = hot.config("polar", "garmin");
-    polar.add(run(hot, 0, 45));
-    polar.add(run(hot, 120, 30));
+    polar.add(hot.workout(0, 45));
+    polar.add(hot.workout(120, 30));
 
     assert.deepEqual(await hot.run(toStrava), { kind: "succeeded", recordsWritten: 2 });
     assert.equal(strava.records.length, 2);
@@ -37,7 +30,7 @@ describe("fan-out: one source connection feeding several configs (SPEC §14)", (
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
     const toStrava = hot.config("polar", "strava");
     hot.config("polar", "garmin");
-    polar.add(run(hot, 0, 45));
+    polar.add(hot.workout(0, 45));
     garmin.pushesLeft = 0;
     await assert.rejects(hot.run(toStrava), /rate limit/);
     assert.equal(polar.calls.commit, undefined);
@@ -57,8 +50,8 @@ describe("overlap means the same thing everywhere (SPEC §14)", () => {
       const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
       const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
       // The watch's workout ends 30 s into the Strava one.
-      garmin.add({ ...run(hot, -30, 30, "watch"), endTime: new Date(Date.parse(hot.at(0)) + 30_000).toISOString() });
-      strava.add(run(hot, 0, 45));
+      garmin.add({ ...hot.workout(-30, 30, "watch"), endTime: new Date(Date.parse(hot.at(0)) + 30_000).toISOString() });
+      strava.add(hot.workout(0, 45));
       assert.deepEqual(await hot.run(hot.config("strava", "garmin", strategy)), { kind: "succeeded", recordsWritten: 1 });
       assert.deepEqual(garmin.records.map((r) => r.name).sort(), ["run", "watch"]);
     });
@@ -68,8 +61,8 @@ describe("overlap means the same thing everywhere (SPEC §14)", () => {
     const hot = new HotPath();
     const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
-    garmin.add({ ...run(hot, 5, 30, "watch") });
-    strava.add(run(hot, 0, 45));
+    garmin.add({ ...hot.workout(5, 30, "watch") });
+    strava.add(hot.workout(0, 45));
     await hot.run(hot.config("strava", "garmin", "source_wins"));
     assert.deepEqual(
       garmin.records.map((r) => r.name),
@@ -81,8 +74,8 @@ describe("overlap means the same thing everywhere (SPEC §14)", () => {
     const hot = new HotPath();
     const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
-    strava.add(run(hot, 0, 45, "first"));
-    strava.add(run(hot, 10, 45, "second"));
+    strava.add(hot.workout(0, 45, "first"));
+    strava.add(hot.workout(10, 45, "second"));
     assert.deepEqual(await hot.run(hot.config("strava", "garmin", "source_wins")), { kind: "succeeded", recordsWritten: 2 });
     assert.deepEqual(garmin.records.map((r) => r.name).sort(), ["first", "second"]);
   });
@@ -91,8 +84,8 @@ describe("overlap means the same thing everywhere (SPEC §14)", () => {
     const hot = new HotPath();
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
     const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
-    strava.add(run(hot, 5, 30, "phone"));
-    garmin.add(run(hot, 0, 45, "watch"));
+    strava.add(hot.workout(5, 30, "phone"));
+    garmin.add(hot.workout(0, 45, "watch"));
     assert.deepEqual(await hot.run(hot.config("garmin", "strava", "source_wins")), { kind: "succeeded", recordsWritten: 0 });
     assert.deepEqual(
       strava.records.map((r) => r.name),
@@ -109,11 +102,11 @@ describe("destination capabilities drive the confidence skip (SPEC §14)", () =>
     const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
     const config = hot.config("garmin", "strava", "dest_wins");
     for (let i = 0; i < 12; i++) {
-      garmin.add(run(hot, i * 100, 30, `g${i}`));
+      garmin.add(hot.workout(i * 100, 30, `g${i}`));
       await hot.run(config);
     }
-    strava.add(run(hot, 2000, 30, "phone"));
-    garmin.add(run(hot, 2000, 30, "watch"));
+    strava.add(hot.workout(2000, 30, "phone"));
+    garmin.add(hot.workout(2000, 30, "watch"));
     await hot.run(config);
     assert.equal(strava.records.filter((r) => r.startTime === hot.at(2000)).length, 1, "no duplicate");
     assert.equal(strava.calls.list_overlapping, 13);
@@ -127,7 +120,7 @@ describe("two-way pairs: no echo (SPEC §14)", () => {
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN, { dropsExternalIds: true }));
     const there = hot.config("strava", "garmin", "dest_wins");
     const back = hot.config("garmin", "strava", "dest_wins");
-    strava.add(run(hot, 0, 45, "phone"));
+    strava.add(hot.workout(0, 45, "phone"));
     await hot.run(there);
     hot.clock += 60_000;
     assert.deepEqual(await hot.run(back), { kind: "succeeded", recordsWritten: 0 });
@@ -142,7 +135,7 @@ describe("progress under rate limits (SPEC §14)", () => {
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
     const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
     const config = hot.config("garmin", "strava");
-    for (let i = 0; i < 15; i++) garmin.add(run(hot, i * 100, 30, `r${i}`));
+    for (let i = 0; i < 15; i++) garmin.add(hot.workout(i * 100, 30, `r${i}`));
     const outcomes: string[] = [];
     for (let attempt = 0; attempt < 10 && outcomes.at(-1) !== "succeeded"; attempt++) {
       strava.pushesLeft = 4;
@@ -162,7 +155,7 @@ describe("progress under rate limits (SPEC §14)", () => {
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
     const strava = hot.connect(new InMemoryPartner("strava", STRAVA, { reportsBudget: true }));
     const config = hot.config("garmin", "strava");
-    for (let i = 0; i < 9; i++) garmin.add(run(hot, i * 100, 30, `r${i}`));
+    for (let i = 0; i < 9; i++) garmin.add(hot.workout(i * 100, 30, `r${i}`));
     strava.pushesLeft = 4;
     assert.deepEqual(await hot.run(config), { kind: "more", recordsWritten: 4 });
     assert.equal(strava.calls.create, 4, "no push met the limit");
@@ -176,7 +169,7 @@ describe("progress under rate limits (SPEC §14)", () => {
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
     const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
     const config = hot.config("garmin", "strava");
-    for (let i = 0; i < 12; i++) garmin.add(run(hot, i * 100, 30));
+    for (let i = 0; i < 12; i++) garmin.add(hot.workout(i * 100, 30));
     assert.deepEqual(await hot.run(config), { kind: "more", recordsWritten: 5 });
     assert.equal((await hot.store.getConfig(hot.userId, config.syncConfigId))?.lastSyncTime, undefined, "no watermark yet");
     assert.deepEqual(await hot.run(config), { kind: "more", recordsWritten: 5 });
@@ -192,7 +185,7 @@ describe("webhooks are hints: late data (SPEC §14)", () => {
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
     const config = hot.config("strava", "garmin");
     await hot.run(config);
-    const late = strava.add({ ...run(hot, -8 * 24 * 60, 45) });
+    const late = strava.add({ ...hot.workout(-8 * 24 * 60, 45) });
     assert.deepEqual(await hot.run(config), { kind: "succeeded", recordsWritten: 0 }, "the listing alone misses it");
     assert.deepEqual(await hot.run(config, { trigger: "webhook", recordIds: [late.id] }), { kind: "succeeded", recordsWritten: 1 });
     assert.equal(garmin.records.length, 1);
@@ -217,7 +210,7 @@ describe("token refresh on the hot path (SPEC §4)", () => {
     hot.handler = hot.withTokens({ refreshed: async (c) => (++refreshed, { accessToken: "fresh", providerUserId: c.providerUserId }) });
     const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
     hot.connect(new InMemoryPartner("garmin", GARMIN));
-    strava.add(run(hot, 0, 45));
+    strava.add(hot.workout(0, 45));
     strava.failNext("list_metadata", unauthorised());
     assert.deepEqual(await hot.run(hot.config("strava", "garmin")), { kind: "succeeded", recordsWritten: 1 });
     assert.equal(refreshed, 1);
@@ -239,10 +232,10 @@ describe("two source records never replace each other (SPEC §14)", () => {
     const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
     const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN, { dropsExternalIds: true }));
     const config = hot.config("strava", "garmin", "source_wins");
-    strava.add(run(hot, 0, 45, "watch"));
+    strava.add(hot.workout(0, 45, "watch"));
     await hot.run(config);
     hot.clock += 60_000;
-    strava.add(run(hot, 10, 45, "manual entry"));
+    strava.add(hot.workout(10, 45, "manual entry"));
     assert.deepEqual(await hot.run(config), { kind: "succeeded", recordsWritten: 1 });
     assert.deepEqual(garmin.records.map((r) => r.name).sort(), ["manual entry", "watch"]);
   });
@@ -256,12 +249,12 @@ describe("a duplicate at the destination stays the user's record", () => {
     const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
     const chainIn = hot.config("polar", "garmin", "newest_wins");
     const chainOut = hot.config("garmin", "strava", "newest_wins");
-    polar.add(run(hot, 0, 38, "same run from the strap"));
+    polar.add(hot.workout(0, 38, "same run from the strap"));
     // The watch uploads the same run just after the job read Garmin: the push meets it as a duplicate.
     const read = garmin.fetchOverlapping.bind(garmin);
     garmin.fetchOverlapping = async (c, range) => {
       const seen = await read(c, range);
-      garmin.add(run(hot, 0, 38, "watch run"));
+      garmin.add(hot.workout(0, 38, "watch run"));
       return seen;
     };
     assert.deepEqual(await hot.run(chainIn), { kind: "succeeded", recordsWritten: 0 }, "Garmin refused the identical upload");

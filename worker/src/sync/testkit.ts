@@ -131,6 +131,11 @@ export class HotPath {
     return this.handler.run(this.job(config, extra));
   }
 
+  /** A workout `minutes` long starting `startMinutes` after the test's start. */
+  workout(startMinutes: number, minutes: number, name = "run") {
+    return { startTime: this.at(startMinutes), endTime: this.at(startMinutes + minutes), type: "run" as const, name };
+  }
+
   /** Minutes after the test's start, as ISO. */
   at(minutes: number): string {
     return new Date(Date.parse("2026-11-20T06:00:00Z") + minutes * 60_000).toISOString();
