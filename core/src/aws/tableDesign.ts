@@ -13,6 +13,7 @@
  * | poll schedule   | POLL#{syncConfigId}        | SCHEDULE              |                                               | POLL#{shard} / {nextPollAt}|
  * | ledger entry    | LEDGER#{syncConfigId}      | {sourceRecordId}      |                                               |                            |
  * | our write       | WROTE#{connectionId}       | {partnerRecordId}     |                                               |                            |
+ * | sync log        | SYNCLOG#{syncConfigId}     | {at}#{jobId}          |                                               |                            |
  *
  * The ledger remembers which source records a config already wrote (with TTL = the adapters'
  * lookback), so a re-listed record costs neither a payload fetch nor a push. A poll schedule's
@@ -32,6 +33,8 @@ export const keys = {
   ledger: (syncConfigId: string) => `LEDGER#${syncConfigId}`,
   /** A record SyncWell wrote at a connection: recognised there even where the partner drops external ids (no echo). */
   wrote: (connectionId: string) => `WROTE#${connectionId}`,
+  /** One job's decisions about a config's records (SPEC §15), 90 days. */
+  syncLog: (syncConfigId: string) => `SYNCLOG#${syncConfigId}`,
 } as const;
 
 export const GSI1 = "gsi1";

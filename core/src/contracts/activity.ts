@@ -21,6 +21,18 @@ export const ActivityMetadataSchema = z
     externalId: z.string().max(255).optional(),
     /** Adapter-private locator of the record (e.g. a Polar exercise URL); never shown to users. */
     sourceRef: z.string().max(2048).optional(),
+    /**
+     * Whether the partner shows it to others. Absent where the partner did not report it: the
+     * engine then treats the record as private (SPEC §15).
+     */
+    private: z.boolean().optional(),
+    /** The partner's local offset from UTC for this record, where it reports one (times above are UTC). */
+    utcOffsetSeconds: z
+      .number()
+      .int()
+      .min(-14 * 3600)
+      .max(14 * 3600)
+      .optional(),
   })
   .strict();
 export type ActivityMetadata = z.infer<typeof ActivityMetadataSchema>;
@@ -39,6 +51,15 @@ export type Sample = z.infer<typeof SampleSchema>;
 /** The heavy part: metadata plus the samples (the GPX-like body). */
 export const ActivityPayloadSchema = ActivityMetadataSchema.extend({ samples: z.array(SampleSchema).max(100_000) }).strict();
 export type ActivityPayload = z.infer<typeof ActivityPayloadSchema>;
+
+/** The fields of a synced record an edit at the source can change (SPEC §15). */
+export const EDITABLE_FIELDS = ["name", "type", "private", "times"] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+/** True when the record counts as private: marked so, or its privacy was not reported. */
+export function isPrivate(record: { private?: boolean | undefined }): boolean {
+  return record.private !== false;
+}
 
 /** The deterministic id a record written by SyncWell carries at the destination. */
 export function externalIdFor(sourceProvider: string, sourceRecordId: string): string {

@@ -1,5 +1,6 @@
+import type { SyncLogEntry } from "../contracts/domain.ts";
 import type { JobMessage } from "../contracts/jobMessage.ts";
-import type { JobClaim, JobPatch, Recall, SyncStateStore, UserState, WatermarkResult } from "../ports/SyncStateStore.ts";
+import type { JobClaim, JobPatch, Recall, SyncLogBatch, SyncStateStore, UserState, WatermarkResult } from "../ports/SyncStateStore.ts";
 import type { ConnectionRecord, JobRecord, LedgerEntry, SyncConfig } from "./types.ts";
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -12,6 +13,8 @@ export class InMemorySyncStateStore implements SyncStateStore {
   readonly ledgers = new Map<string, Map<string, LedgerEntry>>();
   /** Records SyncWell wrote, by connection. */
   readonly wrote = new Map<string, Set<string>>();
+  /** The sync log by config, oldest first. */
+  readonly syncLog = new Map<string, SyncLogEntry[]>();
   /** Every call made, by name: what a cost test counts. */
   readonly calls: Record<string, number> = {};
 
@@ -88,8 +91,14 @@ export class InMemorySyncStateStore implements SyncStateStore {
     entries: readonly LedgerEntry[],
     _ttlSeconds: number,
     destinationConnectionId?: string,
+    log?: SyncLogBatch,
   ): Promise<void> {
     this.#count("markWritten");
+    if (log && log.entries.length > 0)
+      this.syncLog.set(syncConfigId, [
+        ...(this.syncLog.get(syncConfigId) ?? []),
+        ...log.entries.map((e) => ({ ...e, jobId: log.jobId, at: log.at })),
+      ]);
     const ledger = this.ledgers.get(syncConfigId) ?? new Map<string, LedgerEntry>();
     for (const entry of entries) ledger.set(entry.sourceId, clone(entry));
     this.ledgers.set(syncConfigId, ledger);

@@ -1,6 +1,7 @@
 import { BatchGetCommand, BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { isExpired, keys } from "../aws/tableDesign.ts";
 import type { Recall } from "../ports/SyncStateStore.ts";
+import { type SyncLogBatch, syncLogItem } from "./SyncLogItems.ts";
 import { TableItems } from "./TableItems.ts";
 import type { LedgerEntry } from "./types.ts";
 
@@ -64,6 +65,10 @@ export class LedgerItems extends TableItems {
               sourceUpdatedAt: String(item.sourceUpdatedAt),
               destinationId: item.destinationId as string | undefined,
               ...(item.written === true ? { written: true } : {}),
+              ...(item.deleted === true ? { deleted: true } : {}),
+              ...(typeof item.startTime === "string" ? { startTime: item.startTime } : {}),
+              ...(typeof item.endTime === "string" ? { endTime: item.endTime } : {}),
+              ...(typeof item.writtenAt === "string" ? { writtenAt: item.writtenAt } : {}),
             },
           ]);
         }
@@ -75,13 +80,15 @@ export class LedgerItems extends TableItems {
 
   /**
    * Remembers handled source records for the config and, where a record was written at
-   * `destinationConnectionId`, the written record there too (one batch of 25 items at a time).
+   * `destinationConnectionId`, the written record there too; the job's sync-log item rides in the
+   * same batch (one BatchWriteItem of 25 items at a time).
    */
   async markWritten(
     syncConfigId: string,
     entries: readonly LedgerEntry[],
     ttlSeconds: number,
     destinationConnectionId?: string,
+    log?: SyncLogBatch,
   ): Promise<void> {
     const expiresAt = Math.floor(this.now() / 1000) + ttlSeconds;
     const items: Record<string, unknown>[] = entries.map((e) => ({
@@ -102,6 +109,7 @@ export class LedgerItems extends TableItems {
             sourceUpdatedAt: e.sourceUpdatedAt,
             expiresAt,
           });
+    if (log && log.entries.length > 0) items.push(syncLogItem(syncConfigId, log, this.now()));
     for (let i = 0; i < items.length; i += 25) {
       let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
         [this.options.table]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),

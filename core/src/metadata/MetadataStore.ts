@@ -9,6 +9,7 @@ import { IdempotencyItems } from "./IdempotencyItems.ts";
 import { type JobClaim, JobItems, type JobPatch } from "./JobItems.ts";
 import { LedgerItems } from "./LedgerItems.ts";
 import { PollScheduleItems } from "./PollScheduleItems.ts";
+import { type SyncLogBatch, SyncLogItems, type SyncLogPage, type SyncLogPosition } from "./SyncLogItems.ts";
 import { isConditionFailure } from "./TableItems.ts";
 import type { ConnectionRecord, IdempotencyRecord, JobRecord, LedgerEntry, PollSchedule } from "./types.ts";
 
@@ -28,6 +29,7 @@ export class MetadataStore implements SyncStateStore {
     this.#ledger = new LedgerItems(deps, options);
     this.#polls = new PollScheduleItems(deps, options);
     this.#jobs = new JobItems(deps, options);
+    this.#syncLog = new SyncLogItems(deps, options);
   }
 
   readonly #connections: ConnectionItems;
@@ -35,6 +37,7 @@ export class MetadataStore implements SyncStateStore {
   readonly #ledger: LedgerItems;
   readonly #polls: PollScheduleItems;
   readonly #jobs: JobItems;
+  readonly #syncLog: SyncLogItems;
 
   get #table(): string {
     return this.options.table;
@@ -270,8 +273,24 @@ export class MetadataStore implements SyncStateStore {
     return this.#ledger.getLedger(syncConfigId, sourceIds);
   }
 
-  markWritten(syncConfigId: string, entries: readonly LedgerEntry[], ttlSeconds: number, destinationConnectionId?: string): Promise<void> {
-    return this.#ledger.markWritten(syncConfigId, entries, ttlSeconds, destinationConnectionId);
+  markWritten(
+    syncConfigId: string,
+    entries: readonly LedgerEntry[],
+    ttlSeconds: number,
+    destinationConnectionId?: string,
+    log?: SyncLogBatch,
+  ): Promise<void> {
+    return this.#ledger.markWritten(syncConfigId, entries, ttlSeconds, destinationConnectionId, log);
+  }
+
+  /** A page of a config's sync log, newest first (the caller checks the config is the user's). */
+  listSyncLog(syncConfigId: string, limit: number, from?: SyncLogPosition): Promise<SyncLogPage> {
+    return this.#syncLog.listSyncLog(syncConfigId, limit, from);
+  }
+
+  /** One ledger entry of a config: whether SyncWell has handled that source record (a resync's ownership check). */
+  async getLedgerEntry(syncConfigId: string, sourceId: string): Promise<LedgerEntry | undefined> {
+    return (await this.#ledger.getLedger(syncConfigId, [sourceId])).get(sourceId);
   }
 
   writtenBySyncWellAt(connectionId: string, recordIds: readonly string[]): Promise<Set<string>> {

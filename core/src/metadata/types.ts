@@ -48,6 +48,13 @@ export interface LedgerEntry {
   destinationId?: string | undefined;
   /** True when SyncWell wrote the record at the destination (false or absent: decided, e.g. kept the destination's). */
   written?: boolean | undefined;
+  /** The times the destination's copy was written with, so an edit that moves them still finds it. */
+  startTime?: string | undefined;
+  endTime?: string | undefined;
+  /** When SyncWell last wrote or changed the copy (an edit under dest_wins keeps a copy the user changed since). */
+  writtenAt?: string | undefined;
+  /** The source record was deleted and the copy deleted (or kept, where the destination cannot delete). */
+  deleted?: boolean | undefined;
 }
 
 export type { SyncConfig };

@@ -68,7 +68,7 @@ export function typeFrom(table: Record<ActivityType, string>, native: string): A
 }
 
 /** A source-only partner: it cannot take, update or delete records. */
-export const SOURCE_ONLY = { reportsConflicts: false, canDelete: false, canUpdate: false, reportsModificationTime: false } as const;
+export const SOURCE_ONLY = { reportsConflicts: false, canDelete: false, updatable: [], reportsModificationTime: false } as const;
 
 /**
  * Pushes records one by one: a record the partner rejects becomes a `failed` result. A rate limit

@@ -90,7 +90,7 @@ export function createGarminAdapter(options: AdapterOptions): { dataProvider: Da
 
   const dataProvider: DataProvider = {
     provider: "garmin",
-    capabilities: { reportsConflicts: false, canDelete: true, canUpdate: true, reportsModificationTime: false },
+    capabilities: { reportsConflicts: false, canDelete: true, updatable: [], reportsModificationTime: false },
     async fetchMetadata({ accessToken }, since) {
       const from = since ? Date.parse(since) / 1000 - skew : now() / 1000 - initial;
       return { records: await pull(accessToken, from) };

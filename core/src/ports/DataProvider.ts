@@ -1,4 +1,4 @@
-import type { ActivityMetadata, ActivityPayload } from "../contracts/activity.ts";
+import type { ActivityMetadata, ActivityPayload, EditableField } from "../contracts/activity.ts";
 import type { Provider } from "../contracts/providers.ts";
 
 /** A half-open time range `[from, to)` in ISO-8601. */
@@ -34,6 +34,25 @@ export type PushResult =
   | { externalId: string; status: "conflict"; message: string }
   | { externalId: string; status: "failed"; message: string; retryable: boolean };
 
+/**
+ * A change to a record SyncWell wrote at the destination, after the source record was edited or
+ * deleted (SPEC §15). An update sends the source record's current metadata; the adapter writes the
+ * fields in `fields` (all within its capabilities' `updatable`).
+ */
+export type RecordChange =
+  | { kind: "update"; destinationId: string; record: ActivityMetadata; fields: readonly EditableField[] }
+  | { kind: "delete"; destinationId: string };
+
+/**
+ * The outcome of one change; a change never throws for one record. `gone`: the destination no
+ * longer has the record (the user deleted it there). After a rate limit the changes not yet made
+ * come back `deferred`.
+ */
+export type ChangeResult =
+  | { destinationId: string; status: "done" | "gone" }
+  | { destinationId: string; status: "deferred"; retryAfterSeconds?: number | undefined; message: string }
+  | { destinationId: string; status: "failed"; message: string; retryable: boolean };
+
 /** The access a provider adapter needs for one call: a token the caller keeps fresh. */
 export interface ProviderCredentials {
   accessToken: string;
@@ -46,7 +65,8 @@ export interface DestinationCapabilities {
   reportsConflicts: boolean;
   /** Whether SyncWell can delete a record there (what replacing a conflicting record needs). */
   canDelete: boolean;
-  canUpdate: boolean;
+  /** What an update of a record SyncWell wrote there can change (empty: no updates; an edit then replaces the record where it can delete). */
+  updatable: readonly EditableField[];
   /** Whether `updatedAt` is a real modification (or upload) time; else it is the activity's end. */
   reportsModificationTime: boolean;
 }
@@ -71,6 +91,11 @@ export interface DataProvider {
   fetchPayloads(credentials: ProviderCredentials, records: readonly ActivityMetadata[]): Promise<ActivityPayload[]>;
   /** Writes records; duplicates of earlier writes are reported, not re-created. */
   pushData(credentials: ProviderCredentials, records: readonly PushRecord[]): Promise<PushResult[]>;
+  /**
+   * Updates or deletes records SyncWell wrote there, within {@link DestinationCapabilities}; absent
+   * where the partner can do neither.
+   */
+  applyChanges?(credentials: ProviderCredentials, changes: readonly RecordChange[]): Promise<ChangeResult[]>;
   /**
    * Calls left in the partner's app-wide rate-limit window, as its last answer reported, and what
    * one pushed record costs in calls; absent where the partner reports no budget.

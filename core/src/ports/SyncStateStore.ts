@@ -1,8 +1,9 @@
 import type { JobMessage } from "../contracts/jobMessage.ts";
 import type { JobClaim, JobPatch } from "../metadata/JobItems.ts";
+import type { SyncLogBatch } from "../metadata/SyncLogItems.ts";
 import type { ConnectionRecord, JobRecord, LedgerEntry, SyncConfig } from "../metadata/types.ts";
 
-export type { JobClaim, JobPatch };
+export type { JobClaim, JobPatch, SyncLogBatch };
 
 /** A user's configs and connections, read together. */
 export interface UserState {
@@ -38,8 +39,17 @@ export interface SyncStateStore {
   recall(syncConfigId: string, sourceConnectionId: string, sourceIds: readonly string[]): Promise<Recall>;
   /** Which of these records at a connection SyncWell itself wrote there (read where a destination was listed). */
   writtenBySyncWellAt(connectionId: string, recordIds: readonly string[]): Promise<Set<string>>;
-  /** Saves handled records; those `written` at `destinationConnectionId` are remembered there too (no echo). */
-  markWritten(syncConfigId: string, entries: readonly LedgerEntry[], ttlSeconds: number, destinationConnectionId?: string): Promise<void>;
+  /**
+   * Saves handled records; those `written` at `destinationConnectionId` are remembered there too (no
+   * echo); `log`, the job's decisions, joins the sync log in the same write where the store allows.
+   */
+  markWritten(
+    syncConfigId: string,
+    entries: readonly LedgerEntry[],
+    ttlSeconds: number,
+    destinationConnectionId?: string,
+    log?: SyncLogBatch,
+  ): Promise<void>;
   /** Claims a manual job for its run (`in_progress`) in one write, or says it is a replay of its key within `replayWindowMs`. */
   claimJob(job: JobMessage, ttlSeconds: number, replayWindowMs: number): Promise<JobClaim>;
   /** Sets a job's status in one write, creating the item where missing; `increment` adds one to a counter. */

@@ -3,8 +3,8 @@ import { describe, it } from "node:test";
 import type { ConflictStrategy } from "@syncwell/core";
 import { confidenceUpdate, destinationFetchDecision } from "./confidence.ts";
 
-const reporting = { reportsConflicts: true, canDelete: true, canUpdate: true, reportsModificationTime: false };
-const silent = { reportsConflicts: false, canDelete: true, canUpdate: true, reportsModificationTime: false };
+const reporting = { reportsConflicts: true, canDelete: true, updatable: [], reportsModificationTime: false };
+const silent = { reportsConflicts: false, canDelete: true, updatable: [], reportsModificationTime: false };
 const decide = (strategy: ConflictStrategy, confidence: number | undefined, capabilities = reporting) =>
   destinationFetchDecision({ strategy, capabilities, confidence, threshold: 10 });
 

@@ -3,6 +3,7 @@ import {
   type ConnectionRecord,
   createLogger,
   createMetricsRegistry,
+  type DestinationCapabilities,
   type InMemoryPartner,
   InMemorySyncStateStore,
   type JobMessage,
@@ -16,10 +17,15 @@ import { SyncJobHandler, type SyncJobOptions } from "./SyncJobHandler.ts";
 type Tokens = ConstructorParameters<typeof SyncJobHandler>[0]["tokens"];
 
 /** Capabilities of the real partners as destinations (SPEC §14). */
-export const GARMIN = { reportsConflicts: false, canDelete: true, canUpdate: true, reportsModificationTime: false };
-export const STRAVA = { reportsConflicts: false, canDelete: false, canUpdate: true, reportsModificationTime: false };
+export const GARMIN: DestinationCapabilities = { reportsConflicts: false, canDelete: true, updatable: [], reportsModificationTime: false };
+export const STRAVA: DestinationCapabilities = {
+  reportsConflicts: false,
+  canDelete: false,
+  updatable: ["name", "type"],
+  reportsModificationTime: false,
+};
 /** A source only that reports upload times (Polar). */
-export const SOURCE = { reportsConflicts: false, canDelete: false, canUpdate: false, reportsModificationTime: true };
+export const SOURCE: DestinationCapabilities = { reportsConflicts: false, canDelete: false, updatable: [], reportsModificationTime: true };
 
 /** An in-memory confidence cache (what Redis holds). */
 export class MemoryConfidence implements ConfidenceCache {
