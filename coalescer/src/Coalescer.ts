@@ -23,14 +23,17 @@ export interface AccessCheck {
 }
 
 /**
- * Closes the window this flush belongs to: if it is still open, delete it and remember it was closed
- * (so a retried flush whose job send failed still sends the job). Answers 1 when this flush owns a
- * window, 0 when its window never opened (its event was folded into another, or it crashed first).
+ * Closes the window this flush belongs to: if it is still open, delete it, remember it was closed
+ * (so a retried flush whose job send failed still sends the job) and move the records its events
+ * named to the window's own set, so that every delivery of this flush reads the same ids and a
+ * later event's record joins the next window's. Answers 1 when this flush owns a window, 0 when
+ * its window never opened (its event was folded into another, or it crashed first).
  */
 const CLOSE_WINDOW = `
 if redis.call('get', KEYS[1]) == ARGV[1] then
   redis.call('del', KEYS[1])
   redis.call('set', KEYS[2], '1', 'PX', ARGV[2])
+  if redis.call('exists', KEYS[3]) == 1 then redis.call('rename', KEYS[3], KEYS[4]) end
   return 1
 end
 return redis.call('exists', KEYS[2])`;
@@ -55,10 +58,12 @@ export interface CoalescerOptions {
 }
 
 const windowKey = (syncConfigId: string) => `coalesce:${syncConfigId}`;
-/** The records the window's events named (SPEC §14: a job reads them whatever its listing's lookback). */
+/** The records the open window's events name (SPEC §14: a job reads them whatever its listing's lookback). */
 const recordsKey = (syncConfigId: string) => `coalesce:records:${syncConfigId}`;
+/** The records of a closed window, until its flush has sent them: the same ids for every delivery of the flush. */
+const windowRecordsKey = (syncConfigId: string, windowId: string) => `coalesce:records:${syncConfigId}:${windowId}`;
 const RECORDS_TTL_MS = 7 * 86400_000;
-/** A job names at most this many records (the job message's limit); the listing covers the rest. */
+/** A job names at most this many records (the job message's limit): a window that named more sends more jobs. */
 const MAX_RECORD_IDS = 100;
 
 export function createCoalescerMetrics(registry: Registry) {
@@ -94,9 +99,10 @@ export type CoalescerMetrics = ReturnType<typeof createCoalescerMetrics>;
  * a delayed flush on the webhook queue and then opens a window (a Redis key); events inside the
  * window are folded in. The flush closes the window *before* it sends the job, so every event is
  * covered by a job sent (and so started) after the event was received: an event that arrives
- * while a sync runs opens the next window and gets its own follow-up job. Each of these steps is
- * safe against a crash between its two writes. Without Redis every event gets a job at once: more
- * jobs, never a lost event.
+ * while a sync runs opens the next window and gets its own follow-up job. The records the events
+ * name ride on the job of the window they joined: closing a window moves them to the window's own
+ * set, which every delivery of its flush reads. Each of these steps is safe against a crash between
+ * its writes. Without Redis every event gets a job at once: more jobs, never a lost event.
  */
 export class Coalescer {
   /** The hot-path queue, through its port: the coalescer only sends jobs to it. */
@@ -202,30 +208,59 @@ export class Coalescer {
     await this.#sendJob(config.syncConfigId, config.userId, randomUUID(), recordId ? [recordId] : []);
   }
 
+  /**
+   * Closing the window moves its records to the window's own set, so a flush delivered twice (its
+   * first delivery sent the job and died before the acknowledgement) reads the same ids again: its
+   * second send is swallowed by SQS's deduplication, and no id named after the close rides on it.
+   * The window's set is deleted only after its jobs are sent. A flush that cannot close its window
+   * or read its records still sends a job at once (the events are covered, through the listing),
+   * then fails: its retry closes the window and names the records in jobs of their own.
+   */
   async #flush(syncConfigId: string, userId: string, windowId: string): Promise<void> {
-    // Close first, then send: an event landing in between opens the next window.
-    const owned = await this.deps.redis
-      .eval(CLOSE_WINDOW, 2, windowKey(syncConfigId), `${windowKey(syncConfigId)}:closed:${windowId}`, windowId, CLOSED_MEMORY_MS)
-      .catch(() => 1);
-    // Not this flush's window: its event was folded into another window (counted then), or it never opened.
-    if (owned !== 1) return;
-    // Read, send, then forget the named records: a crash in between names them again in the next job, never loses them.
-    const recordIds = await this.deps.redis.smembers(recordsKey(syncConfigId)).catch(() => [] as string[]);
-    await this.#sendJob(syncConfigId, userId, windowId, recordIds.slice(0, MAX_RECORD_IDS));
-    if (recordIds.length > 0) await this.deps.redis.srem(recordsKey(syncConfigId), ...recordIds.slice(0, MAX_RECORD_IDS)).catch(() => 0);
+    const records = windowRecordsKey(syncConfigId, windowId);
+    let recordIds: string[];
+    try {
+      // Close first, then send: an event landing in between opens the next window.
+      const owned = await this.deps.redis.eval(
+        CLOSE_WINDOW,
+        4,
+        windowKey(syncConfigId),
+        `${windowKey(syncConfigId)}:closed:${windowId}`,
+        recordsKey(syncConfigId),
+        records,
+        windowId,
+        CLOSED_MEMORY_MS,
+      );
+      // Not this flush's window: its event was folded into another window (counted then), or it never opened.
+      if (owned !== 1) return;
+      // Sorted, so that every delivery cuts the same jobs (and SQS deduplicates each one).
+      recordIds = (await this.deps.redis.smembers(records)).sort();
+    } catch (error) {
+      await this.#sendJob(syncConfigId, userId, `${windowId}:unread`, []);
+      throw new Error(`redis unavailable: the window's job went without its records, which its retry names: ${(error as Error).message}`);
+    }
+    for (let i = 0; i === 0 || i * MAX_RECORD_IDS < recordIds.length; i++)
+      await this.#sendJob(
+        syncConfigId,
+        userId,
+        i === 0 ? windowId : `${windowId}:${i}`,
+        recordIds.slice(i * MAX_RECORD_IDS, (i + 1) * MAX_RECORD_IDS),
+      );
+    if (recordIds.length > 0) await this.deps.redis.del(records).catch(() => 0);
   }
 
-  async #sendJob(syncConfigId: string, userId: string, windowId: string, recordIds: readonly string[]): Promise<void> {
+  /** One job of a window (`key`: the window, or one of its parts); a retried flush sends it again under the same deduplication id. */
+  async #sendJob(syncConfigId: string, userId: string, key: string, recordIds: readonly string[]): Promise<void> {
     const job: JobMessage = {
-      jobId: `wh-${windowId}`,
+      jobId: `wh-${key}`,
       userId,
       syncConfigId,
       trigger: "webhook",
       requestedAt: new Date().toISOString(),
-      coalescingKey: windowId,
+      coalescingKey: key,
       ...(recordIds.length > 0 ? { recordIds: [...recordIds] } : {}),
     };
-    await this.#jobs.send({ body: JSON.stringify(job), groupId: userId, deduplicationId: `webhook-${windowId}` });
+    await this.#jobs.send({ body: JSON.stringify(job), groupId: userId, deduplicationId: `webhook-${key}` });
     this.deps.metrics.jobsProduced.inc();
   }
 }

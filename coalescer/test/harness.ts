@@ -98,7 +98,10 @@ export class CoalescerHarness {
   }
 
   /** The gateway's part: a verified partner event put on WebhookEventQueue. Answers when it was received. */
-  async webhook(kind: WebhookEvent["kind"] = "data", from: { provider?: Provider; ownerId?: string } = {}): Promise<number> {
+  async webhook(
+    kind: WebhookEvent["kind"] = "data",
+    from: { provider?: Provider; ownerId?: string; recordId?: string } = {},
+  ): Promise<number> {
     const receivedAt = Date.now();
     const event: WebhookEvent = {
       type: "event",
@@ -106,6 +109,7 @@ export class CoalescerHarness {
       provider: from.provider ?? "strava",
       ownerId: from.ownerId ?? this.athlete,
       kind,
+      ...(from.recordId ? { recordId: from.recordId } : {}),
       receivedAt: new Date(receivedAt).toISOString(),
     };
     await this.stack.sqs.send(new SendMessageCommand({ QueueUrl: this.stack.queues.webhookQueueUrl, MessageBody: JSON.stringify(event) }));
@@ -123,6 +127,19 @@ export class CoalescerHarness {
       }),
     );
     return reply.Messages ?? [];
+  }
+
+  /**
+   * Receives from WebhookEventQueue until a message `which` picks is visible (at most `timeoutMs`) and
+   * answers it; the others received meanwhile are left alone and come back after their 1 s timeout.
+   */
+  async receiveWhere(which: (body: Record<string, unknown>) => boolean, timeoutMs = 8000): Promise<Message> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = (await this.receive(1)).find((m) => which(JSON.parse(m.Body ?? "{}") as Record<string, unknown>));
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error("the message never became visible on WebhookEventQueue");
+    }
   }
 
   /** Handles messages as the coalescer's consumer does; answers how many handlers threw. */
@@ -223,6 +240,48 @@ export function crashingClients(sqs: SQSClient, redis: Redis, crashAt: number): 
   return { sqs: wrappedSqs, redis: wrappedRedis, crashed: () => dead };
 }
 
+/**
+ * Clients of a process killed (kill -9) right after the first call that `last` picks has gone
+ * through: that call takes effect, every later call of the process throws, and whatever the
+ * handler answers afterwards is never acknowledged (the caller does not delete the message).
+ */
+export function diesAfter(
+  sqs: SQSClient,
+  redis: Redis,
+  last: (call: { sqsCommand?: string; input?: Record<string, unknown>; redisCommand?: string }) => boolean,
+): { sqs: SQSClient; redis: Redis; died(): boolean } {
+  let dead = false;
+  const killed = () => Promise.reject(new Error("the process was killed"));
+  const wrappedSqs = new Proxy(sqs, {
+    get(target, prop, receiver) {
+      if (prop !== "send") return Reflect.get(target, prop, receiver);
+      return async (command: { constructor: { name: string }; input: Record<string, unknown> }, ...rest: unknown[]) => {
+        if (dead) return killed();
+        const reply = await (target.send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
+        if (last({ sqsCommand: command.constructor.name, input: command.input })) dead = true;
+        return reply;
+      };
+    },
+  });
+  const wrappedRedis = new Proxy(redis, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (dead) return killed();
+        const reply = (value as (...a: unknown[]) => unknown).apply(target, args);
+        // Commands answer promises; `multi()` answers its pipeline at once (its exec is not watched).
+        if (!(reply instanceof Promise)) return reply;
+        return reply.then((answer) => {
+          if (last({ redisCommand: String(prop) })) dead = true;
+          return answer;
+        });
+      };
+    },
+  });
+  return { sqs: wrappedSqs, redis: wrappedRedis, died: () => dead };
+}
+
 /** An SQS client whose first `times` sends matching `which` fail, as a send to an unreachable queue would. */
 export function failingSends(sqs: SQSClient, which: (input: Record<string, unknown>) => boolean, times = 1): SQSClient {
   let left = times;
@@ -235,6 +294,24 @@ export function failingSends(sqs: SQSClient, which: (input: Record<string, unkno
           return Promise.reject(Object.assign(new Error("injected: SendMessage failed"), { name: "ServiceUnavailable" }));
         }
         return (target.send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
+      };
+    },
+  });
+}
+
+/** A Redis client whose first `times` calls of `command` fail, as a command that times out under load would. */
+export function failingRedisCommands(redis: Redis, command: string, times = 1): Redis {
+  let left = times;
+  return new Proxy(redis, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop !== command || typeof value !== "function") return typeof value === "function" ? value.bind(target) : value;
+      return (...args: unknown[]) => {
+        if (left > 0) {
+          left -= 1;
+          return Promise.reject(new Error(`injected: ${command} timed out`));
+        }
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
   });
