@@ -1,7 +1,16 @@
 import type { ActivityMetadata, ActivityPayload } from "../contracts/activity.ts";
 import type { Provider } from "../contracts/providers.ts";
 import { PartnerError } from "../errors/PartnerError.ts";
-import type { DataProvider, DestinationCapabilities, PushRecord, PushResult, SourceListing, TimeRange } from "../ports/DataProvider.ts";
+import type {
+  ChangeResult,
+  DataProvider,
+  DestinationCapabilities,
+  PushRecord,
+  PushResult,
+  RecordChange,
+  SourceListing,
+  TimeRange,
+} from "../ports/DataProvider.ts";
 import { overlapsRange, pushEach } from "./adapterSupport.ts";
 
 /** A record the fake partner holds. */
@@ -66,6 +75,7 @@ export class InMemoryPartner implements DataProvider {
     const uploadedAt = record.uploadedAt ?? new Date(this.#now()).toISOString();
     const held: HeldRecord = {
       samples: [],
+      private: false,
       updatedAt: uploadedAt,
       ...record,
       uploadedAt,
@@ -73,6 +83,21 @@ export class InMemoryPartner implements DataProvider {
     };
     this.records.push(held);
     return held;
+  }
+
+  /** The user edits a record at the partner: its modification time moves (and a listing returns it again). */
+  edit(id: string, patch: Partial<Pick<HeldRecord, "name" | "type" | "private" | "startTime" | "endTime">>): HeldRecord {
+    const held = this.records.find((r) => r.id === id);
+    if (!held) throw new Error(`no record ${id}`);
+    const now = new Date(this.#now()).toISOString();
+    Object.assign(held, patch, { updatedAt: now, uploadedAt: now });
+    return held;
+  }
+
+  /** The user deletes a record at the partner. */
+  remove(id: string): void {
+    const index = this.records.findIndex((r) => r.id === id);
+    if (index >= 0) this.records.splice(index, 1);
   }
 
   #metadata(r: HeldRecord): ActivityMetadata {
@@ -132,20 +157,43 @@ export class InMemoryPartner implements DataProvider {
         this.pushesLeft -= 1;
       }
       const p = record.payload;
+      // The record replaced goes first: an edit written anew replaces its own copy, same external id.
+      if (record.replacesId) {
+        if (!this.capabilities.canDelete) throw new Error(`${this.provider} cannot delete`);
+        this.remove(record.replacesId);
+      }
       const identical = this.records.find(
         (r) => r.externalId === record.externalId || (r.startTime === p.startTime && r.endTime === p.endTime && r.type === p.type),
       );
       if (identical) return { externalId: record.externalId, status: "duplicate", destinationId: identical.id };
-      if (record.replacesId) {
-        if (!this.capabilities.canDelete) throw new Error(`${this.provider} cannot delete`);
-        const index = this.records.findIndex((r) => r.id === record.replacesId);
-        if (index >= 0) this.records.splice(index, 1);
-      }
       const { id: _sourceId, ...copy } = p;
       const held = this.add({ ...copy, externalId: record.externalId });
       return { externalId: record.externalId, status: "written", destinationId: held.id };
     });
   }
+
+  applyChanges = async (_c: unknown, changes: readonly RecordChange[]): Promise<ChangeResult[]> =>
+    changes.map((change) => {
+      this.#count(change.kind);
+      const held = this.records.find((r) => r.id === change.destinationId);
+      if (!held) return { destinationId: change.destinationId, status: "gone" };
+      if (change.kind === "delete") {
+        if (!this.capabilities.canDelete) throw new Error(`${this.provider} cannot delete`);
+        this.remove(held.id);
+      } else {
+        if (!change.fields.every((f) => this.capabilities.updatable.includes(f)))
+          throw new Error(`${this.provider} cannot update ${change.fields}`);
+        const { name, type, private: isPrivate, startTime, endTime } = change.record;
+        Object.assign(held, {
+          ...(change.fields.includes("name") ? { name } : {}),
+          ...(change.fields.includes("type") ? { type } : {}),
+          ...(change.fields.includes("private") ? { private: isPrivate ?? true } : {}),
+          ...(change.fields.includes("times") ? { startTime, endTime } : {}),
+          updatedAt: new Date(this.#now()).toISOString(),
+        });
+      }
+      return { destinationId: change.destinationId, status: "done" };
+    });
 
   /** The window's calls left, where the partner reports them (`reportsBudget`), as its headers would. */
   pushBudget = (): { remainingCalls: number; callsPerRecord: number } | undefined =>

@@ -1,14 +1,16 @@
 export type {
   AccessVerdict,
+  ChangeResult,
   DataProvider,
   DestinationCapabilities,
   OAuthClient,
   ProviderCredentials,
   PushRecord,
   PushResult,
+  RecordChange,
   SourceListing,
   TimeRange,
   TokenGrant,
 } from "./DataProvider.ts";
 export * from "./JobQueue.ts";
-export type { JobClaim, JobPatch, Recall, SyncStateStore, UserState, WatermarkResult } from "./SyncStateStore.ts";
+export type { JobClaim, JobPatch, Recall, SyncLogBatch, SyncStateStore, UserState, WatermarkResult } from "./SyncStateStore.ts";

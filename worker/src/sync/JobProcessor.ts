@@ -3,15 +3,13 @@ import {
   type JobMessage,
   type JobPatch,
   type Logger,
-  type PartnerError,
-  type PushIncompleteError,
   parseJobMessage,
   type QueueDecision,
   type QueuedMessage,
   type SyncStateStore,
-  SyncWellError,
 } from "@syncwell/core";
 import type { WorkerMetrics } from "../metrics.ts";
+import { classify } from "./classify.ts";
 import { countedAttempts, earlyRetryWait, type JobOutcome, outcomeOfFailure, retryOnFreshMessage } from "./outcome.ts";
 import type { SyncJobHandler } from "./SyncJobHandler.ts";
 
@@ -36,22 +34,6 @@ export interface ProcessorOptions {
    * @defaultValue 1000
    */
   inProgressAfterMs?: number;
-}
-
-/** A failure, classified by its code for the outcome decision; anything else is a bug (`unknown`). */
-export function classify(error: unknown): { category: ErrorCategory; message: string; retryAfterSeconds?: number | undefined } {
-  if (!(error instanceof SyncWellError)) return { category: "unknown", message: (error as Error)?.message ?? String(error) };
-  switch (error.code) {
-    case "PARTNER_ERROR":
-    case "PUSH_INCOMPLETE": {
-      const { category, retryAfterSeconds } = error as PartnerError | PushIncompleteError;
-      return { category, message: error.message, retryAfterSeconds };
-    }
-    case "REAUTH_REQUIRED":
-      return { category: "auth", message: error.message };
-    default:
-      return { category: "unknown", message: error.message };
-  }
 }
 
 /**

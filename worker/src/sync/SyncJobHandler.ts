@@ -4,14 +4,15 @@ import {
   type ConnectionRecord,
   type DataProvider,
   externalIdFor,
+  isPrivate,
   type JobMessage,
   type LedgerEntry,
   type Logger,
   type PartnerAdapters,
   PartnerError,
   type ProviderCredentials,
-  PushIncompleteError,
   type PushRecord,
+  type RecordChange,
   type SyncConfig,
   type SyncStateStore,
   type TokenManager,
@@ -19,9 +20,12 @@ import {
 } from "@syncwell/core";
 import type { ConfidenceCache } from "../confidence/ConfidenceCache.ts";
 import type { WorkerMetrics } from "../metrics.ts";
+import { Bookkeeping, type Change, judge, type Push, writtenSpan } from "./bookkeeping.ts";
+import { classify } from "./classify.ts";
 import { confidenceUpdate, destinationFetchDecision } from "./confidence.ts";
 import { resolveConflicts } from "./conflicts.ts";
 import type { JobOutcome } from "./outcome.ts";
+import { decideEdit, type Triage, triage } from "./triage.ts";
 
 export interface SyncJobOptions {
   syncConfidenceThreshold: number;
@@ -82,7 +86,7 @@ export class SyncJobHandler {
 
     // Step 3: metadata only, all pages, plus the records a webhook named (whatever the lookback).
     const listing = await this.#withAuth(sourceConn, (c) => sourceApi.fetchMetadata(c, config.lastSyncTime));
-    const records = await this.#withNamed(job, sourceConn, sourceApi, listing.records);
+    const read = await this.#withNamed(job, sourceConn, sourceApi, listing.records);
     const pairs: Pair[] = [{ config, dest: dest as ConnectionRecord }];
     // Where the read is destructive, it serves every enabled config of the user on this source.
     if (listing.commit)
@@ -97,7 +101,7 @@ export class SyncJobHandler {
     let written = 0;
     let more = false;
     for (const pair of pairs) {
-      const result = await this.#syncPair(job, pair, sourceConn, sourceApi, records, payloads, startedAt);
+      const result = await this.#syncPair(job, pair, sourceConn, sourceApi, read, payloads, startedAt);
       if (pair.config.syncConfigId === config.syncConfigId) written = result.written;
       more ||= result.more;
     }
@@ -112,18 +116,26 @@ export class SyncJobHandler {
     return undefined;
   }
 
-  /** Adds the records a webhook named that the listing did not return (uploaded long after they were recorded). */
-  async #withNamed(job: JobMessage, conn: ConnectionRecord, api: DataProvider, listed: ActivityMetadata[]): Promise<ActivityMetadata[]> {
+  /**
+   * Adds the records a webhook named that the listing did not return (uploaded long after they were
+   * recorded), and answers the named ids the source no longer has (deleted there, or never this user's).
+   */
+  async #withNamed(
+    job: JobMessage,
+    conn: ConnectionRecord,
+    api: DataProvider,
+    listed: ActivityMetadata[],
+  ): Promise<{ records: ActivityMetadata[]; gone: string[] }> {
     const missing = (job.recordIds ?? []).filter((id) => !listed.some((r) => r.id === id));
-    if (missing.length === 0 || !api.fetchRecords) return listed;
+    if (missing.length === 0 || !api.fetchRecords) return { records: listed, gone: [] };
     const named = await this.#withAuth(conn, (c) => (api.fetchRecords as NonNullable<DataProvider["fetchRecords"]>)(c, missing));
-    const unknown = missing.filter((id) => !named.some((r) => r.id === id));
-    if (unknown.length > 0)
+    const gone = missing.filter((id) => !named.some((r) => r.id === id));
+    if (gone.length > 0)
       this.deps.logger.info(
-        { jobId: job.jobId, count: unknown.length },
-        "records a webhook named do not exist for this user: nothing to sync for them",
+        { jobId: job.jobId, count: gone.length },
+        "records a webhook named are not at the source: deleted there, or not this user's",
       );
-    return [...listed, ...named];
+    return { records: [...listed, ...named], gone };
   }
 
   /** Steps 4–12 for one sync pair; answers what it wrote and whether records are left for the next run. */
@@ -132,29 +144,20 @@ export class SyncJobHandler {
     { config, dest }: Pair,
     source: ConnectionRecord,
     sourceApi: DataProvider,
-    listed: readonly ActivityMetadata[],
+    read: { records: readonly ActivityMetadata[]; gone: readonly string[] },
     payloads: Map<string, ActivityPayload>,
     startedAt: string,
   ): Promise<{ written: number; more: boolean }> {
-    const { store, metrics } = this.deps;
-    const destApi = this.deps.adapters.dataProvider(dest.provider);
+    const { store } = this.deps;
     // Never sync back what SyncWell wrote: by external id, and by our own record of writes where the partner drops it.
-    const unmarked = listed.filter((r) => !writtenBySyncWell(r));
+    const unmarked = read.records.filter((r) => !writtenBySyncWell(r));
+    const asked = [...unmarked.map((r) => r.id), ...read.gone];
     const { ledger, ours } =
-      unmarked.length === 0
+      asked.length === 0
         ? { ledger: new Map<string, LedgerEntry>(), ours: new Set<string>() }
-        : await store.recall(
-            config.syncConfigId,
-            source.connectionId,
-            unmarked.map((r) => r.id),
-          );
-    const fresh = unmarked.filter((r) => !ours.has(r.id));
-    const pending = fresh
-      .filter((r) => {
-        const entry = ledger.get(r.id);
-        return !entry || Date.parse(entry.sourceUpdatedAt) < Date.parse(r.updatedAt);
-      })
-      .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
+        : await store.recall(config.syncConfigId, source.connectionId, asked);
+    const resync = new Set(job.resync ? (job.recordIds ?? []) : []);
+    const pending = triage({ records: unmarked.filter((r) => !ours.has(r.id)), gone: read.gone, ledger, config, resync });
 
     // Step 4: nothing new costs exactly the listing.
     if (pending.length === 0) {
@@ -163,123 +166,161 @@ export class SyncJobHandler {
     }
     // A fair share per job, and no more than the destination's app-wide window has room for: the
     // rest is the job's next turn, behind other users' jobs, instead of a 429 part-way.
+    const destApi = this.deps.adapters.dataProvider(dest.provider);
     const budget = destApi.pushBudget?.();
     const room = budget ? Math.max(1, Math.floor(budget.remainingCalls / budget.callsPerRecord)) : Number.POSITIVE_INFINITY;
-    const limit = Math.min(this.options.maxRecordsPerJob ?? 50, room);
-    const candidates = pending.slice(0, limit);
-
-    // Steps 5-6: fetch the destination only when the decision needs it and may not skip it.
-    const strategy = config.conflictResolutionStrategy;
-    const caps = destApi.capabilities;
-    const confidence = caps.reportsConflicts ? await this.deps.confidence.get(job.userId, dest.provider) : undefined;
-    const decision = destinationFetchDecision({
-      strategy,
-      capabilities: caps,
-      confidence,
-      threshold: this.options.syncConfidenceThreshold,
-    });
-    const overlap = this.options.conflictOverlapSeconds;
-    const conflictOverlapSeconds = typeof overlap === "function" ? overlap() : overlap;
-    let destination: ActivityMetadata[] | undefined;
-    if (decision.fetch) {
-      const pad = conflictOverlapSeconds * 1000;
-      const from = new Date(Math.min(...candidates.map((r) => Date.parse(r.startTime))) - pad).toISOString();
-      const to = new Date(Math.max(...candidates.map((r) => Date.parse(r.endTime))) + pad).toISOString();
-      destination = await this.#withAuth(dest, (c) => destApi.fetchOverlapping(c, { from, to }));
-    } else {
-      metrics.destinationFetchesSkipped.inc({ reason: decision.reason });
-    }
-
-    // Step 7: decide on metadata. Records SyncWell wrote at the destination are copies of source
-    // records, not the user's own: never a conflict (two source records never replace each other).
-    const oursThere =
-      destination && destination.length > 0
-        ? await store.writtenBySyncWellAt(
-            dest.connectionId,
-            destination.map((d) => d.id),
-          )
-        : new Set<string>();
-    const plan = resolveConflicts({
-      sourceProvider: source.provider,
-      source: candidates,
-      destination,
-      writtenBySyncWell: oursThere,
-      ledger,
-      strategy,
-      overlapSeconds: conflictOverlapSeconds,
-      canReplace: caps.canDelete,
-      comparableModificationTimes: sourceApi.capabilities.reportsModificationTime && caps.reportsModificationTime,
-    });
-    const byId = new Map(candidates.map((r) => [r.id, r]));
-    const entries: LedgerEntry[] = plan.skipped.map((s) => ({
-      sourceId: s.sourceId,
-      sourceUpdatedAt: byId.get(s.sourceId)?.updatedAt ?? startedAt,
-      destinationId: s.destinationId,
-    }));
-
-    // Steps 8-9: hydrate only what is written (once per job, whatever the number of pairs), push with deterministic external ids.
-    const toWrite = plan.writes.map((w) => byId.get(w.sourceId) as ActivityMetadata);
-    const missing = toWrite.filter((r) => !payloads.has(r.id));
-    if (missing.length > 0) for (const p of await this.#withAuth(source, (c) => sourceApi.fetchPayloads(c, missing))) payloads.set(p.id, p);
-    const planById = new Map(plan.writes.map((w) => [w.sourceId, w]));
-    const records: PushRecord[] = toWrite.map((r) => ({
-      payload: payloads.get(r.id) as ActivityPayload,
-      externalId: externalIdFor(source.provider, r.id),
-      replacesId: planById.get(r.id)?.replacesId,
-      onConflict: planById.get(r.id)?.onConflict ?? "report",
-    }));
-    const results = records.length === 0 ? [] : await this.#withAuth(dest, (c) => destApi.pushData(c, records));
-
-    // Save what is done before judging the rest, so a retry neither re-reads nor re-pushes it.
-    const sourceIdOf = new Map(records.map((r) => [r.externalId, r.payload.id]));
-    for (const r of results) {
-      if (r.status !== "written" && r.status !== "duplicate") continue;
-      const sourceId = sourceIdOf.get(r.externalId) ?? r.externalId;
-      entries.push({
-        sourceId,
-        sourceUpdatedAt: byId.get(sourceId)?.updatedAt ?? startedAt,
-        destinationId: r.destinationId,
-        // Only a record this push created is SyncWell's: a duplicate may be the user's own (an
-        // identical workout already there), which must still sync onwards from that partner.
-        written: r.status === "written",
-      });
-    }
-    if (entries.length > 0) await store.markWritten(config.syncConfigId, entries, this.options.ledgerTtlSeconds, dest.connectionId);
-    const written = results.filter((r) => r.status === "written").length;
-    if (written > 0) metrics.recordsWritten.inc({ destination: dest.provider }, written);
-
-    // Step 12 (before failing: a conflict at push time is exactly what must reset the counter).
-    if (caps.reportsConflicts) {
-      const pushConflict = results.some((r) => r.status === "conflict");
-      const update = confidenceUpdate({ fetched: destination !== undefined, destinationEmpty: destination?.length === 0, pushConflict });
-      if (update === "reset") await this.deps.confidence.reset(job.userId, dest.provider);
-      if (update === "increment") await this.deps.confidence.increment(job.userId, dest.provider);
-    }
-
-    // Step 10: any record not written fails the job, with the category of what stopped it.
-    const deferred = results.filter((r) => r.status === "deferred");
-    if (deferred.length > 0) {
-      const wait = Math.max(0, ...deferred.map((r) => r.retryAfterSeconds ?? 0)) || undefined;
-      throw new PushIncompleteError(
-        `${deferred.length} of ${records.length} records wait for ${dest.provider}'s rate limit`,
-        "rate_limited",
-        wait,
-      );
-    }
-    const failed = results.filter((r) => r.status === "failed" || r.status === "conflict");
-    if (failed.length > 0 || results.length < records.length) {
-      const retryable = failed.every((r) => r.status === "conflict" || (r.status === "failed" && r.retryable));
-      const first = failed[0];
-      throw new PushIncompleteError(
-        `${failed.length} of ${records.length} records not written to ${dest.provider}${first && "message" in first ? `: ${first.message}` : ""}`,
-        retryable ? "transient" : "permanent",
-      );
+    const candidates = pending.slice(0, Math.min(this.options.maxRecordsPerJob ?? 50, room));
+    const book = new Bookkeeping(job.jobId, startedAt);
+    let written: number;
+    try {
+      written = await this.#write({ job, config, dest, destApi, source, sourceApi, candidates, ledger, payloads, book, resync });
+    } finally {
+      // Every decision is saved before the job waits, fails or ends: a retry neither re-reads nor
+      // re-pushes what is done, and the sync log says what happened (one batch write per pair).
+      if (book.hasAny)
+        await store.markWritten(config.syncConfigId, book.entries, this.options.ledgerTtlSeconds, dest.connectionId, book.log());
     }
     if (pending.length > candidates.length) return { written, more: true };
-
     // Step 11: only on full success; never backwards, never twice from the same value.
     await store.advanceWatermark(job.userId, config.syncConfigId, startedAt, config);
     return { written, more: false };
+  }
+
+  /** Steps 5–10 for the pair's candidates: decide, read what is needed, write, and judge the results. */
+  async #write(w: {
+    job: JobMessage;
+    config: SyncConfig;
+    dest: ConnectionRecord;
+    destApi: DataProvider;
+    source: ConnectionRecord;
+    sourceApi: DataProvider;
+    candidates: readonly Triage[];
+    ledger: ReadonlyMap<string, LedgerEntry>;
+    payloads: Map<string, ActivityPayload>;
+    book: Bookkeeping;
+    resync: ReadonlySet<string>;
+  }): Promise<number> {
+    const { config, dest, destApi, source, sourceApi, candidates, book } = w;
+    const caps = destApi.capabilities;
+    const strategy = config.conflictResolutionStrategy;
+    for (const c of candidates) if (c.kind === "skip") book.skip(c.record, c.reason);
+    const fresh = candidates.flatMap((c) => (c.kind === "new" ? [c.record] : []));
+    const edits = candidates.flatMap((c) => (c.kind === "edit" ? [c] : []));
+    const deletes = candidates.flatMap((c) => (c.kind === "delete" ? [c] : []));
+    try {
+      // Steps 5-6: fetch the destination when a decision needs it and may not skip it (an edit always needs its copy).
+      const confidence =
+        caps.reportsConflicts && fresh.length > 0 ? await this.deps.confidence.get(w.job.userId, dest.provider) : undefined;
+      const decision = destinationFetchDecision({
+        strategy,
+        capabilities: caps,
+        confidence,
+        threshold: this.options.syncConfidenceThreshold,
+      });
+      const overlap = this.options.conflictOverlapSeconds;
+      const overlapSeconds = typeof overlap === "function" ? overlap() : overlap;
+      const spans = [...fresh, ...edits.flatMap((e) => [e.record, ...writtenSpan(e.entry)])];
+      let destination: ActivityMetadata[] | undefined;
+      if (spans.length > 0 && (edits.length > 0 || decision.fetch)) {
+        const pad = overlapSeconds * 1000;
+        const from = new Date(Math.min(...spans.map((r) => Date.parse(r.startTime))) - pad).toISOString();
+        const to = new Date(Math.max(...spans.map((r) => Date.parse(r.endTime))) + pad).toISOString();
+        destination = await this.#withAuth(dest, (c) => destApi.fetchOverlapping(c, { from, to }));
+      } else if (fresh.length > 0 && !decision.fetch) {
+        this.deps.metrics.destinationFetchesSkipped.inc({ reason: decision.reason });
+      }
+
+      // Step 7: decide on metadata. Records SyncWell wrote at the destination are copies of source
+      // records, not the user's own: never a conflict (two source records never replace each other).
+      const oursThere =
+        destination && destination.length > 0
+          ? await this.deps.store.writtenBySyncWellAt(
+              dest.connectionId,
+              destination.map((d) => d.id),
+            )
+          : new Set<string>();
+      const comparable = sourceApi.capabilities.reportsModificationTime && caps.reportsModificationTime;
+      const plan = resolveConflicts({
+        sourceProvider: source.provider,
+        source: fresh,
+        destination,
+        writtenBySyncWell: oursThere,
+        ledger: w.ledger,
+        strategy,
+        overlapSeconds,
+        canReplace: caps.canDelete,
+        comparableModificationTimes: comparable,
+      });
+      const byId = new Map(fresh.map((r) => [r.id, r]));
+      for (const s of plan.skipped) book.skip(byId.get(s.sourceId) as ActivityMetadata, s.reason, s.destinationId);
+      const pushes: Push[] = plan.writes.map((p) => ({ record: byId.get(p.sourceId) as ActivityMetadata, ...p, why: "new" }));
+      const changes: Change[] = [];
+      for (const e of edits) {
+        const d = decideEdit({
+          sourceProvider: source.provider,
+          record: e.record,
+          entry: e.entry,
+          destination: destination ?? [],
+          strategy,
+          capabilities: caps,
+          comparableModificationTimes: comparable,
+          resync: w.resync.has(e.record.id),
+        });
+        if (d.kind === "skip") book.skip(e.record, d.reason, d.destinationId, e.entry);
+        else if (d.kind === "update") {
+          const change: RecordChange = { kind: "update", destinationId: d.destinationId, record: e.record, fields: d.fields };
+          changes.push({ change, sourceId: e.record.id, entry: e.entry });
+        } else {
+          const replacesId = d.kind === "replace" ? d.destinationId : undefined;
+          pushes.push({ record: e.record, sourceId: e.record.id, replacesId, onConflict: "report", why: "changed_at_source" });
+        }
+      }
+      for (const d of deletes) {
+        const change: RecordChange = { kind: "delete", destinationId: d.entry.destinationId as string };
+        if (caps.canDelete) changes.push({ change, sourceId: d.sourceId, entry: d.entry });
+        else book.keepDeleted(d.sourceId, d.entry);
+      }
+
+      // Steps 8-9: hydrate only what is written (once per job, whatever the number of pairs), push with deterministic external ids.
+      const missing = pushes.map((p) => p.record).filter((r) => !w.payloads.has(r.id));
+      if (missing.length > 0)
+        for (const p of await this.#withAuth(source, (c) => sourceApi.fetchPayloads(c, missing))) w.payloads.set(p.id, p);
+      const records: PushRecord[] = pushes.map((p) => ({
+        // A private record stays private; one whose privacy the source did not report counts as private.
+        payload: { ...(w.payloads.get(p.record.id) as ActivityPayload), private: isPrivate(p.record) },
+        externalId: externalIdFor(source.provider, p.record.id),
+        replacesId: p.replacesId,
+        onConflict: p.onConflict,
+      }));
+      const results = records.length === 0 ? [] : await this.#withAuth(dest, (c) => destApi.pushData(c, records));
+      book.pushed(pushes, results);
+      const changed =
+        changes.length === 0 || !destApi.applyChanges
+          ? []
+          : await this.#withAuth(dest, (c) =>
+              (destApi.applyChanges as NonNullable<DataProvider["applyChanges"]>)(
+                c,
+                changes.map((c) => c.change),
+              ),
+            );
+      book.changed(changes, changed);
+      const written = results.filter((r) => r.status === "written").length;
+      if (written > 0) this.deps.metrics.recordsWritten.inc({ destination: dest.provider }, written);
+
+      // Step 12 (before failing: a conflict at push time is exactly what must reset the counter).
+      if (caps.reportsConflicts && fresh.length > 0) {
+        const pushConflict = results.some((r) => r.status === "conflict");
+        const update = confidenceUpdate({ fetched: destination !== undefined, destinationEmpty: destination?.length === 0, pushConflict });
+        if (update === "reset") await this.deps.confidence.reset(w.job.userId, dest.provider);
+        if (update === "increment") await this.deps.confidence.increment(w.job.userId, dest.provider);
+      }
+      // Step 10: any record not written fails the job, with the category of what stopped it.
+      judge(dest.provider, records.length + changes.length, [...results, ...changed]);
+      return written + changed.filter((c) => c.status === "done").length;
+    } catch (error) {
+      book.failRest(candidates, classify(error).category);
+      throw error;
+    }
   }
 
   /** Runs a partner call; on 401 refreshes once (single-flight) and tries again. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { PartnerError, PushIncompleteError, ReauthRequiredError } from "@syncwell/core";
-import { classify } from "./JobProcessor.ts";
+import { classify } from "./classify.ts";
 
 describe("failures are classified by their code", () => {
   it("a partner's error keeps its category and Retry-After", () => {

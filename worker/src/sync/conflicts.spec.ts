@@ -48,7 +48,7 @@ describe("conflict resolution", () => {
       strategy: "dest_wins",
     });
     assert.deepEqual(plan.writes, [{ sourceId: "s2", onConflict: "report" }]);
-    assert.deepEqual(plan.skipped, [{ sourceId: "s1", reason: "destination_wins", destinationId: "d" }]);
+    assert.deepEqual(plan.skipped, [{ sourceId: "s1", reason: "conflict_kept_destination", destinationId: "d" }]);
   });
 
   it("newest_wins keeps the later modification, and the destination on a tie", () => {
@@ -68,7 +68,7 @@ describe("conflict resolution", () => {
       strategy: "newest_wins",
       comparableModificationTimes: true,
     });
-    assert.deepEqual(older.skipped, [{ sourceId: "s", reason: "destination_newer", destinationId: "d" }]);
+    assert.deepEqual(older.skipped, [{ sourceId: "s", reason: "older_than_destination", destinationId: "d" }]);
     const tie = resolveConflicts({
       ...base,
       source: [rec("s", "10:00", 30, "2026-11-24T11:00:00Z")],
@@ -137,7 +137,7 @@ describe("newest_wins compares like with like", () => {
     });
 
   it("keeps a destination workout that ended later when only one partner reports modification times (Polar's upload time against Garmin's end)", () => {
-    assert.deepEqual(decide(false), { writes: [], skipped: [{ sourceId: "p1", reason: "destination_newer", destinationId: "g1" }] });
+    assert.deepEqual(decide(false), { writes: [], skipped: [{ sourceId: "p1", reason: "older_than_destination", destinationId: "g1" }] });
   });
 
   it("compares modification times where both partners report them", () => {

@@ -10,7 +10,7 @@ export interface WritePlan {
 
 export interface SkippedRecord {
   sourceId: string;
-  reason: "destination_wins" | "destination_newer" | "already_at_destination";
+  reason: "conflict_kept_destination" | "older_than_destination" | "already_at_destination";
   destinationId: string;
 }
 
@@ -94,14 +94,14 @@ export function resolveConflicts(input: ConflictInput): ConflictResolution {
     const canReplace = input.canReplace ?? true;
     if (input.strategy === "source_wins") {
       if (canReplace) writes.push({ sourceId: record.id, replacesId: main.id, onConflict: "replace" });
-      else skipped.push({ sourceId: record.id, reason: "destination_wins", destinationId: main.id });
+      else skipped.push({ sourceId: record.id, reason: "conflict_kept_destination", destinationId: main.id });
     } else if (input.strategy === "dest_wins") {
-      skipped.push({ sourceId: record.id, reason: "destination_wins", destinationId: main.id });
+      skipped.push({ sourceId: record.id, reason: "conflict_kept_destination", destinationId: main.id });
     } else {
       const when = (r: ActivityMetadata) => Date.parse(input.comparableModificationTimes ? r.updatedAt : r.endTime);
       const newestDestination = Math.max(...conflicts.map(when));
       if (when(record) > newestDestination && canReplace) writes.push({ sourceId: record.id, replacesId: main.id, onConflict: "replace" });
-      else skipped.push({ sourceId: record.id, reason: "destination_newer", destinationId: main.id });
+      else skipped.push({ sourceId: record.id, reason: "older_than_destination", destinationId: main.id });
     }
   }
   return { writes, skipped };

@@ -104,7 +104,7 @@ export class HotPath {
     return partner;
   }
 
-  config(source: Provider, destination: Provider, strategy: ConflictStrategy = "source_wins"): SyncConfig {
+  config(source: Provider, destination: Provider, strategy: ConflictStrategy = "source_wins", extra: Partial<SyncConfig> = {}): SyncConfig {
     const config = {
       syncConfigId: `cfg-${source}-${destination}`,
       userId: this.userId,
@@ -116,6 +116,7 @@ export class HotPath {
       version: 1,
       createdAt: "2026-01-01T00:00:00Z",
       updatedAt: "2026-01-01T00:00:00Z",
+      ...extra,
     } as SyncConfig;
     this.store.putConfig(config);
     return config;

@@ -1,0 +1,177 @@
+import {
+  type ActivityMetadata,
+  type ChangeResult,
+  type ErrorCategory,
+  type LedgerEntry,
+  PushIncompleteError,
+  type PushResult,
+  type RecordChange,
+  type SyncLogBatch,
+  type SyncLogEntry,
+  type SyncReason,
+} from "@syncwell/core";
+import type { Triage } from "./triage.ts";
+
+/** One record to push: new, or an edit written anew (replacing its copy where `replacesId` is set). */
+export interface Push {
+  record: ActivityMetadata;
+  sourceId: string;
+  replacesId?: string | undefined;
+  onConflict: "replace" | "report";
+  why: "new" | "changed_at_source";
+}
+
+/** One change to a copy at the destination, with the ledger entry it belongs to. */
+export interface Change {
+  change: RecordChange;
+  sourceId: string;
+  entry: LedgerEntry;
+  /** The edited source record (updates). */
+  record?: ActivityMetadata;
+}
+
+type LogLine = Omit<SyncLogEntry, "jobId" | "at">;
+
+/**
+ * What a pair's job decided and did, as ledger entries (so a retry does not redo it) and sync-log
+ * lines (so the user can see why, SPEC §15): ids, outcomes, reasons and times only.
+ */
+export class Bookkeeping {
+  readonly entries: LedgerEntry[] = [];
+  readonly #lines: LogLine[] = [];
+  readonly #logged = new Set<string>();
+
+  constructor(
+    private readonly jobId: string,
+    private readonly at: string,
+  ) {}
+
+  get hasAny(): boolean {
+    return this.entries.length > 0 || this.#lines.length > 0;
+  }
+
+  log(): SyncLogBatch {
+    return { jobId: this.jobId, at: this.at, entries: this.#lines };
+  }
+
+  #line(line: LogLine): void {
+    this.#lines.push(line);
+    this.#logged.add(line.sourceId);
+  }
+
+  /** A record decided without a write; an edit's skip keeps what the ledger knew of its copy. */
+  skip(record: ActivityMetadata, reason: SyncReason, destinationId?: string, entry?: LedgerEntry): void {
+    this.entries.push({
+      ...entry,
+      sourceId: record.id,
+      sourceUpdatedAt: record.updatedAt,
+      destinationId: entry?.destinationId ?? destinationId,
+    });
+    this.#line({ sourceId: record.id, destinationId, outcome: "skipped", reason });
+  }
+
+  /** A record deleted at the source whose copy the destination cannot delete: remembered, never asked again. */
+  keepDeleted(sourceId: string, entry: LedgerEntry): void {
+    this.entries.push({ ...entry, deleted: true });
+    this.#line({ sourceId, destinationId: entry.destinationId, outcome: "skipped", reason: "destination_cannot_delete" });
+  }
+
+  pushed(pushes: readonly Push[], results: readonly PushResult[]): void {
+    results.forEach((r, i) => {
+      const push = pushes[i];
+      if (!push) return;
+      const { record } = push;
+      if (r.status === "written") {
+        this.entries.push({
+          sourceId: record.id,
+          sourceUpdatedAt: record.updatedAt,
+          destinationId: r.destinationId,
+          written: true,
+          startTime: record.startTime,
+          endTime: record.endTime,
+          writtenAt: this.at,
+        });
+        this.#line({
+          sourceId: record.id,
+          destinationId: r.destinationId,
+          outcome: push.why === "new" ? "written" : "updated",
+          reason: push.why,
+        });
+      } else if (r.status === "duplicate") {
+        // Only a record this push created is SyncWell's: a duplicate may be the user's own (an
+        // identical workout already there), which must still sync onwards from that partner.
+        this.entries.push({ sourceId: record.id, sourceUpdatedAt: record.updatedAt, destinationId: r.destinationId, written: false });
+        this.#line({ sourceId: record.id, destinationId: r.destinationId, outcome: "skipped", reason: "already_at_destination" });
+      } else {
+        this.#line({ sourceId: record.id, outcome: "failed", reason: failureReason(r) });
+      }
+    });
+  }
+
+  changed(changes: readonly Change[], results: readonly ChangeResult[]): void {
+    results.forEach((r, i) => {
+      const c = changes[i];
+      if (!c) return;
+      const { sourceId, entry, change } = c;
+      if (r.status === "deferred" || r.status === "failed") {
+        this.#line({ sourceId, destinationId: change.destinationId, outcome: "failed", reason: failureReason(r) });
+      } else if (change.kind === "delete") {
+        this.entries.push({ ...entry, deleted: true });
+        this.#line({ sourceId, destinationId: change.destinationId, outcome: "deleted", reason: "deleted_at_source" });
+      } else if (r.status === "gone") {
+        this.entries.push({ ...entry, sourceUpdatedAt: change.record.updatedAt });
+        this.#line({ sourceId, destinationId: change.destinationId, outcome: "skipped", reason: "deleted_at_destination" });
+      } else {
+        const { record } = change;
+        this.entries.push({
+          ...entry,
+          sourceUpdatedAt: record.updatedAt,
+          startTime: record.startTime,
+          endTime: record.endTime,
+          writtenAt: this.at,
+        });
+        this.#line({ sourceId, destinationId: change.destinationId, outcome: "updated", reason: "changed_at_source" });
+      }
+    });
+  }
+
+  /** After a failure part-way, every candidate not yet decided is logged as failed with its category. */
+  failRest(candidates: readonly Triage[], category: ErrorCategory): void {
+    const reason: SyncReason = category === "invalid_message" ? "unknown" : category;
+    for (const c of candidates) {
+      const sourceId = c.kind === "delete" ? c.sourceId : c.record.id;
+      if (!this.#logged.has(sourceId)) this.#line({ sourceId, outcome: "failed", reason });
+    }
+  }
+}
+
+function failureReason(r: { status: string; retryable?: boolean }): SyncReason {
+  if (r.status === "deferred") return "rate_limited";
+  return r.status === "failed" && !r.retryable ? "permanent" : "transient";
+}
+
+/**
+ * Step 10: any record not written (or change not made) fails the job, with the category of what
+ * stopped it: a rate limit waits (the rest comes back `deferred`), a refusal is permanent.
+ */
+export function judge(provider: string, expected: number, results: ReadonlyArray<PushResult | ChangeResult>): void {
+  const deferred = results.flatMap((r) => (r.status === "deferred" ? [r] : []));
+  if (deferred.length > 0) {
+    const wait = Math.max(0, ...deferred.map((r) => r.retryAfterSeconds ?? 0)) || undefined;
+    throw new PushIncompleteError(`${deferred.length} of ${expected} records wait for ${provider}'s rate limit`, "rate_limited", wait);
+  }
+  const failed = results.filter((r) => r.status === "failed" || r.status === "conflict");
+  if (failed.length > 0 || results.length < expected) {
+    const retryable = failed.every((r) => r.status === "conflict" || (r.status === "failed" && r.retryable));
+    const first = failed[0];
+    throw new PushIncompleteError(
+      `${failed.length} of ${expected} records not written to ${provider}${first && "message" in first ? `: ${first.message}` : ""}`,
+      retryable ? "transient" : "permanent",
+    );
+  }
+}
+
+/** The times a copy was written with (an edit that moved them still finds it), where the ledger has them. */
+export function writtenSpan(entry: LedgerEntry): { startTime: string; endTime: string }[] {
+  return entry.startTime && entry.endTime ? [{ startTime: entry.startTime, endTime: entry.endTime }] : [];
+}

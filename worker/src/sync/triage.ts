@@ -1,0 +1,138 @@
+import {
+  type ActivityMetadata,
+  type ConflictStrategy,
+  type DestinationCapabilities,
+  type EditableField,
+  externalIdFor,
+  isPrivate,
+  type LedgerEntry,
+  type SyncConfig,
+  type SyncReason,
+} from "@syncwell/core";
+
+/**
+ * What a job does about one source record of a sync pair (SPEC §15), decided on metadata and the
+ * ledger before anything is read from the destination:
+ * - `new`: never written for this config (conflict resolution decides how);
+ * - `edit`: written before and changed at the source since (or named by a resync);
+ * - `delete`: written before and gone at the source (a webhook named it, the source no longer has it);
+ * - `skip`: filtered out or private, before any payload is read.
+ */
+export type Triage =
+  | { kind: "new"; record: ActivityMetadata }
+  | { kind: "edit"; record: ActivityMetadata; entry: LedgerEntry }
+  | { kind: "delete"; sourceId: string; entry: LedgerEntry }
+  | { kind: "skip"; record: ActivityMetadata; reason: "filtered" | "private" };
+
+export interface TriageInput {
+  /** Source records listed or named, not written by SyncWell. */
+  records: readonly ActivityMetadata[];
+  /** Ids a webhook named that the source no longer returns. */
+  gone: readonly string[];
+  ledger: ReadonlyMap<string, LedgerEntry>;
+  config: Pick<SyncConfig, "syncPrivate" | "filters">;
+  /** Records to sync again whatever the ledger says (`POST …/records/{id}/resync`). */
+  resync: ReadonlySet<string>;
+}
+
+/** True when a copy of the record was written at the destination and is still meant to be there. */
+const hasCopy = (entry: LedgerEntry | undefined): entry is LedgerEntry & { destinationId: string } =>
+  entry?.written === true && entry.destinationId !== undefined && entry.deleted !== true;
+
+/** Whether the config's filters let the record through (name matches are case-insensitive). */
+export function passesFilters(record: ActivityMetadata, filters: SyncConfig["filters"]): boolean {
+  if (!filters) return true;
+  if (filters.activityTypes && !filters.activityTypes.includes(record.type)) return false;
+  const name = record.name.toLowerCase();
+  if (filters.excludeNameContains?.some((part) => name.includes(part.toLowerCase()))) return false;
+  const seconds = (Date.parse(record.endTime) - Date.parse(record.startTime)) / 1000;
+  if (filters.minDurationSeconds !== undefined && seconds < filters.minDurationSeconds) return false;
+  return true;
+}
+
+/**
+ * Sorts the pair's records into what to do, oldest change first. Records the ledger holds at their
+ * current version need nothing (unless resynced). Filters and privacy apply to records with no copy
+ * at the destination; a copy that exists follows its source's edits (a record made private makes its
+ * copy private, it is not left public).
+ */
+export function triage(input: TriageInput): Triage[] {
+  const out: Triage[] = [];
+  const ordered = [...input.records].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
+  for (const record of ordered) {
+    const entry = input.ledger.get(record.id);
+    const forced = input.resync.has(record.id);
+    if (!forced && entry && (entry.deleted || Date.parse(entry.sourceUpdatedAt) >= Date.parse(record.updatedAt))) continue;
+    if (hasCopy(entry)) {
+      out.push({ kind: "edit", record, entry });
+      continue;
+    }
+    if (!passesFilters(record, input.config.filters)) out.push({ kind: "skip", record, reason: "filtered" });
+    else if (isPrivate(record) && !input.config.syncPrivate) out.push({ kind: "skip", record, reason: "private" });
+    else out.push({ kind: "new", record });
+  }
+  for (const sourceId of [...new Set(input.gone)].sort()) {
+    const entry = input.ledger.get(sourceId);
+    if (hasCopy(entry)) out.push({ kind: "delete", sourceId, entry });
+  }
+  return out;
+}
+
+/** How an edit reaches the destination's copy, or why it does not. */
+export type EditDecision =
+  | { kind: "update"; destinationId: string; fields: EditableField[] }
+  /** Delete the copy and write the record anew (a destination that can delete but not update these fields). */
+  | { kind: "replace"; destinationId: string }
+  /** Write the record as new (a resync whose copy is gone). */
+  | { kind: "write" }
+  | { kind: "skip"; reason: SyncReason; destinationId?: string | undefined };
+
+export interface EditInput {
+  sourceProvider: string;
+  record: ActivityMetadata;
+  entry: LedgerEntry & { destinationId?: string | undefined };
+  /** The destination's records around the copy's old and new times. */
+  destination: readonly ActivityMetadata[];
+  strategy: ConflictStrategy;
+  capabilities: DestinationCapabilities;
+  /** Both partners report real modification times (so `updatedAt`s compare). */
+  comparableModificationTimes: boolean;
+  resync: boolean;
+}
+
+/** Fields in which the copy differs from the source record (times within a second are equal). */
+export function changedFields(record: ActivityMetadata, copy: ActivityMetadata): EditableField[] {
+  const fields: EditableField[] = [];
+  if (copy.name !== record.name) fields.push("name");
+  if (copy.type !== record.type) fields.push("type");
+  // Only where the destination reports privacy: a copy whose privacy is unknown cannot be compared.
+  if (copy.private !== undefined && copy.private !== isPrivate(record)) fields.push("private");
+  const apart = (a: string, b: string) => Math.abs(Date.parse(a) - Date.parse(b)) >= 1000;
+  if (apart(copy.startTime, record.startTime) || apart(copy.endTime, record.endTime)) fields.push("times");
+  return fields;
+}
+
+/**
+ * Decides an edit (SPEC §15), the conflict strategies applying as to new records: `dest_wins` keeps
+ * a copy the user changed at the destination after SyncWell wrote it, `newest_wins` keeps a copy
+ * newer than the source's edit (both only where modification times are real). A copy deleted at the
+ * destination is never uploaded again, except by a resync.
+ */
+export function decideEdit(input: EditInput): EditDecision {
+  const { record, entry, capabilities } = input;
+  const ownExternalId = externalIdFor(input.sourceProvider, record.id);
+  const copy = input.destination.find((d) => d.id === entry.destinationId || d.externalId === ownExternalId);
+  if (!copy) return input.resync ? { kind: "write" } : { kind: "skip", reason: "deleted_at_destination" };
+  const fields = changedFields(record, copy);
+  if (fields.length === 0) return { kind: "skip", reason: "already_at_destination", destinationId: copy.id };
+  if (input.comparableModificationTimes && !input.resync) {
+    const copyChanged = Date.parse(copy.updatedAt);
+    if (input.strategy === "dest_wins" && entry.writtenAt && copyChanged > Date.parse(entry.writtenAt))
+      return { kind: "skip", reason: "conflict_kept_destination", destinationId: copy.id };
+    if (input.strategy === "newest_wins" && copyChanged > Date.parse(record.updatedAt))
+      return { kind: "skip", reason: "older_than_destination", destinationId: copy.id };
+  }
+  if (fields.every((f) => capabilities.updatable.includes(f))) return { kind: "update", destinationId: copy.id, fields };
+  if (capabilities.canDelete) return { kind: "replace", destinationId: copy.id };
+  return { kind: "skip", reason: "destination_cannot_update", destinationId: copy.id };
+}
