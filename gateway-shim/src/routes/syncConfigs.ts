@@ -5,14 +5,15 @@ import {
   HttpProblem,
   POLLED_PROVIDERS,
   type PollSchedule,
-  parseOrThrow,
   type SyncConfig,
+  SyncFiltersSchema,
 } from "@syncwell/core";
 import express from "express";
 import { z } from "zod";
 import { userOf } from "../auth.ts";
 import type { ConfigCache } from "../configCache.ts";
 import type { GatewayDeps } from "../deps.ts";
+import { parseBody } from "../fieldProblems.ts";
 
 /** Partners SyncWell can write to. */
 const DESTINATIONS = new Set(["strava", "garmin"]);
@@ -24,13 +25,24 @@ const CreateBody = z
     dataType: DataTypeSchema,
     conflictResolutionStrategy: ConflictStrategySchema.default("source_wins"),
     enabled: z.boolean().default(true),
+    syncPrivate: z.boolean().default(false),
+    filters: SyncFiltersSchema.optional(),
   })
   .strict();
 
 const PatchBody = z
-  .object({ conflictResolutionStrategy: ConflictStrategySchema.optional(), enabled: z.boolean().optional() })
+  .object({
+    conflictResolutionStrategy: ConflictStrategySchema.optional(),
+    enabled: z.boolean().optional(),
+    syncPrivate: z.boolean().optional(),
+    /** Replaces the filters whole; `{}` syncs everything again. */
+    filters: SyncFiltersSchema.optional(),
+  })
   .strict()
-  .refine((b) => Object.keys(b).length > 0, { message: "give conflictResolutionStrategy or enabled" });
+  .refine((b) => Object.keys(b).length > 0, { message: "give conflictResolutionStrategy, enabled, syncPrivate or filters" });
+
+/** A filter SyncWell does not know, or a type that is not a normalised one, is 422 naming the field (SPEC §15). */
+const SEMANTIC = ["filters"] as const;
 
 export const view = (c: SyncConfig, polling?: PollSchedule) => ({
   syncConfigId: c.syncConfigId,
@@ -39,6 +51,8 @@ export const view = (c: SyncConfig, polling?: PollSchedule) => ({
   dataType: c.dataType,
   conflictResolutionStrategy: c.conflictResolutionStrategy,
   enabled: c.enabled,
+  syncPrivate: c.syncPrivate ?? false,
+  filters: c.filters ?? {},
   ...(c.lastSyncTime ? { lastSyncTime: c.lastSyncTime } : {}),
   version: c.version,
   ...(polling
@@ -67,7 +81,7 @@ export function syncConfigRoutes(
   };
 
   router.post("/v1/sync-configs", async (req, res) => {
-    const body = parseOrThrow(CreateBody, req.body);
+    const body = parseBody(CreateBody, req.body, SEMANTIC);
     const userId = userOf(res);
     const [source, destination] = await Promise.all([
       deps.store.getConnection(userId, body.sourceConnectionId),
@@ -101,7 +115,7 @@ export function syncConfigRoutes(
   });
 
   router.patch("/v1/sync-configs/:id", async (req, res) => {
-    const patch = parseOrThrow(PatchBody, req.body);
+    const patch = parseBody(PatchBody, req.body, SEMANTIC);
     const userId = userOf(res);
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await ownConfig(userId, String(req.params.id));
