@@ -157,7 +157,8 @@ export class SyncJobHandler {
         ? { ledger: new Map<string, LedgerEntry>(), ours: new Set<string>() }
         : await store.recall(config.syncConfigId, source.connectionId, asked);
     const resync = new Set(job.resync ? (job.recordIds ?? []) : []);
-    const pending = triage({ records: unmarked.filter((r) => !ours.has(r.id)), gone: read.gone, ledger, config, resync });
+    const named = new Set(job.recordIds ?? []);
+    const pending = triage({ records: unmarked.filter((r) => !ours.has(r.id)), gone: read.gone, ledger, config, resync, named });
 
     // Step 4: nothing new costs exactly the listing.
     if (pending.length === 0) {
@@ -266,6 +267,8 @@ export class SyncJobHandler {
           comparableModificationTimes: comparable,
           resync: w.resync.has(e.record.id),
         });
+        // A webhook's hint that changed nothing (a repeated event) leaves no trace.
+        if (d.kind === "skip" && e.hint && d.reason === "already_at_destination") continue;
         if (d.kind === "skip") book.skip(e.record, d.reason, d.destinationId, e.entry);
         else if (d.kind === "update") {
           const change: RecordChange = { kind: "update", destinationId: d.destinationId, record: e.record, fields: d.fields };

@@ -32,6 +32,26 @@ describe("edits at the source follow the copy (SPEC §15)", () => {
     assert.deepEqual(log(hot, cfg.syncConfigId), ["written/new", "updated/changed_at_source"]);
   });
 
+  it("a rename a webhook names is applied even where the partner reports no modification time (Strava, Oura)", async () => {
+    const { hot, from, to } = setup("garmin", GARMIN);
+    const cfg = hot.config("strava", "garmin");
+    const record = from.add(hot.workout(0, 45, "Morning run"));
+    await hot.run(cfg);
+    const { updatedAt } = record;
+    Object.assign(from.edit(record.id, { name: "Tempo run" }), { updatedAt });
+    await hot.run(cfg);
+    assert.equal(to.records[0]?.name, "Morning run", "a listing alone cannot see it");
+    await hot.run(cfg, { trigger: "webhook", recordIds: [record.id] });
+    assert.deepEqual(
+      to.records.map((r) => r.name),
+      ["Tempo run"],
+    );
+    const lines = log(hot, cfg.syncConfigId).length;
+    await hot.run(cfg, { trigger: "webhook", recordIds: [record.id] });
+    assert.equal(log(hot, cfg.syncConfigId).length, lines, "a repeated event that changes nothing leaves no trace");
+    assert.equal(to.records.length, 1);
+  });
+
   it("an edit of fields the destination cannot update replaces the copy where it can delete (Garmin)", async () => {
     const { hot, from, to } = setup("garmin", GARMIN);
     const cfg = hot.config("strava", "garmin");

@@ -20,7 +20,8 @@ import {
  */
 export type Triage =
   | { kind: "new"; record: ActivityMetadata }
-  | { kind: "edit"; record: ActivityMetadata; entry: LedgerEntry }
+  /** `hint`: not newer by its modification time, but a webhook named it (partners that report no modification time). */
+  | { kind: "edit"; record: ActivityMetadata; entry: LedgerEntry; hint?: boolean }
   | { kind: "delete"; sourceId: string; entry: LedgerEntry }
   | { kind: "skip"; record: ActivityMetadata; reason: "filtered" | "private" };
 
@@ -33,6 +34,11 @@ export interface TriageInput {
   config: Pick<SyncConfig, "syncPrivate" | "filters">;
   /** Records to sync again whatever the ledger says (`POST …/records/{id}/resync`). */
   resync: ReadonlySet<string>;
+  /**
+   * Records a webhook named (an update event): compared with their copy even when their modification
+   * time did not move, since Strava and Oura report none.
+   */
+  named?: ReadonlySet<string>;
 }
 
 /** True when a copy of the record was written at the destination and is still meant to be there. */
@@ -62,7 +68,11 @@ export function triage(input: TriageInput): Triage[] {
   for (const record of ordered) {
     const entry = input.ledger.get(record.id);
     const forced = input.resync.has(record.id);
-    if (!forced && entry && (entry.deleted || Date.parse(entry.sourceUpdatedAt) >= Date.parse(record.updatedAt))) continue;
+    const current = entry !== undefined && (entry.deleted === true || Date.parse(entry.sourceUpdatedAt) >= Date.parse(record.updatedAt));
+    if (current && !forced) {
+      if (input.named?.has(record.id) && hasCopy(entry)) out.push({ kind: "edit", record, entry, hint: true });
+      continue;
+    }
     if (hasCopy(entry)) {
       out.push({ kind: "edit", record, entry });
       continue;
