@@ -6,7 +6,9 @@ import type { GatewayDeps, GatewayOptions } from "./deps.ts";
 import { connectionRoutes } from "./routes/connections.ts";
 import { syncConfigRoutes } from "./routes/syncConfigs.ts";
 import { syncJobRoutes } from "./routes/syncJobs.ts";
+import { syncLogRoutes } from "./routes/syncLog.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { SyncLogCursors } from "./syncLog/cursor.ts";
 
 /** The gateway's HTTP surface: control API and mobile sync behind JWT auth, health and metrics open. */
 export function createGateway(deps: GatewayDeps, options: GatewayOptions): Express {
@@ -38,6 +40,7 @@ export function createGateway(deps: GatewayDeps, options: GatewayOptions): Expre
     connectionRoutes(deps),
     syncConfigRoutes(deps, { initialPollIntervalSeconds: options.initialPollIntervalSeconds }, configs),
     syncJobRoutes(deps, options, configs),
+    syncLogRoutes(deps, options, configs, new SyncLogCursors(options.cursorSecret)),
   );
   app.use(api);
 

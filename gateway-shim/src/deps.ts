@@ -29,6 +29,12 @@ export interface GatewayOptions {
    */
   configCacheSeconds?: number;
   rateLimitPerMinute: number;
+  /**
+   * Key material (base64) the sync log's page cursors are signed with, through HKDF: the
+   * token-encryption key, so no new secret. Absent, a random key of this process (its cursors hold
+   * on this instance only).
+   */
+  cursorSecret?: string;
 }
 
 /** What the gateway needs to verify each partner's webhooks. */

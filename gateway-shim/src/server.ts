@@ -40,6 +40,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       verifier: createTokenVerifier(userAuthOptions(config)),
       idempotencyTtlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
       rateLimitPerMinute: config.GATEWAY_RATE_LIMIT_PER_MINUTE,
+      cursorSecret: config.TOKEN_ENCRYPTION_KEY,
     },
   );
   const server = createServer(app);

@@ -57,6 +57,7 @@ export class GatewayHarness {
         verifier: new Hs256Verifier(DEV_JWT_SECRET),
         idempotencyTtlSeconds: 86400,
         rateLimitPerMinute: 100_000,
+        cursorSecret: this.cursorSecret,
       },
     );
     this.#server = createServer(app);

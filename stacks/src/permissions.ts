@@ -26,11 +26,24 @@ const RESOLVE_QUEUES: Grant = { actions: ["sqs:GetQueueUrl"], on: ALL_QUEUES };
 
 export const TASK_GRANTS: Record<ServiceName, Grant[]> = {
   // The control API and the webhooks. POST …/sync and GET /v1/sync-jobs/{id} are API Gateway's
-  // direct integrations in production (DIRECT_INTEGRATION_CALLS): this role cannot enqueue a sync.
+  // direct integrations in production (DIRECT_INTEGRATION_CALLS). POST …/records/{sourceId}/resync
+  // is not (it must find the record in the config's ledger first, a 404 the edge cannot answer),
+  // so this role sends that one manual job to the hot queue itself.
   gateway: [
     RESOLVE_QUEUES,
-    { actions: ["sqs:SendMessage"], on: ["webhook"] },
-    { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], on: ["table"] },
+    { actions: ["sqs:SendMessage"], on: ["webhook", "hot"] },
+    // Query: a config's sync log (GET …/records); BatchGetItem: a resync's ledger entry.
+    {
+      actions: [
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+      ],
+      on: ["table"],
+    },
     { actions: ["dynamodb:Query"], on: ["gsi1"] },
   ],
   worker: [
