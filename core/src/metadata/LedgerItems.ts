@@ -1,4 +1,4 @@
-import { BatchGetCommand, BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, BatchWriteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { isExpired, keys } from "../aws/tableDesign.ts";
 import type { Recall } from "../ports/SyncStateStore.ts";
 import { type SyncLogBatch, syncLogItem } from "./SyncLogItems.ts";
@@ -10,6 +10,14 @@ export class LedgerItems extends TableItems {
   /** Which of these source records were already written for the config (and at which source version). */
   async getLedger(syncConfigId: string, sourceIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
     return this.#batchGet(keys.ledger(syncConfigId), sourceIds);
+  }
+
+  /** One entry, read on its own (a resync's ownership check). */
+  async getLedgerEntry(syncConfigId: string, sourceId: string): Promise<LedgerEntry | undefined> {
+    const { Item } = await this.deps.db.send(
+      new GetCommand({ TableName: this.options.table, Key: { pk: keys.ledger(syncConfigId), sk: sourceId } }),
+    );
+    return Item && !isExpired(Item, this.now()) ? toEntry(Item) : undefined;
   }
 
   /** Which of these records at a connection SyncWell itself wrote there (never to be synced back). */
@@ -58,19 +66,7 @@ export class LedgerItems extends TableItems {
         } = await this.deps.db.send(new BatchGetCommand({ RequestItems: request }));
         for (const item of Responses?.[this.options.table] ?? []) {
           if (isExpired(item, this.now())) continue;
-          found.push([
-            String(item.pk),
-            {
-              sourceId: String(item.sk),
-              sourceUpdatedAt: String(item.sourceUpdatedAt),
-              destinationId: item.destinationId as string | undefined,
-              ...(item.written === true ? { written: true } : {}),
-              ...(item.deleted === true ? { deleted: true } : {}),
-              ...(typeof item.startTime === "string" ? { startTime: item.startTime } : {}),
-              ...(typeof item.endTime === "string" ? { endTime: item.endTime } : {}),
-              ...(typeof item.writtenAt === "string" ? { writtenAt: item.writtenAt } : {}),
-            },
-          ]);
+          found.push([String(item.pk), toEntry(item)]);
         }
         request = UnprocessedKeys as typeof request;
       }
@@ -120,4 +116,18 @@ export class LedgerItems extends TableItems {
       }
     }
   }
+}
+
+/** A ledger (or our-write) item as the entry it stores, keyed by its sort key. */
+function toEntry(item: Record<string, unknown>): LedgerEntry {
+  return {
+    sourceId: String(item.sk),
+    sourceUpdatedAt: String(item.sourceUpdatedAt),
+    destinationId: item.destinationId as string | undefined,
+    ...(item.written === true ? { written: true } : {}),
+    ...(item.deleted === true ? { deleted: true } : {}),
+    ...(typeof item.startTime === "string" ? { startTime: item.startTime } : {}),
+    ...(typeof item.endTime === "string" ? { endTime: item.endTime } : {}),
+    ...(typeof item.writtenAt === "string" ? { writtenAt: item.writtenAt } : {}),
+  };
 }

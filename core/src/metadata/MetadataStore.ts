@@ -289,8 +289,8 @@ export class MetadataStore implements SyncStateStore {
   }
 
   /** One ledger entry of a config: whether SyncWell has handled that source record (a resync's ownership check). */
-  async getLedgerEntry(syncConfigId: string, sourceId: string): Promise<LedgerEntry | undefined> {
-    return (await this.#ledger.getLedger(syncConfigId, [sourceId])).get(sourceId);
+  getLedgerEntry(syncConfigId: string, sourceId: string): Promise<LedgerEntry | undefined> {
+    return this.#ledger.getLedgerEntry(syncConfigId, sourceId);
   }
 
   writtenBySyncWellAt(connectionId: string, recordIds: readonly string[]): Promise<Set<string>> {
