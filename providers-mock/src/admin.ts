@@ -32,6 +32,7 @@ const NewActivitySchema = z
     name: z.string().min(1).max(255),
     updatedAt: iso.optional(),
     externalId: z.string().min(1).max(255).optional(),
+    private: z.boolean().optional(),
     utcOffsetSeconds: z
       .number()
       .int()
@@ -42,6 +43,21 @@ const NewActivitySchema = z
   })
   .strict()
   .refine((a) => Date.parse(a.endTime) > Date.parse(a.startTime), { message: "endTime must be after startTime", path: ["endTime"] });
+
+/** What a user can change about an activity at the partner (SPEC §13): any of these, nothing else. */
+const EDITABLE = ["name", "type", "private", "startTime", "endTime"] as const;
+const ActivityEditSchema = z
+  .object({
+    name: z.string().min(1).max(255).optional(),
+    type: ActivityTypeSchema.optional(),
+    private: z.boolean().optional(),
+    startTime: iso.optional(),
+    endTime: iso.optional(),
+  })
+  .strict();
+
+/** The body of a new partner user or authorization code: the scope the user accepts, where the partner has scopes. */
+const GrantSchema = z.object({ scope: z.string().min(1).max(255).optional() }).strict();
 
 const FaultSchema = z
   .object({
@@ -67,6 +83,7 @@ export function normalise(a: StoredActivity) {
     name: a.name,
     updatedAt: a.updatedAt.toISOString(),
     utcOffsetSeconds: a.utcOffsetSeconds,
+    private: a.private,
     ...(a.externalId ? { externalId: a.externalId } : {}),
     samples: a.samples,
   };
@@ -100,16 +117,33 @@ export function createAdminRouter(deps: {
     return { module, partnerUserId };
   };
 
+  /**
+   * The scope the user accepts on the partner's consent screen: by default what SyncWell asks for
+   * (Strava: `read,activity:read_all,activity:write`); a test may grant less, as a user who unticks
+   * "private activities" does.
+   */
+  const scopeOf = (module: PartnerModule, body: unknown): string | undefined => {
+    const { scope } = parseOrThrow(GrantSchema, body ?? {});
+    if (scope === undefined) return module.scopes?.default;
+    if (!module.scopes) throw new HttpProblem(400, `scope: ${module.provider} has no OAuth scopes`);
+    const unknown = scope.split(",").filter((s) => !module.scopes?.known.includes(s));
+    if (unknown.length > 0)
+      throw new HttpProblem(400, `scope: unknown ${module.provider} scope "${unknown[0]}"; known: ${module.scopes.known.join(", ")}`);
+    return scope;
+  };
+
   router.post("/:provider/_admin/users", async (req, res) => {
     const module = moduleOf(req);
+    const scope = scopeOf(module, req.body);
     const partnerUserId = await module.newUserId();
     await store.createUser(module.provider, partnerUserId);
-    res.status(201).json({ partnerUserId, authorizationCode: await oauth.issueCode(module.provider, partnerUserId) });
+    res.status(201).json({ partnerUserId, authorizationCode: await oauth.issueCode(module.provider, partnerUserId, { scope }) });
   });
 
   router.post("/:provider/_admin/users/:partnerUserId/authorization-codes", async (req, res) => {
     const { module, partnerUserId } = await userOf(req);
-    res.status(201).json({ authorizationCode: await oauth.issueCode(module.provider, partnerUserId) });
+    const scope = scopeOf(module, req.body);
+    res.status(201).json({ authorizationCode: await oauth.issueCode(module.provider, partnerUserId, { scope }) });
   });
 
   router.post("/:provider/_admin/users/:partnerUserId/activities", async (req, res) => {
@@ -128,6 +162,7 @@ export function createAdminRouter(deps: {
         startTime: new Date(a.startTime),
         endTime: new Date(a.endTime),
         utcOffsetSeconds: a.utcOffsetSeconds ?? 0,
+        private: a.private ?? false,
         updatedAt: a.updatedAt ? new Date(a.updatedAt) : now,
         visibleAt: now,
         samples: a.samples ?? [],
@@ -140,8 +175,55 @@ export function createAdminRouter(deps: {
       if ((error as { code?: string }).code === "23505") throw new HttpProblem(409, "an activity with that id already exists");
       throw error;
     }
-    module.announce(partnerUserId, stored);
+    await module.announce(partnerUserId, stored);
     res.status(201).json(stored.map(normalise));
+  });
+
+  const activityOf = async (req: Request) => {
+    const { module, partnerUserId } = await userOf(req);
+    const activity = await store.getActivity(module.provider, String(req.params.id));
+    if (!activity || activity.partnerUserId !== partnerUserId)
+      throw new HttpProblem(404, `no ${module.provider} activity ${String(req.params.id)} of user ${partnerUserId}`);
+    return { module, partnerUserId, activity };
+  };
+
+  // The user edits an activity at the partner: its modification time moves and the partner tells
+  // its subscribers the way it does (Strava `update`, Oura `update`, a Garmin ping), or not at all.
+  router.patch("/:provider/_admin/users/:partnerUserId/activities/:id", async (req, res) => {
+    const { module, partnerUserId, activity } = await activityOf(req);
+    const body: unknown = req.body ?? {};
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new HttpProblem(400, "request body: expected an object");
+    const unknown = Object.keys(body).filter((k) => !(EDITABLE as readonly string[]).includes(k));
+    if (unknown.length > 0) throw new HttpProblem(422, `${unknown[0]}: not an editable field; editable: ${EDITABLE.join(", ")}`);
+    const edit = parseOrThrow(ActivityEditSchema, body);
+    if (Object.keys(edit).length === 0) throw new HttpProblem(400, `request body: give at least one of ${EDITABLE.join(", ")}`);
+    const startTime = edit.startTime ? new Date(edit.startTime) : activity.startTime;
+    const endTime = edit.endTime ? new Date(edit.endTime) : activity.endTime;
+    if (endTime <= startTime) throw new HttpProblem(400, "endTime: must be after startTime");
+    const now = deps.now();
+    const updatedAt = new Date(Math.max(now.getTime(), activity.updatedAt.getTime() + 1));
+    const updated = await store.updateActivity(
+      module.provider,
+      activity.nativeId,
+      {
+        ...(edit.name !== undefined ? { name: edit.name } : {}),
+        ...(edit.type !== undefined ? { type: edit.type } : {}),
+        ...(edit.private !== undefined ? { private: edit.private } : {}),
+        ...(edit.startTime !== undefined ? { startTime } : {}),
+        ...(edit.endTime !== undefined ? { endTime } : {}),
+      },
+      updatedAt,
+    );
+    if (!updated) throw new HttpProblem(404, `no ${module.provider} activity ${activity.nativeId}`);
+    await module.announceChange(partnerUserId, activity, updated);
+    res.json(normalise(updated));
+  });
+
+  router.delete("/:provider/_admin/users/:partnerUserId/activities/:id", async (req, res) => {
+    const { module, partnerUserId, activity } = await activityOf(req);
+    const deleted = await store.deleteActivity(module.provider, activity.nativeId);
+    if (deleted) await module.announceDelete(partnerUserId, deleted);
+    res.status(204).end();
   });
 
   router.get("/:provider/_admin/users/:partnerUserId/activities", async (req, res) => {

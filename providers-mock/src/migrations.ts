@@ -72,4 +72,23 @@ export const migrations: readonly Migration[] = [
       await knex.raw("drop sequence if exists native_ids");
     },
   },
+  {
+    // Issue #14: activities carry their privacy; an OAuth grant carries the scope the user accepted
+    // (Strava: `read,activity:read_all,activity:write`), which decides what the app may see.
+    name: "002_privacy_and_scopes",
+    async up(knex: Knex) {
+      await knex.schema.alterTable("activities", (t) => {
+        t.boolean("private").notNullable().defaultTo(false);
+      });
+      for (const table of ["oauth_codes", "oauth_tokens"]) {
+        await knex.schema.alterTable(table, (t) => {
+          t.string("scope", 255);
+        });
+      }
+    },
+    async down(knex: Knex) {
+      for (const table of ["oauth_codes", "oauth_tokens"]) await knex.schema.alterTable(table, (t) => t.dropColumn("scope"));
+      await knex.schema.alterTable("activities", (t) => t.dropColumn("private"));
+    },
+  },
 ];

@@ -6,9 +6,11 @@ export interface TokenSet {
   refreshToken: string;
   expiresAt: Date;
   partnerUserId: string;
+  /** The scope the user accepted (partners that have scopes); undefined where the partner has none. */
+  scope?: string | undefined;
 }
 
-export type TokenCheck = { ok: true; partnerUserId: string } | { ok: false; reason: "invalid" | "expired" };
+export type TokenCheck = { ok: true; partnerUserId: string; scope?: string | undefined } | { ok: false; reason: "invalid" | "expired" };
 
 interface TokenRow {
   provider: Provider;
@@ -17,6 +19,7 @@ interface TokenRow {
   refresh_token: string;
   partner_user_id: string;
   access_expires_at: Date;
+  scope: string | null;
 }
 
 const token = () => randomBytes(20).toString("hex");
@@ -31,15 +34,37 @@ export class OAuthService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async issueCode(provider: Provider, partnerUserId: string, ttlSeconds = 600): Promise<string> {
+  /** An authorization code, as the partner's consent screen hands it out; `scope` is what the user accepted. */
+  async issueCode(
+    provider: Provider,
+    partnerUserId: string,
+    options: { ttlSeconds?: number; scope?: string | undefined } = {},
+  ): Promise<string> {
     const code = token();
     await this.db("oauth_codes").insert({
       code,
       provider,
       partner_user_id: partnerUserId,
-      expires_at: new Date(this.now().getTime() + ttlSeconds * 1000),
+      expires_at: new Date(this.now().getTime() + (options.ttlSeconds ?? 600) * 1000),
+      scope: options.scope ?? null,
     });
     return code;
+  }
+
+  /**
+   * The scope of the user's latest grant to the app (its newest token, else its newest code);
+   * undefined when the user never authorised it or the partner has no scopes.
+   */
+  async grantedScope(provider: Provider, partnerUserId: string): Promise<string | undefined> {
+    const where = { provider, partner_user_id: partnerUserId };
+    const token = await this.db("oauth_tokens")
+      .where(where)
+      .orderBy("created_at", "desc")
+      .first<{ scope: string | null } | undefined>("scope");
+    const grant =
+      token ??
+      (await this.db("oauth_codes").where(where).orderBy("expires_at", "desc").first<{ scope: string | null } | undefined>("scope"));
+    return grant?.scope ?? undefined;
   }
 
   /** Exchanges a code once; a used, expired or foreign code answers undefined. */
@@ -49,9 +74,9 @@ export class OAuthService {
       .whereNull("used_at")
       .where("expires_at", ">", this.now())
       .update({ used_at: this.now() })
-      .returning<{ partner_user_id: string }[]>("partner_user_id");
-    const partnerUserId = rows[0]?.partner_user_id;
-    return partnerUserId === undefined ? undefined : this.#issue(provider, partnerUserId, accessTtlSeconds);
+      .returning<{ partner_user_id: string; scope: string | null }[]>(["partner_user_id", "scope"]);
+    const row = rows[0];
+    return row === undefined ? undefined : this.#issue(provider, row.partner_user_id, accessTtlSeconds, row.scope ?? undefined);
   }
 
   /**
@@ -74,22 +99,24 @@ export class OAuthService {
           refreshToken: current.refresh_token,
           expiresAt: current.access_expires_at,
           partnerUserId: current.partner_user_id,
+          scope: current.scope ?? undefined,
         };
       }
     }
     const rows = await this.db<TokenRow>("oauth_tokens")
       .where({ provider, refresh_token: refreshToken, refresh_valid: true })
       .update({ refresh_valid: false })
-      .returning("partner_user_id");
-    const partnerUserId = rows[0]?.partner_user_id;
-    return partnerUserId === undefined ? undefined : this.#issue(provider, partnerUserId, accessTtlSeconds);
+      .returning(["partner_user_id", "scope"]);
+    const row = rows[0];
+    // A refreshed grant keeps the scope the user accepted.
+    return row === undefined ? undefined : this.#issue(provider, row.partner_user_id, accessTtlSeconds, row.scope ?? undefined);
   }
 
   async authenticate(provider: Provider, accessToken: string): Promise<TokenCheck> {
     const row = await this.db<TokenRow>("oauth_tokens").where({ provider, access_token: accessToken }).first();
     if (!row) return { ok: false, reason: "invalid" };
     if (row.access_expires_at.getTime() <= this.now().getTime()) return { ok: false, reason: "expired" };
-    return { ok: true, partnerUserId: row.partner_user_id };
+    return { ok: true, partnerUserId: row.partner_user_id, scope: row.scope ?? undefined };
   }
 
   /** Test control: every access token of the user expires now (refresh tokens stay valid). */
@@ -102,12 +129,13 @@ export class OAuthService {
     return this.db("oauth_tokens").where({ provider, partner_user_id: partnerUserId }).delete();
   }
 
-  async #issue(provider: Provider, partnerUserId: string, accessTtlSeconds: number): Promise<TokenSet> {
+  async #issue(provider: Provider, partnerUserId: string, accessTtlSeconds: number, scope: string | undefined): Promise<TokenSet> {
     const set: TokenSet = {
       accessToken: token(),
       refreshToken: token(),
       expiresAt: new Date(this.now().getTime() + accessTtlSeconds * 1000),
       partnerUserId,
+      scope,
     };
     await this.db("oauth_tokens").insert({
       access_token: set.accessToken,
@@ -115,6 +143,7 @@ export class OAuthService {
       provider,
       partner_user_id: partnerUserId,
       access_expires_at: set.expiresAt,
+      scope: scope ?? null,
     });
     return set;
   }

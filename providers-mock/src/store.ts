@@ -12,13 +12,20 @@ export interface StoredActivity {
   startTime: Date;
   endTime: Date;
   utcOffsetSeconds: number;
+  /** Hidden from everyone but the user (Strava "Only You", Garmin Connect "private"). */
+  private: boolean;
   updatedAt: Date;
   visibleAt: Date;
   samples: Sample[];
   delivered: boolean;
 }
 
-export type NewActivity = Omit<StoredActivity, "pk" | "delivered">;
+export type NewActivity = Omit<StoredActivity, "pk" | "delivered" | "private"> & { private?: boolean };
+
+/** What an edit may change (test control, or the partner's own update call). */
+export type ActivityChanges = Partial<
+  Pick<StoredActivity, "name" | "type" | "startTime" | "endTime" | "samples" | "externalId" | "private" | "utcOffsetSeconds">
+>;
 
 interface ActivityRow {
   pk: string;
@@ -31,6 +38,7 @@ interface ActivityRow {
   start_time: Date;
   end_time: Date;
   utc_offset_seconds: number;
+  private: boolean;
   updated_at: Date;
   visible_at: Date;
   samples: Sample[];
@@ -49,6 +57,7 @@ function fromRow(row: ActivityRow): StoredActivity {
     startTime: row.start_time,
     endTime: row.end_time,
     utcOffsetSeconds: row.utc_offset_seconds,
+    private: row.private,
     updatedAt: row.updated_at,
     visibleAt: row.visible_at,
     samples: row.samples,
@@ -65,6 +74,8 @@ export interface ActivityQuery {
   updatedFrom?: Date;
   updatedTo?: Date;
   visibleAt?: Date;
+  /** false: leave out activities only their owner may see. @defaultValue true */
+  includePrivate?: boolean;
   order?: "asc" | "desc";
   orderBy?: "start_time" | "updated_at";
   limit?: number;
@@ -112,6 +123,7 @@ export class PartnerStore {
           start_time: a.startTime,
           end_time: a.endTime,
           utc_offset_seconds: a.utcOffsetSeconds,
+          private: a.private ?? false,
           updated_at: a.updatedAt,
           visible_at: a.visibleAt,
           samples: JSON.stringify(a.samples),
@@ -128,6 +140,7 @@ export class PartnerStore {
     if (q.updatedFrom) query.where("updated_at", ">=", q.updatedFrom);
     if (q.updatedTo) query.where("updated_at", "<", q.updatedTo);
     if (q.visibleAt) query.where("visible_at", "<=", q.visibleAt);
+    if (q.includePrivate === false) query.where("private", false);
     query.orderBy(q.orderBy ?? "start_time", q.order ?? "asc").orderBy("pk", q.order ?? "asc");
     if (q.limit !== undefined) query.limit(q.limit);
     if (q.offset !== undefined) query.offset(q.offset);
@@ -159,14 +172,17 @@ export class PartnerStore {
     return row ? fromRow(row) : undefined;
   }
 
-  async deleteActivity(provider: Provider, nativeId: string): Promise<void> {
-    await this.db("activities").where({ provider, native_id: nativeId }).delete();
+  /** Deletes one activity; answers the deleted row, or undefined when there was none. */
+  async deleteActivity(provider: Provider, nativeId: string): Promise<StoredActivity | undefined> {
+    const rows = await this.db("activities").where({ provider, native_id: nativeId }).delete().returning("*");
+    const row = (rows as ActivityRow[])[0];
+    return row ? fromRow(row) : undefined;
   }
 
   async updateActivity(
     provider: Provider,
     nativeId: string,
-    changes: Partial<Pick<StoredActivity, "name" | "type" | "startTime" | "endTime" | "samples" | "externalId">>,
+    changes: ActivityChanges,
     updatedAt: Date,
   ): Promise<StoredActivity | undefined> {
     const patch: Record<string, unknown> = { updated_at: updatedAt };
@@ -176,6 +192,8 @@ export class PartnerStore {
     if (changes.endTime !== undefined) patch.end_time = changes.endTime;
     if (changes.samples !== undefined) patch.samples = JSON.stringify(changes.samples);
     if (changes.externalId !== undefined) patch.external_id = changes.externalId;
+    if (changes.private !== undefined) patch.private = changes.private;
+    if (changes.utcOffsetSeconds !== undefined) patch.utc_offset_seconds = changes.utcOffsetSeconds;
     const rows = await this.db("activities").where({ provider, native_id: nativeId }).update(patch).returning("*");
     const row = (rows as ActivityRow[])[0];
     return row ? fromRow(row) : undefined;

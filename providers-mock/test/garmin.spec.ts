@@ -155,6 +155,64 @@ describe("garmin mock", () => {
     assert.equal(bad.status, 400);
   });
 
+  it("updates type and privacy the Garmin Connect way (activityTypeDTO, accessControlRuleDTO)", async () => {
+    const { token, partnerUserId } = await connect();
+    const [stored] = await mock.api.addActivities("garmin", partnerUserId, [activity(4)]);
+    const update = await mock.api.call("PUT", `/garmin/activity-service/activity/${stored.id}`, {
+      token,
+      json: { activityId: Number(stored.id), activityTypeDTO: { typeKey: "hiking" }, accessControlRuleDTO: { typeKey: "private" } },
+    });
+    assert.equal(update.status, 204, update.text);
+    const [held] = (await mock.api.call("GET", `/garmin/_admin/users/${partnerUserId}/activities`)).body;
+    assert.deepEqual([held.type, held.private, held.name], ["hike", true, stored.name]);
+    await mock.api.call("PUT", `/garmin/activity-service/activity/${stored.id}`, {
+      token,
+      json: { accessControlRuleDTO: { typeKey: "subscribers" } },
+    });
+    assert.equal(
+      (await mock.api.call("GET", `/garmin/_admin/users/${partnerUserId}/activities`)).body[0].private,
+      false,
+      "connections may see it",
+    );
+    for (const json of [{ accessControlRuleDTO: { typeKey: "secret" } }, { activityTypeDTO: { typeKey: "flying" } }]) {
+      const bad = await mock.api.call("PUT", `/garmin/activity-service/activity/${stored.id}`, { token, json });
+      assert.equal(bad.status, 400, JSON.stringify(json));
+    }
+    assert.equal((await mock.api.call("PUT", "/garmin/activity-service/activity/1", { token, json: { activityName: "x" } })).status, 404);
+  });
+
+  it("takes an upload without track points (a FIT activity needs a session, not records) and lists it as manual", async () => {
+    const { token, partnerUserId } = await connect();
+    const a = activity(3);
+    const form = new FormData();
+    const gpx = toGpx({
+      name: "Yoga",
+      type: "workout",
+      startTime: a.startTime,
+      endTime: a.endTime,
+      externalId: "syncwell-strava-m1",
+      samples: [],
+    });
+    form.set("file", new Blob([gpx], { type: "application/gpx+xml" }), "m1.gpx");
+    const reply = await mock.api.call("POST", "/garmin/upload-service/upload", { token, body: form });
+    assert.equal(reply.status, 201, reply.text);
+    const from = Math.floor(Date.now() / 1000) - 60;
+    const listed = await mock.api.call(
+      "GET",
+      `/garmin/wellness-api/rest/activities?uploadStartTimeInSeconds=${from}&uploadEndTimeInSeconds=${from + 120}`,
+      { token },
+    );
+    assert.deepEqual(
+      listed.body.map((s: { manual: boolean; deviceName: string; durationInSeconds: number }) => [
+        s.manual,
+        s.deviceName,
+        s.durationInSeconds,
+      ]),
+      [[true, "unknown", 1800]],
+    );
+    assert.equal((await mock.api.call("GET", `/garmin/_admin/users/${partnerUserId}/activities`)).body[0].samples.length, 0);
+  });
+
   it("rejects a bad token with 401 and the token endpoint's OAuth errors", async () => {
     assert.equal((await mock.api.call("GET", "/garmin/wellness-api/rest/user/id", { token: "nope" })).status, 401);
     const badGrant = await mock.api.call("POST", "/garmin/di-oauth2-service/oauth/token", {

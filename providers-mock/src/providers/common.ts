@@ -16,6 +16,7 @@ export function bearer(ctx: PartnerContext, module: () => PartnerModule): Reques
         check.reason === "expired" ? "Authorization Error: access token expired" : "Authorization Error: invalid access token",
       );
     res.locals.partnerUserId = check.partnerUserId;
+    res.locals.scope = check.scope;
     next();
   };
 }
@@ -23,6 +24,11 @@ export function bearer(ctx: PartnerContext, module: () => PartnerModule): Reques
 /** The authenticated partner user of this request (set by {@link bearer}). */
 export function userOf(res: Response): string {
   return res.locals.partnerUserId as string;
+}
+
+/** The scope of this request's access token (set by {@link bearer}); undefined where the partner has none. */
+export function scopeOf(res: Response): string | undefined {
+  return res.locals.scope as string | undefined;
 }
 
 /** Reads a parameter the way OAuth endpoints accept it: form body, JSON body or query string. */

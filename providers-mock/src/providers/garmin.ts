@@ -18,6 +18,10 @@ const TO_GARMIN: Record<ActivityType, string> = {
   other: "OTHER",
 };
 const FROM_GARMIN = Object.fromEntries(Object.entries(TO_GARMIN).map(([k, v]) => [v, k as ActivityType]));
+/** Garmin Connect's own activity-service names a type by a lower-case `typeKey` (activityTypeDTO). */
+const FROM_TYPE_KEY = Object.fromEntries(Object.entries(TO_GARMIN).map(([k, v]) => [v.toLowerCase(), k as ActivityType]));
+/** Garmin Connect's privacy (accessControlRuleDTO.typeKey): "private" is Only Me; the others show it to someone. */
+const PRIVACY_KEYS = ["private", "subscribers", "groups", "public"];
 const MAX_RANGE_SECONDS = 86400;
 
 /** Garmin Health/Activity API: ping/pull by upload time, activity files, uploads refusing identical duplicates (409, code 202). */
@@ -41,8 +45,9 @@ export function createGarmin(ctx: PartnerContext): PartnerModule {
       startTimeOffsetInSeconds: a.utcOffsetSeconds,
       durationInSeconds: Math.round((a.endTime.getTime() - a.startTime.getTime()) / 1000),
       ...(hr.average !== undefined ? { averageHeartRateInBeatsPerMinute: hr.average, maxHeartRateInBeatsPerMinute: hr.max } : {}),
-      deviceName: a.externalId ? "unknown" : "forerunner965",
-      manual: false,
+      // Activity API: "manual" marks an activity entered by hand, whose deviceName is "unknown".
+      deviceName: a.externalId || a.samples.length === 0 ? "unknown" : "forerunner965",
+      manual: a.samples.length === 0,
     };
   };
 
@@ -160,24 +165,47 @@ export function createGarmin(ctx: PartnerContext): PartnerModule {
     });
   });
 
+  /**
+   * Garmin Connect's activity-service update: `activityName`, `activityTypeDTO.typeKey` and
+   * `accessControlRuleDTO.typeKey` (privacy: private / subscribers / groups / public). The Activity
+   * API's `activityType` key is taken too. Start times are not editable here.
+   */
   router.put("/activity-service/activity/:id", ctx.op("update"), auth, async (req, res) => {
     const activity = await ctx.store.getActivity("garmin", String(req.params.id));
     if (!activity || activity.partnerUserId !== userOf(res)) return module.sendError(res, 404, "activity not found");
-    const body = (req.body ?? {}) as { activityName?: unknown; activityType?: unknown };
+    const body = (req.body ?? {}) as {
+      activityName?: unknown;
+      activityType?: unknown;
+      activityTypeDTO?: { typeKey?: unknown };
+      accessControlRuleDTO?: { typeKey?: unknown };
+    };
     const name = body.activityName;
-    const type = body.activityType;
+    const typeKey = body.activityTypeDTO?.typeKey;
+    const type =
+      typeKey !== undefined
+        ? FROM_TYPE_KEY[String(typeKey)]
+        : body.activityType !== undefined
+          ? FROM_GARMIN[String(body.activityType)]
+          : null;
+    const privacy = body.accessControlRuleDTO?.typeKey;
     if (
       (name !== undefined && (typeof name !== "string" || name.length === 0 || name.length > 255)) ||
-      (type !== undefined && !FROM_GARMIN[String(type)])
+      type === undefined ||
+      (privacy !== undefined && !PRIVACY_KEYS.includes(String(privacy)))
     ) {
-      return module.sendError(res, 400, "invalid activityName or activityType");
+      return module.sendError(res, 400, "invalid activityName, activityTypeDTO or accessControlRuleDTO");
     }
-    await ctx.store.updateActivity(
+    const updated = await ctx.store.updateActivity(
       "garmin",
       activity.nativeId,
-      { ...(typeof name === "string" ? { name } : {}), ...(type !== undefined ? { type: FROM_GARMIN[String(type)] } : {}) },
+      {
+        ...(typeof name === "string" ? { name } : {}),
+        ...(type ? { type } : {}),
+        ...(privacy !== undefined ? { private: privacy === "private" } : {}),
+      },
       ctx.now(),
     );
+    if (updated) module.announceChange(updated.partnerUserId, activity, updated);
     res.status(204).end();
   });
 
@@ -214,6 +242,12 @@ export function createGarmin(ctx: PartnerContext): PartnerModule {
       const callbackURL = `${ctx.options.publicUrl}/garmin/wellness-api/rest/activities?uploadStartTimeInSeconds=${from}&uploadEndTimeInSeconds=${to}`;
       ping({ activities: [{ userId: partnerUserId, uploadStartTimeInSeconds: from, uploadEndTimeInSeconds: to, callbackURL }] });
     },
+    // An edit on Garmin Connect makes a "manually updated activity" summary: a new upload time, pinged.
+    announceChange(partnerUserId, _before, after) {
+      module.announce(partnerUserId, [after]);
+    },
+    // The Activity API has no deletion notice for activities: a partner only finds out by asking.
+    announceDelete: () => {},
     announceRevoke: (partnerUserId) => ping({ deregistrations: [{ userId: partnerUserId }] }),
   };
   return module;

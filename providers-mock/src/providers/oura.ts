@@ -126,6 +126,28 @@ export function createOura(ctx: PartnerContext): PartnerModule {
     res.json(page(points, req.query.next_token));
   });
 
+  /** A signed event (Oura webhooks: `event_type` create / update / delete of a `data_type`). */
+  const notify = (eventType: "create" | "update" | "delete", partnerUserId: string, a: StoredActivity) => {
+    const target = ctx.options.webhookBaseUrl;
+    if (!target) return;
+    const body = JSON.stringify({
+      event_type: eventType,
+      data_type: "workout",
+      object_id: a.nativeId,
+      event_time: ctx.now().toISOString(),
+      user_id: partnerUserId,
+    });
+    const timestamp = String(epochSeconds(ctx.now()));
+    ctx.webhooks.send("oura", {
+      url: `${target}/oura`,
+      headers: {
+        "x-oura-timestamp": timestamp,
+        "x-oura-signature": ouraSignature(ctx.options.clients.oura.clientSecret, timestamp, body),
+      },
+      body,
+    });
+  };
+
   const module: PartnerModule = {
     provider: "oura",
     router,
@@ -136,27 +158,18 @@ export function createOura(ctx: PartnerContext): PartnerModule {
     newUserId: async () => opaqueId(12).toUpperCase(),
     newActivityId: async () => randomUUID(),
     announce(partnerUserId, activities) {
-      const target = ctx.options.webhookBaseUrl;
-      if (!target) return;
-      for (const a of activities) {
-        const body = JSON.stringify({
-          event_type: "create",
-          data_type: "workout",
-          object_id: a.nativeId,
-          event_time: ctx.now().toISOString(),
-          user_id: partnerUserId,
-        });
-        const timestamp = String(epochSeconds(ctx.now()));
-        ctx.webhooks.send("oura", {
-          url: `${target}/oura`,
-          headers: {
-            "x-oura-timestamp": timestamp,
-            "x-oura-signature": ouraSignature(ctx.options.clients.oura.clientSecret, timestamp, body),
-          },
-          body,
-        });
-      }
+      for (const a of activities) notify("create", partnerUserId, a);
     },
+    // Oura has no privacy: a change it reports is one to the workout's own data.
+    announceChange(partnerUserId, before, after) {
+      const same =
+        before.name === after.name &&
+        before.type === after.type &&
+        before.startTime.getTime() === after.startTime.getTime() &&
+        before.endTime.getTime() === after.endTime.getTime();
+      if (!same) notify("update", partnerUserId, after);
+    },
+    announceDelete: (partnerUserId, activity) => notify("delete", partnerUserId, activity),
     announceRevoke: () => {},
   };
   return module;

@@ -245,6 +245,9 @@ export function createPolar(ctx: PartnerContext): PartnerModule {
     newUserId: async () => String(10_000_000 + Math.floor(Math.random() * 89_999_999)),
     newActivityId: async () => opaqueId(8),
     announce: () => {},
+    // AccessLink offers an exercise once, through a transaction, and has no notice of edits or deletions.
+    announceChange: () => {},
+    announceDelete: () => {},
     announceRevoke: () => {},
   };
   return module;

@@ -1,43 +1,21 @@
-import { type ActivityType, fromGpx, type Operation, sendProblem } from "@syncwell/core";
-import express, { type Response } from "express";
+import { fromGpx, type Operation, sendProblem } from "@syncwell/core";
+import express, { type RequestHandler, type Response } from "express";
 import multer from "multer";
 import type { RateDecision, WindowLimit } from "../rateLimit.ts";
 import type { StoredActivity } from "../store.ts";
-import { accessTtl, bearer, epochSeconds, heartRateSummary, intParam, param, userOf } from "./common.ts";
+import { accessTtl, bearer, epochSeconds, intParam, param, scopeOf, userOf } from "./common.ts";
+import { FROM_STRAVA, parseStartDateLocal, STRAVA_SCOPES, stravaError, stravaGrant, stravaSummary, stravaUpdates } from "./stravaFormat.ts";
 import type { PartnerContext, PartnerModule } from "./types.ts";
 
-const TO_STRAVA: Record<ActivityType, string> = {
-  run: "Run",
-  ride: "Ride",
-  swim: "Swim",
-  walk: "Walk",
-  hike: "Hike",
-  workout: "Workout",
-  other: "Workout",
-};
-const FROM_STRAVA: Record<string, ActivityType> = {
-  Run: "run",
-  Ride: "ride",
-  Swim: "swim",
-  Walk: "walk",
-  Hike: "hike",
-  Workout: "workout",
-};
 const ACCESS_TTL = 6 * 3600;
 const elapsed = (start: Date, end: Date) => Math.round((end.getTime() - start.getTime()) / 1000);
 const PROCESSING = "Your activity is still being processed.";
 
-/** Strava's error body: `{message, errors:[{resource, field, code}]}`. */
-function stravaError(status: number, message: string): { message: string; errors: { resource: string; field: string; code: string }[] } {
-  if (status === 429)
-    return { message: "Rate Limit Exceeded", errors: [{ resource: "Application", field: "rate limit", code: "exceeded" }] };
-  if (status === 401) return { message: "Authorization Error", errors: [{ resource: "Athlete", field: "access_token", code: "invalid" }] };
-  if (status === 404) return { message: "Record Not Found", errors: [{ resource: "Activity", field: "id", code: "not found" }] };
-  if (status >= 500) return { message: "Internal Server Error", errors: [{ resource: "Application", field: "", code: message }] };
-  return { message: "Bad Request", errors: [{ resource: "Activity", field: "", code: message }] };
-}
-
-/** Strava API v3 (SummaryActivity / DetailedActivity / streams / uploads / push subscriptions). */
+/**
+ * Strava API v3 (developers.strava.com/docs/reference): SummaryActivity / DetailedActivity /
+ * streams / uploads / manual activities / UpdatableActivity / push subscriptions, with the OAuth
+ * scopes that decide what an app may see.
+ */
 export function createStrava(ctx: PartnerContext): PartnerModule {
   const o = ctx.options.strava;
   const rateLimits: WindowLimit[] = [
@@ -51,28 +29,15 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
   const client = ctx.options.clients.strava;
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 25 * 1024 * 1024, files: 1 } });
 
-  const summary = (a: StoredActivity) => {
-    const hr = heartRateSummary(a.samples);
-    return {
-      resource_state: 2,
-      athlete: { id: Number(a.partnerUserId), resource_state: 1 },
-      id: Number(a.nativeId),
-      name: a.name,
-      type: TO_STRAVA[a.type],
-      sport_type: TO_STRAVA[a.type],
-      start_date: a.startTime.toISOString().replace(/\.\d{3}Z$/, "Z"),
-      start_date_local: new Date(a.startTime.getTime() + a.utcOffsetSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z"),
-      utc_offset: a.utcOffsetSeconds,
-      elapsed_time: Math.round((a.endTime.getTime() - a.startTime.getTime()) / 1000),
-      moving_time: Math.round((a.endTime.getTime() - a.startTime.getTime()) / 1000),
-      distance: 0,
-      external_id: a.externalId,
-      upload_id: Number(a.nativeId) + 7_000_000_000,
-      manual: false,
-      has_heartrate: hr.average !== undefined,
-      ...(hr.average !== undefined ? { average_heartrate: hr.average, max_heartrate: hr.max } : {}),
+  const summary = stravaSummary;
+  /** The permission a call needs (reference: "Requires activity:read", "activity:write"): 401 naming it otherwise. */
+  const need =
+    (permission: "read" | "write"): RequestHandler =>
+    (_req, res, next) => {
+      if (stravaGrant(scopeOf(res))[permission]) return next();
+      module.sendError(res, 401, `missing activity:${permission}_permission`);
     };
-  };
+  const seesPrivate = (res: Response) => stravaGrant(scopeOf(res)).readAll;
 
   const tokenBody = (set: { accessToken: string; refreshToken: string; expiresAt: Date }) => ({
     token_type: "Bearer",
@@ -117,7 +82,8 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
     res.json({ id: Number(userOf(res)), resource_state: 2, firstname: "Mock", lastname: "Athlete" });
   });
 
-  router.get("/api/v3/athlete/activities", ctx.op("list_metadata"), auth, async (req, res) => {
+  // "Only Me activities will be filtered out unless requested by a token with activity:read_all."
+  router.get("/api/v3/athlete/activities", ctx.op("list_metadata"), auth, need("read"), async (req, res) => {
     const before = intParam(req.query.before);
     const after = intParam(req.query.after);
     const page = intParam(req.query.page) ?? 1;
@@ -132,6 +98,7 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
       ...(after !== undefined ? { startAfter: new Date(after * 1000) } : {}),
       ...(before !== undefined ? { startBefore: new Date(before * 1000) } : {}),
       visibleAt: ctx.now(),
+      includePrivate: seesPrivate(res),
       order: after !== undefined ? "asc" : "desc",
       limit: perPage,
       offset: (page - 1) * perPage,
@@ -141,19 +108,20 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
 
   const ownActivity = async (res: Response, id: string) => {
     const activity = /^\d+$/.test(id) ? await ctx.store.getActivity("strava", id) : undefined;
-    if (!activity || activity.partnerUserId !== userOf(res) || activity.visibleAt > ctx.now()) {
+    // An "Only You" activity needs activity:read_all; without it the app is told there is none.
+    if (!activity || activity.partnerUserId !== userOf(res) || activity.visibleAt > ctx.now() || (activity.private && !seesPrivate(res))) {
       module.sendError(res, 404, "not found");
       return undefined;
     }
     return activity;
   };
 
-  router.get("/api/v3/activities/:id", ctx.op("get_payload"), auth, async (req, res) => {
+  router.get("/api/v3/activities/:id", ctx.op("get_payload"), auth, need("read"), async (req, res) => {
     const activity = await ownActivity(res, String(req.params.id));
     if (activity) res.json({ ...summary(activity), resource_state: 3, description: null, calories: 0 });
   });
 
-  router.get("/api/v3/activities/:id/streams", ctx.op("get_payload"), auth, async (req, res) => {
+  router.get("/api/v3/activities/:id/streams", ctx.op("get_payload"), auth, need("read"), async (req, res) => {
     const activity = await ownActivity(res, String(req.params.id));
     if (!activity) return;
     const keys = String(req.query.keys ?? "time").split(",");
@@ -178,7 +146,12 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
     res.json(req.query.key_by_type === "true" ? streams : Object.values(streams));
   });
 
-  router.put("/api/v3/activities/:id", ctx.op("update"), auth, async (req, res) => {
+  /**
+   * Update Activity takes an UpdatableActivity: name, sport_type (type), description, commute,
+   * trainer, hide_from_home, gear_id. Privacy and times are not in it, so an app can never change
+   * them; other parameters are ignored, as Strava ignores them.
+   */
+  router.put("/api/v3/activities/:id", ctx.op("update"), auth, need("write"), async (req, res) => {
     const activity = await ownActivity(res, String(req.params.id));
     if (!activity) return;
     const name = param(req, "name");
@@ -192,7 +165,50 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
       { ...(name !== undefined ? { name } : {}), ...(sport !== undefined ? { type: FROM_STRAVA[sport] } : {}) },
       ctx.now(),
     );
+    if (updated) await module.announceChange(updated.partnerUserId, activity, updated);
     res.json(updated && { ...summary(updated), resource_state: 3 });
+  });
+
+  /**
+   * Create an Activity (a manual one, without a file): name, sport_type (or type),
+   * start_date_local and elapsed_time are required; description, distance, trainer, commute,
+   * hide_from_home optional. No external id and no privacy: it gets the athlete's default
+   * visibility (Everyone for every mock athlete).
+   */
+  router.post("/api/v3/activities", ctx.op("create"), auth, need("write"), async (req, res) => {
+    const name = param(req, "name");
+    const sport = param(req, "sport_type") ?? param(req, "type");
+    const start = parseStartDateLocal(param(req, "start_date_local"));
+    const seconds = intParam(param(req, "elapsed_time"));
+    const missing = [
+      ...(name ? [] : ["name"]),
+      ...(sport && FROM_STRAVA[sport] ? [] : ["sport_type"]),
+      ...(start ? [] : ["start_date_local"]),
+      ...(seconds !== undefined && seconds > 0 ? [] : ["elapsed_time"]),
+    ];
+    if (missing.length > 0 || !name || !sport || !start || seconds === undefined)
+      return res
+        .status(400)
+        .json({ message: "Bad Request", errors: missing.map((field) => ({ resource: "Activity", field, code: "invalid" })) });
+    const [created] = await ctx.store.insertActivities([
+      {
+        provider: "strava",
+        partnerUserId: userOf(res),
+        nativeId: await ctx.store.nextNumericId(),
+        externalId: null,
+        name: name.slice(0, 255),
+        type: FROM_STRAVA[sport] ?? "workout",
+        startTime: start.start,
+        endTime: new Date(start.start.getTime() + seconds * 1000),
+        utcOffsetSeconds: start.utcOffsetSeconds,
+        updatedAt: ctx.now(),
+        visibleAt: ctx.now(),
+        samples: [],
+      },
+    ]);
+    if (!created) return module.sendError(res, 500, "not stored");
+    await module.announce(created.partnerUserId, [created]);
+    res.status(201).json({ ...summary(created), resource_state: 3, description: param(req, "description") ?? null, calories: 0 });
   });
 
   const uploadStatus = (row: {
@@ -213,7 +229,7 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
     };
   };
 
-  router.post("/api/v3/uploads", ctx.op("create"), auth, upload.single("file"), async (req, res) => {
+  router.post("/api/v3/uploads", ctx.op("create"), auth, need("write"), upload.single("file"), async (req, res) => {
     const dataType = param(req, "data_type");
     if (!req.file) return res.status(400).json({ message: "Bad Request", errors: [{ resource: "Upload", field: "file", code: "empty" }] });
     if (dataType !== "gpx")
@@ -226,6 +242,9 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
       let nativeId: string | null = null;
       try {
         const file = fromGpx(req.file?.buffer.toString("utf8") ?? "");
+        // docs/uploads: "All files are required to include a time with each trackpoint"; an activity
+        // without a track is created with POST /activities instead.
+        if (file.samples.length === 0) throw new Error("no track points");
         const sportType = param(req, "sport_type") ?? param(req, "activity_type");
         const type = (sportType && FROM_STRAVA[sportType]) || file.type;
         const start = new Date(file.startTime);
@@ -277,7 +296,7 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
     res.status(201).json(uploadStatus(row));
   });
 
-  router.get("/api/v3/uploads/:id", ctx.op("create"), auth, async (req, res) => {
+  router.get("/api/v3/uploads/:id", ctx.op("create"), auth, need("write"), async (req, res) => {
     const id = String(req.params.id);
     const row = /^\d+$/.test(id)
       ? await ctx.store
@@ -310,11 +329,16 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
       body: JSON.stringify({ ...event, subscription_id: o.subscriptionId, event_time: epochSeconds(ctx.now()) }),
     });
   };
+  /** Whether the athlete's grant to the app lets it see "Only You" activities (and their privacy changes). */
+  const grantReadsAll = async (athlete: string) => stravaGrant(await ctx.oauth.grantedScope("strava", athlete)).readAll;
+  const activityEvent = (athlete: string, a: StoredActivity, aspect: "create" | "update" | "delete", updates: Record<string, string>) =>
+    deliver({ aspect_type: aspect, object_type: "activity", object_id: Number(a.nativeId), owner_id: Number(athlete), updates });
 
   const module: PartnerModule = {
     provider: "strava",
     router,
     rateLimits,
+    scopes: { default: STRAVA_SCOPES.default, known: STRAVA_SCOPES.known },
     buckets: (_method: string, operation: Operation) => (operation === "create" ? ["overall"] : ["overall", "read"]),
     rateLimitHeaders(res: Response, decision: RateDecision) {
       const pair = (bucket: string, what: "limit" | "usage") =>
@@ -332,16 +356,21 @@ export function createStrava(ctx: PartnerContext): PartnerModule {
     sendError: (res, status, message) => void res.status(status).json(stravaError(status, message)),
     newUserId: () => ctx.store.nextNumericId(),
     newActivityId: () => ctx.store.nextNumericId(),
-    announce(partnerUserId, activities) {
-      for (const a of activities) {
-        deliver({
-          aspect_type: "create",
-          object_type: "activity",
-          object_id: Number(a.nativeId),
-          owner_id: Number(partnerUserId),
-          updates: {},
-        });
-      }
+    // Events about an "Only You" activity reach only an app the athlete granted activity:read_all.
+    async announce(partnerUserId, activities) {
+      const readAll = activities.some((a) => a.private) && (await grantReadsAll(partnerUserId));
+      for (const a of activities) if (!a.private || readAll) activityEvent(partnerUserId, a, "create", {});
+    },
+    // docs/webhooks: an update event for a changed title, type or (activity:read_all only) privacy.
+    async announceChange(partnerUserId, before, after) {
+      const readAll = await grantReadsAll(partnerUserId);
+      if ((before.private || after.private) && !readAll) return;
+      const updates = stravaUpdates(before, after, readAll);
+      if (Object.keys(updates).length > 0) activityEvent(partnerUserId, after, "update", updates);
+    },
+    async announceDelete(partnerUserId, activity) {
+      if (activity.private && !(await grantReadsAll(partnerUserId))) return;
+      activityEvent(partnerUserId, activity, "delete", {});
     },
     announceRevoke(partnerUserId) {
       deliver({

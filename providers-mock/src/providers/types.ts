@@ -52,7 +52,16 @@ export interface PartnerModule {
   newUserId(): Promise<string>;
   newActivityId(): Promise<string>;
   /** After test control added activities: notify subscribers the way the partner does. */
-  announce(partnerUserId: string, activities: readonly StoredActivity[]): void;
+  announce(partnerUserId: string, activities: readonly StoredActivity[]): void | Promise<void>;
+  /** After the user edited an activity at the partner (test control): notify where the partner does. */
+  announceChange(partnerUserId: string, before: StoredActivity, after: StoredActivity): void | Promise<void>;
+  /** After the user deleted an activity at the partner (test control): notify where the partner does. */
+  announceDelete(partnerUserId: string, activity: StoredActivity): void | Promise<void>;
+  /**
+   * The partner's OAuth scopes, where it has them: what a user grants when nothing else is asked
+   * for (SyncWell's request) and which values exist.
+   */
+  scopes?: { default: string; known: readonly string[] };
   /** After the user revoked access. */
   announceRevoke(partnerUserId: string): void;
 }
