@@ -133,6 +133,7 @@ describe("DataProvider contract, every adapter against providers-mock", () => {
           type: "run" as const,
           name: "Pushed",
           updatedAt: a.endTime,
+          private: false,
           samples: a.samples,
         },
         externalId: externalIdFor("polar", "src-1"),
@@ -167,6 +168,7 @@ describe("DataProvider contract, every adapter against providers-mock", () => {
       type: "run" as const,
       name: `From Strava ${id}`,
       updatedAt: shifted(ms).endTime,
+      private: false,
       samples: [],
     });
     const [beside] = await adapters

@@ -27,6 +27,7 @@ describe("a Strava upload that is still processing when the adapter stops pollin
         type: "run",
         name: "Slow",
         updatedAt: a.endTime,
+        private: false,
         samples: a.samples,
       },
       externalId: externalIdFor("garmin", "g-1"),

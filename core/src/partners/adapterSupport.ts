@@ -2,7 +2,8 @@ import type { ActivityMetadata, ActivityPayload, ActivityType } from "../contrac
 import type { Provider } from "../contracts/providers.ts";
 import { PartnerError } from "../errors/PartnerError.ts";
 import { fromGpx, toGpx } from "../gpx.ts";
-import type { PushRecord, PushResult } from "../ports/DataProvider.ts";
+import { createLogger, type Logger } from "../logging/logger.ts";
+import type { ChangeResult, PushRecord, PushResult, RecordChange } from "../ports/DataProvider.ts";
 import type { PartnerCallObserver } from "./PartnerHttp.ts";
 
 /** What every adapter is built from. */
@@ -19,6 +20,12 @@ export interface AdapterOptions {
   initialWindowSeconds?: number;
   observe?: PartnerCallObserver;
   now?: () => number;
+  /**
+   * Where an adapter notes what it decided for a record on its own (an activity type written as the
+   * partner's generic one). Ids and types only, never names or samples.
+   * @defaultValue a logger named after the partner
+   */
+  logger?: Logger;
   /**
    * How long a push polls an asynchronous upload (Strava) before it gives up and reports a retryable
    * failure; the job's retry then finds the upload as a duplicate.
@@ -67,6 +74,37 @@ export function typeFrom(table: Record<ActivityType, string>, native: string): A
   return found?.[0] ?? "other";
 }
 
+/**
+ * The partner's type for a record's type: its own where it has one, else its closest generic type —
+ * written, never dropped, and logged so that nobody wonders why a yoga session became a workout.
+ */
+export function nativeTypeOf(
+  table: Partial<Record<ActivityType, string>>,
+  generic: string,
+  context: { provider: Provider; logger: Logger },
+  record: { id: string; type: ActivityType },
+): string {
+  const native = table[record.type];
+  if (native !== undefined) return native;
+  context.logger.info(
+    { provider: context.provider, sourceRecordId: record.id, type: record.type, writtenAs: generic },
+    `activity type "${record.type}" has no ${context.provider} equivalent: written as ${generic}`,
+  );
+  return generic;
+}
+
+/** The adapter's logger: the one it was given, else its own. */
+export function adapterLogger(provider: Provider, options: AdapterOptions): Logger {
+  return options.logger ?? createLogger(`partner-${provider}`);
+}
+
+/** A partner-neutral offset in seconds, if it is one ActivityMetadata can carry (±14 h, whole seconds). */
+export function utcOffset(seconds: number | null | undefined): number | undefined {
+  if (typeof seconds !== "number" || !Number.isFinite(seconds)) return undefined;
+  const whole = Math.round(seconds);
+  return Math.abs(whole) <= 14 * 3600 ? whole : undefined;
+}
+
 /** A source-only partner: it cannot take, update or delete records. */
 export const SOURCE_ONLY = { reportsConflicts: false, canDelete: false, updatable: [], reportsModificationTime: false } as const;
 
@@ -102,4 +140,50 @@ export async function pushEach(records: readonly PushRecord[], push: (record: Pu
     }
   }
   return results;
+}
+
+/**
+ * Applies changes one by one, as {@link pushEach} pushes: a change the partner refuses becomes a
+ * `failed` result; a rate limit defers this change and the rest; an auth error (and a bug) aborts,
+ * after the changes already made are reported.
+ */
+export async function applyEach(
+  changes: readonly RecordChange[],
+  apply: (change: RecordChange) => Promise<ChangeResult>,
+): Promise<ChangeResult[]> {
+  const results: ChangeResult[] = [];
+  for (const [index, change] of changes.entries()) {
+    try {
+      results.push(await apply(change));
+    } catch (error) {
+      if (error instanceof PartnerError && error.category === "rate_limited") {
+        for (const rest of changes.slice(index))
+          results.push({
+            destinationId: rest.destinationId,
+            status: "deferred",
+            retryAfterSeconds: error.retryAfterSeconds,
+            message: error.message,
+          });
+        return results;
+      }
+      if (!(error instanceof PartnerError) || error.category === "auth") {
+        if (results.length === 0) throw error;
+        for (const rest of changes.slice(index))
+          results.push({ destinationId: rest.destinationId, status: "failed", message: (error as Error).message, retryable: true });
+        return results;
+      }
+      results.push({
+        destinationId: change.destinationId,
+        status: "failed",
+        message: error.message,
+        retryable: error.category === "transient",
+      });
+    }
+  }
+  return results;
+}
+
+/** A change the partner cannot make at all (outside its capabilities): failed, and retrying will not help. */
+export function cannotChange(change: RecordChange, provider: Provider, what: string): ChangeResult {
+  return { destinationId: change.destinationId, status: "failed", message: `${provider} cannot ${what}`, retryable: false };
 }

@@ -1,6 +1,18 @@
-import type { ActivityMetadata, ActivityType } from "../contracts/activity.ts";
-import type { DataProvider, OAuthClient, PushRecord, PushResult } from "../ports/DataProvider.ts";
-import { type AdapterOptions, gpxFor, iso, overlapsRange, payloadFromGpx, pushEach, typeFrom } from "./adapterSupport.ts";
+import { type ActivityMetadata, type ActivityType, isPrivate } from "../contracts/activity.ts";
+import { PartnerError } from "../errors/PartnerError.ts";
+import type { ChangeResult, DataProvider, OAuthClient, PushRecord, PushResult, RecordChange } from "../ports/DataProvider.ts";
+import {
+  type AdapterOptions,
+  applyEach,
+  cannotChange,
+  gpxFor,
+  iso,
+  overlapsRange,
+  payloadFromGpx,
+  pushEach,
+  typeFrom,
+  utcOffset,
+} from "./adapterSupport.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
 import { verifyAccess } from "./verifyAccess.ts";
 
@@ -13,6 +25,16 @@ const TYPES: Record<ActivityType, string> = {
   workout: "FITNESS_EQUIPMENT",
   other: "OTHER",
 };
+/** Other Activity API types, read as the nearest of SyncWell's. */
+const ALIASES: Record<string, ActivityType> = {
+  TRAIL_RUNNING: "run",
+  TREADMILL_RUNNING: "run",
+  ROAD_BIKING: "ride",
+  MOUNTAIN_BIKING: "ride",
+  INDOOR_CYCLING: "ride",
+  OPEN_WATER_SWIMMING: "swim",
+  STRENGTH_TRAINING: "workout",
+};
 const MAX_WINDOW = 86400;
 
 interface Summary {
@@ -20,6 +42,7 @@ interface Summary {
   activityName: string;
   activityType: string;
   startTimeInSeconds: number;
+  startTimeOffsetInSeconds?: number;
   durationInSeconds: number;
 }
 
@@ -34,6 +57,12 @@ interface ImportResult {
  * Garmin Health/Activity API. Listings are by *upload* time (≤ 24 h a call), so a late upload
  * has a new upload time and needs no lookback beyond clock skew. Uploads answer 409 for a
  * duplicate (code 202) only; a different overlapping activity is accepted. `updatedAt` is the activity's end (no modification time).
+ *
+ * Summaries carry UTC seconds plus `startTimeOffsetInSeconds` and no visibility at all: the Activity
+ * API hands an app the user's own data, so records read from it are not private. Writes go through
+ * Garmin Connect's activity-service, which deletes activities and updates their name, type
+ * (`activityTypeDTO`) and privacy (`accessControlRuleDTO`), but not their times: a changed time is a
+ * replacement. An upload takes no privacy, so a private record is made private right after it.
  */
 export function createGarminAdapter(options: AdapterOptions): { dataProvider: DataProvider; oauth: OAuthClient } {
   const now = options.now ?? Date.now;
@@ -44,14 +73,19 @@ export function createGarminAdapter(options: AdapterOptions): { dataProvider: Da
   const skew = options.lookbackSeconds ?? 300;
   const initial = options.initialWindowSeconds ?? MAX_WINDOW;
 
-  const toMetadata = (s: Summary): ActivityMetadata => ({
-    id: s.summaryId,
-    startTime: iso(s.startTimeInSeconds),
-    endTime: iso(s.startTimeInSeconds + s.durationInSeconds),
-    type: typeFrom(TYPES, s.activityType),
-    name: s.activityName,
-    updatedAt: iso(s.startTimeInSeconds + s.durationInSeconds),
-  });
+  const toMetadata = (s: Summary): ActivityMetadata => {
+    const offset = utcOffset(s.startTimeOffsetInSeconds);
+    return {
+      id: s.summaryId,
+      startTime: iso(s.startTimeInSeconds),
+      endTime: iso(s.startTimeInSeconds + s.durationInSeconds),
+      type: ALIASES[s.activityType] ?? typeFrom(TYPES, s.activityType),
+      name: s.activityName,
+      updatedAt: iso(s.startTimeInSeconds + s.durationInSeconds),
+      private: false,
+      ...(offset === undefined ? {} : { utcOffsetSeconds: offset }),
+    };
+  };
 
   /** Pulls every upload window between `from` and now, one call per 24 h. */
   const pull = async (token: string, fromSeconds: number, limitWindows = Number.POSITIVE_INFINITY): Promise<ActivityMetadata[]> => {
@@ -73,14 +107,37 @@ export function createGarminAdapter(options: AdapterOptions): { dataProvider: Da
     return http.request("create", "/upload-service/upload", { token, body: form, accept: [409] });
   };
 
+  const activityPath = (id: string) => `/activity-service/activity/${encodeURIComponent(id)}`;
+  /** Garmin Connect's update of one activity; false when it has no such activity (404). */
+  const update = async (token: string, id: string, body: Record<string, unknown>): Promise<boolean> =>
+    (await http.request("update", activityPath(id), { token, method: "PUT", json: { activityId: Number(id), ...body }, accept: [404] }))
+      .status !== 404;
+  // "private" is Only Me; a record that is not private goes to the user's connections ("subscribers"),
+  // the least exposure that is not private: SyncWell does not know the user's Garmin default.
+  const privacy = (hidden: boolean) => ({ accessControlRuleDTO: { typeKey: hidden ? "private" : "subscribers" } });
+
+  /** Makes a just-uploaded activity private; if that fails it is deleted, never left public, and the push is retried. */
+  const keepPrivate = async (token: string, id: string) => {
+    try {
+      await update(token, id, privacy(true));
+    } catch (error) {
+      await http.request("update", activityPath(id), { token, method: "DELETE", accept: [404] }).catch(() => undefined);
+      throw error instanceof PartnerError
+        ? error
+        : new PartnerError("transient", String(error), { provider: "garmin", operation: "update" });
+    }
+  };
+
   const push = async (token: string, record: PushRecord): Promise<PushResult> => {
-    if (record.replacesId)
-      await http.request("update", `/activity-service/activity/${record.replacesId}`, { token, method: "DELETE", accept: [404] });
+    if (record.replacesId) await http.request("update", activityPath(record.replacesId), { token, method: "DELETE", accept: [404] });
+    // A record without samples (a manual activity) goes the same way: the file carries its start, end and external id.
     const reply = await upload(token, record);
     const result = reply.json<ImportResult>().detailedImportResult;
     const success = result.successes[0];
-    if (reply.status !== 409 && success)
+    if (reply.status !== 409 && success) {
+      if (isPrivate(record.payload)) await keepPrivate(token, String(success.internalId));
       return { externalId: record.externalId, status: "written", destinationId: String(success.internalId) };
+    }
     const failure = result.failures[0];
     const code = failure?.messages[0]?.code;
     if (code === 202) return { externalId: record.externalId, status: "duplicate", destinationId: String(failure?.internalId) };
@@ -88,9 +145,25 @@ export function createGarminAdapter(options: AdapterOptions): { dataProvider: Da
     return { externalId: record.externalId, status: "conflict", message: failure?.messages[0]?.content ?? "rejected" };
   };
 
+  const change = async (token: string, c: RecordChange): Promise<ChangeResult> => {
+    if (!/^\d{1,20}$/.test(c.destinationId)) return { destinationId: c.destinationId, status: "gone" };
+    if (c.kind === "delete") {
+      const reply = await http.request("update", activityPath(c.destinationId), { token, method: "DELETE", accept: [404] });
+      return { destinationId: c.destinationId, status: reply.status === 404 ? "gone" : "done" };
+    }
+    if (c.fields.includes("times")) return cannotChange(c, "garmin", "update an activity's times (replace it instead)");
+    const body = {
+      ...(c.fields.includes("name") ? { activityName: c.record.name } : {}),
+      ...(c.fields.includes("type") ? { activityTypeDTO: { typeKey: TYPES[c.record.type].toLowerCase() } } : {}),
+      ...(c.fields.includes("private") ? privacy(isPrivate(c.record)) : {}),
+    };
+    if (Object.keys(body).length === 0) return { destinationId: c.destinationId, status: "done" };
+    return { destinationId: c.destinationId, status: (await update(token, c.destinationId, body)) ? "done" : "gone" };
+  };
+
   const dataProvider: DataProvider = {
     provider: "garmin",
-    capabilities: { reportsConflicts: false, canDelete: true, updatable: [], reportsModificationTime: false },
+    capabilities: { reportsConflicts: false, canDelete: true, updatable: ["name", "type", "private"], reportsModificationTime: false },
     async fetchMetadata({ accessToken }, since) {
       const from = since ? Date.parse(since) / 1000 - skew : now() / 1000 - initial;
       return { records: await pull(accessToken, from) };
@@ -112,6 +185,7 @@ export function createGarminAdapter(options: AdapterOptions): { dataProvider: Da
       return payloads;
     },
     pushData: ({ accessToken }, records) => pushEach(records, (record) => push(accessToken, record)),
+    applyChanges: ({ accessToken }, changes) => applyEach(changes, (c) => change(accessToken, c)),
     async hasNewData({ accessToken }, since) {
       const from = since ? Date.parse(since) / 1000 : now() / 1000 - initial;
       return (await pull(accessToken, Math.max(from, Math.ceil(now() / 1000) + 1 - MAX_WINDOW), 1)).length > 0;

@@ -1,6 +1,6 @@
 import type { ActivityMetadata, ActivityType } from "../contracts/activity.ts";
 import type { DataProvider, OAuthClient } from "../ports/DataProvider.ts";
-import { type AdapterOptions, notADestination, SOURCE_ONLY, typeFrom } from "./adapterSupport.ts";
+import { type AdapterOptions, notADestination, SOURCE_ONLY, typeFrom, utcOffset } from "./adapterSupport.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
 import { verifyAccess } from "./verifyAccess.ts";
 
@@ -24,7 +24,19 @@ interface Workout {
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** Oura API v2: a source only; workouts by day (read with a lookback), heart rate as the payload. */
+/** The offset an Oura datetime is written in (`2026-03-01T08:00:00+02:00`), in seconds; undefined without one. */
+export function offsetOf(datetime: string): number | undefined {
+  const m = /(Z|([+-])(\d{2}):?(\d{2}))$/.exec(datetime);
+  if (!m) return undefined;
+  if (m[1] === "Z") return 0;
+  return utcOffset((m[2] === "-" ? -1 : 1) * (Number(m[3]) * 3600 + Number(m[4]) * 60));
+}
+
+/**
+ * Oura API v2: a source only; workouts by day (read with a lookback), heart rate as the payload.
+ * Workout datetimes are local with their offset. Oura has no privacy at all — its data is the
+ * user's own — so its records are not private. Webhooks name created, updated and deleted workouts.
+ */
 export function createOuraAdapter(options: AdapterOptions): { dataProvider: DataProvider; oauth: OAuthClient } {
   const now = options.now ?? Date.now;
   const http = new PartnerHttp(
@@ -34,14 +46,19 @@ export function createOuraAdapter(options: AdapterOptions): { dataProvider: Data
   const lookback = options.lookbackSeconds ?? 2 * 86400;
   const initial = options.initialWindowSeconds ?? 30 * 86400;
 
-  const toMetadata = (w: Workout): ActivityMetadata => ({
-    id: w.id,
-    startTime: new Date(w.start_datetime).toISOString(),
-    endTime: new Date(w.end_datetime).toISOString(),
-    type: typeFrom(TYPES, w.activity),
-    name: w.label ?? w.activity,
-    updatedAt: new Date(w.end_datetime).toISOString(),
-  });
+  const toMetadata = (w: Workout): ActivityMetadata => {
+    const offset = offsetOf(w.start_datetime);
+    return {
+      id: w.id,
+      startTime: new Date(w.start_datetime).toISOString(),
+      endTime: new Date(w.end_datetime).toISOString(),
+      type: typeFrom(TYPES, w.activity),
+      name: w.label ?? w.activity,
+      updatedAt: new Date(w.end_datetime).toISOString(),
+      private: false,
+      ...(offset === undefined ? {} : { utcOffsetSeconds: offset }),
+    };
+  };
 
   const list = async (token: string, fromMs: number, maxPages = Number.POSITIVE_INFINITY) => {
     const out: ActivityMetadata[] = [];

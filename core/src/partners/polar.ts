@@ -1,6 +1,6 @@
 import type { ActivityMetadata, ActivityType } from "../contracts/activity.ts";
 import type { DataProvider, OAuthClient } from "../ports/DataProvider.ts";
-import { type AdapterOptions, notADestination, payloadFromGpx, SOURCE_ONLY, typeFrom } from "./adapterSupport.ts";
+import { type AdapterOptions, notADestination, payloadFromGpx, SOURCE_ONLY, typeFrom, utcOffset } from "./adapterSupport.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
 import { verifyAccess } from "./verifyAccess.ts";
 
@@ -34,6 +34,11 @@ export function durationSeconds(value: string): number {
  * Polar AccessLink: a source only. New data comes through exercise transactions, which offer
  * only what was never committed; the transaction is committed after the job succeeded.
  * The pre-flight check is the pull-notification list.
+ *
+ * Times (AccessLink reference, "Training data"): "All time values are UTC except start-time.
+ * Start-time is the time set on the training computer" — a local time — with its
+ * `start-time-utc-offset` in minutes, which places it in UTC. Exercises carry no visibility:
+ * AccessLink hands over the user's own training data, so its records are not private.
  */
 export function createPolarAdapter(options: AdapterOptions): { dataProvider: DataProvider; oauth: OAuthClient } {
   const now = options.now ?? Date.now;
@@ -45,6 +50,7 @@ export function createPolarAdapter(options: AdapterOptions): { dataProvider: Dat
 
   const toMetadata = (e: Exercise, url: string): ActivityMetadata => {
     const start = Date.parse(`${e["start-time"]}Z`) - e["start-time-utc-offset"] * 60_000;
+    const offset = utcOffset(e["start-time-utc-offset"] * 60);
     return {
       id: e.id,
       startTime: new Date(start).toISOString(),
@@ -53,6 +59,8 @@ export function createPolarAdapter(options: AdapterOptions): { dataProvider: Dat
       name: `${e.sport.charAt(0)}${e.sport.slice(1).toLowerCase().replace(/_/g, " ")}`,
       updatedAt: new Date(e["upload-time"]).toISOString(),
       sourceRef: url,
+      private: false,
+      ...(offset === undefined ? {} : { utcOffsetSeconds: offset }),
     };
   };
 

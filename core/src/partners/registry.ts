@@ -1,4 +1,5 @@
 import type { Provider } from "../contracts/providers.ts";
+import type { Logger } from "../logging/logger.ts";
 import type { DataProvider, OAuthClient } from "../ports/DataProvider.ts";
 import type { AdapterOptions } from "./adapterSupport.ts";
 import { createGarminAdapter } from "./garmin.ts";
@@ -17,12 +18,18 @@ const FACTORIES = { strava: createStravaAdapter, garmin: createGarminAdapter, po
 /** Every partner adapter, built from per-partner options. */
 export function createPartnerAdapters(
   perProvider: Record<Provider, Omit<AdapterOptions, "observe" | "now">>,
-  shared: { observe?: PartnerCallObserver; now?: () => number; timeoutMs?: number } = {},
+  shared: { observe?: PartnerCallObserver; now?: () => number; timeoutMs?: number; logger?: Logger } = {},
 ): PartnerAdapters {
   const built = Object.fromEntries(
     (Object.keys(FACTORIES) as Provider[]).map((p) => [
       p,
-      FACTORIES[p]({ timeoutMs: shared.timeoutMs, ...perProvider[p], observe: shared.observe, now: shared.now } as AdapterOptions),
+      FACTORIES[p]({
+        timeoutMs: shared.timeoutMs,
+        ...perProvider[p],
+        observe: shared.observe,
+        now: shared.now,
+        ...(shared.logger ? { logger: shared.logger.child({ partner: p }) } : {}),
+      } as AdapterOptions),
     ]),
   ) as Record<Provider, { dataProvider: DataProvider; oauth: OAuthClient }>;
   return { dataProvider: (p) => built[p].dataProvider, oauth: (p) => built[p].oauth };
