@@ -13,6 +13,12 @@ export const WebhookEventSchema = z
     provider: ProviderSchema,
     /** The partner's id of the user (Strava owner_id, Garmin userId, Oura user_id). */
     ownerId: z.string().min(1).max(128),
+    /**
+     * `data`: something of the user's changed — a record created, edited or deleted (Strava's
+     * `aspect_type`, Oura's `event_type`), or a Garmin ping. The event never says what: the job
+     * re-reads the named record, and one the source no longer returns was deleted there.
+     * `deauthorized`: the user withdrew SyncWell's access (confirmed with the partner before acting).
+     */
     kind: z.enum(["data", "deauthorized"]),
     /** The partner's id of the record the event names, where it names one: the job reads it whatever its age. */
     recordId: z.string().min(1).max(128).optional(),

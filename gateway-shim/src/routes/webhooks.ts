@@ -104,14 +104,21 @@ export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): expre
     if (!safeEqual(token, options.stravaVerifyToken)) return refuse("strava", "unverified", 403, "wrong hub.verify_token");
     res.json({ "hub.challenge": challenge });
   });
+  // An activity's create, update (title, type, privacy) and delete all name it: the job re-reads it, and
+  // one the source no longer returns was deleted there (SPEC §15). Only an athlete's deauthorisation is
+  // another kind of event; its other updates are no business of ours.
   router.post("/webhooks/strava", raw, async (req, res) => {
     const event = parseJson(StravaEvent, body(req));
     if (event.subscription_id !== options.stravaSubscriptionId) return refuse("strava", "unverified", 403, "unknown subscription_id");
     const deauthorized = event.object_type === "athlete" && event.updates?.authorized === "false";
     if (event.object_type === "athlete" && !deauthorized) return void res.status(200).json({});
+    const changed = Object.keys(event.updates ?? {})
+      .sort()
+      .join(",")
+      .slice(0, 64);
     await enqueue("strava", [
       {
-        eventId: `${event.object_type}:${event.object_id}:${event.aspect_type}:${event.event_time}`,
+        eventId: `${event.object_type}:${event.object_id}:${event.aspect_type}${changed ? `(${changed})` : ""}:${event.event_time}`,
         ownerId: String(event.owner_id),
         kind: deauthorized ? "deauthorized" : "data",
         ...(event.object_type === "activity" ? { recordId: String(event.object_id) } : {}),
@@ -161,6 +168,7 @@ export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): expre
     if (!safeEqual(signature.toLowerCase(), expected)) return refuse("oura", "unverified", 401, "bad signature");
     if (Math.abs(Date.now() / 1000 - Number(timestamp)) > options.maxAgeSeconds) return refuse("oura", "stale", 401, "stale timestamp");
     const event = parseJson(OuraEvent, raw);
+    // create, update and delete of a workout name it, as Strava's events do.
     const eventId = `${event.user_id}:${event.data_type}:${event.object_id}:${event.event_type}:${event.event_time}`;
     const seen = `webhook:seen:oura:${sha(eventId)}`;
     const fresh = await deps.redis.set(seen, "1", "EX", options.maxAgeSeconds * 2, "NX").catch(() => "OK");
