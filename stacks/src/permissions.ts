@@ -32,18 +32,8 @@ export const TASK_GRANTS: Record<ServiceName, Grant[]> = {
   gateway: [
     RESOLVE_QUEUES,
     { actions: ["sqs:SendMessage"], on: ["webhook", "hot"] },
-    // Query: a config's sync log (GET …/records); BatchGetItem: a resync's ledger entry.
-    {
-      actions: [
-        "dynamodb:GetItem",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:DeleteItem",
-        "dynamodb:Query",
-        "dynamodb:BatchGetItem",
-      ],
-      on: ["table"],
-    },
+    // Query: a config's sync log (GET …/records); a resync's ledger entry is a GetItem.
+    { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"], on: ["table"] },
     { actions: ["dynamodb:Query"], on: ["gsi1"] },
   ],
   worker: [
