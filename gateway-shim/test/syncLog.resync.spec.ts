@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { GatewayHarness } from "./gatewayHarness.ts";
 
 /** `POST …/records/{sourceId}/resync` on fauxqs and dynalite: one record synced again, with the manual sync's idempotency (SPEC §13). */
@@ -122,5 +123,26 @@ describe("POST …/records/{sourceId}/resync", () => {
     await gw.call(user.userId, "PATCH", `/v1/sync-configs/${user.configId}`, { json: { enabled: false } });
     assert.equal((await resync(user.userId, user.configId, "r1", "k-disabled")).status, 409);
     assert.equal(await gw.queued(), before);
+  });
+
+  it("answers 503 when the queue refuses the job, and frees the key so that the app's retry is sent", async () => {
+    const user = await userWithRecords();
+    const sqs = gw.stack.sqs;
+    const send = sqs.send.bind(sqs);
+    sqs.send = (async (command: unknown, ...rest: unknown[]) => {
+      if (command instanceof SendMessageCommand) throw new Error("SQS is down");
+      return (send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
+    }) as typeof sqs.send;
+    let refused: Awaited<ReturnType<typeof resync>>;
+    try {
+      refused = await resync(user.userId, user.configId, "r1", "again-down");
+    } finally {
+      sqs.send = send;
+    }
+    assert.equal(refused.status, 503, JSON.stringify(refused.body));
+    const before = await gw.queued();
+    const retry = await resync(user.userId, user.configId, "r1", "again-down");
+    assert.equal(retry.status, 202, "the key was released: not a replay of a job that was never sent");
+    assert.equal(await gw.queued(), before + 1);
   });
 });
