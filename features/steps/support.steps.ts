@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { Given, Then, When } from "@cucumber/cucumber";
 import { request } from "../support/http.ts";
-import { stack } from "../support/platform.ts";
 import { eventually, supportCall } from "../support/supportDesk.ts";
 import { waitForJob } from "../support/sync.ts";
 import type { SyncWellWorld } from "../support/world.ts";
@@ -112,58 +111,4 @@ Then("re-driving the same message again does nothing", async function (this: Syn
   assert.equal(held.body.length, 2, "still each workout once");
   const job = await waitForJob(this, this.lastJobId);
   assert.equal(job.status, "succeeded");
-});
-
-// ── the troubleshooter, as the app calls it with the user's token ─────────────
-async function talk(world: SyncWellWorld, message: string) {
-  const support = stack().support;
-  const path = world.conversationId
-    ? `/v1/troubleshooter/conversations/${world.conversationId}/messages`
-    : "/v1/troubleshooter/conversations";
-  const reply = await world.call(`${support}${path}`, { token: world.token, json: { message } });
-  assert.ok(reply.status === 200 || reply.status === 201, reply.text);
-  world.conversationId = reply.body.conversationId;
-  return reply;
-}
-
-When("the user tells the troubleshooter {string}", async function (this: SyncWellWorld, message: string) {
-  await talk(this, message);
-});
-
-When("the user answers {string}", async function (this: SyncWellWorld, message: string) {
-  await talk(this, message);
-});
-
-Then("the troubleshooter proposes the help article {string}", function (this: SyncWellWorld, slug: string) {
-  const { body } = this.lastReply;
-  assert.equal(body.article?.slug, slug, JSON.stringify(body.messages));
-  assert.ok(body.messages.some((m: { role: string; text: string }) => m.role === "assistant" && m.text.includes(`(${slug})`)));
-});
-
-Then("it asks whether that solved the problem", function (this: SyncWellWorld) {
-  const { body } = this.lastReply;
-  assert.equal(body.status, "awaiting_user");
-  assert.match(body.messages.at(-1).text, /solve/);
-});
-
-Then("the troubleshooter asks a clarifying question and proposes no article", function (this: SyncWellWorld) {
-  const { body } = this.lastReply;
-  assert.equal(body.article, null);
-  assert.equal(body.status, "awaiting_user");
-  assert.match(body.messages.at(-1).text, /\?$/);
-});
-
-Then("the conversation ends escalated", function (this: SyncWellWorld) {
-  const { body } = this.lastReply;
-  assert.equal(body.status, "escalated");
-  assert.ok(body.ticketId);
-});
-
-Then("support has a troubleshooter ticket for the user with a summary of the conversation", async function (this: SyncWellWorld) {
-  const reply = await supportCall(`/v1/support/tickets/${this.lastReply.body.ticketId}`);
-  assert.equal(reply.status, 200, reply.text);
-  assert.equal(reply.body.origin, "troubleshooter");
-  assert.equal(reply.body.userId, this.userId);
-  assert.match(reply.body.summary, /reconnect/);
-  assert.equal(Date.parse(reply.body.contactDeadline) - Date.parse(reply.body.firstFailureAt), 24 * 3600_000);
 });

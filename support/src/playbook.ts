@@ -63,13 +63,16 @@ export type TemplateName = "initial_contact" | "resolved_by_fix" | "user_action_
 
 const PROVIDER_NAMES: Record<string, string> = { strava: "Strava", garmin: "Garmin", polar: "Polar", oura: "Oura" };
 
+/** A partner's name as users know it. */
+export const providerName = (provider: string): string => PROVIDER_NAMES[provider] ?? provider;
+
 /** The playbook's communication templates, filled from a ticket's metadata only. */
 export function renderTemplate(
   template: TemplateName,
   ticket: { category: TicketCategory; sourceProvider: string; destinationProvider: string },
 ): string {
-  const source = PROVIDER_NAMES[ticket.sourceProvider] ?? ticket.sourceProvider;
-  const destination = PROVIDER_NAMES[ticket.destinationProvider] ?? ticket.destinationProvider;
+  const source = providerName(ticket.sourceProvider);
+  const destination = providerName(ticket.destinationProvider);
   const cause: Record<TicketCategory, string> = {
     third_party: `${source} or ${destination} was not answering reliably`,
     bad_data: `${destination} refused some of the workout data`,

@@ -20,6 +20,7 @@ import { TicketStore } from "./tickets/TicketStore.ts";
 import { Assistant } from "./troubleshooter/Assistant.ts";
 import { buildTroubleshooterGraph } from "./troubleshooter/graph.ts";
 import { ScriptedChatModel } from "./troubleshooter/ScriptedChatModel.ts";
+import type { SyncLogLine } from "./troubleshooter/syncLogTool.ts";
 import { Troubleshooter } from "./troubleshooter/Troubleshooter.ts";
 import { describeUser, userContextTools } from "./troubleshooter/userContext.ts";
 
@@ -65,6 +66,9 @@ export async function startSupport(config: SupportConfig, logger: Logger): Promi
         assistant: new Assistant({ model: chatModel(config) }),
         searchKb: (query) => kb.search(query),
         describeUser: (userId) => describeUser(userContextTools({ store: clients.store, tickets }, userId)),
+        syncLog: async (userId, query) =>
+          JSON.parse(await userContextTools({ store: clients.store, tickets }, userId).syncLog.invoke(query)) as SyncLogLine[],
+        getArticle: (slug) => kb.get(slug),
         openTicket: async ({ userId, category, summary }) => {
           const { ticket } = await tickets.open({
             origin: "troubleshooter",

@@ -11,7 +11,7 @@ const SYSTEM = `You are SyncWell's support assistant. SyncWell copies workouts b
 Be brief and friendly. Never ask for passwords or health data. Never invent features.`;
 
 /** Every prompt starts with its task, so a scripted model can answer it deterministically. */
-export type Task = "keywords" | "propose" | "resolved" | "clarify" | "sufficient" | "restate" | "summarise";
+export type Task = "keywords" | "scope" | "propose" | "resolved" | "clarify" | "sufficient" | "restate" | "summarise";
 
 /**
  * The troubleshooter's use of the chat model. Its answers are text for the user, search words, or
@@ -43,11 +43,25 @@ export class Assistant {
     );
   }
 
-  propose(problem: string, article: { title: string; body: string }): Promise<string> {
+  /**
+   * Which sync and day a question about one workout is about, for the sync log (parsed strictly
+   * by `parseScope`: partners and days only, never an id).
+   */
+  scope(problem: string): Promise<string> {
+    return this.#ask(
+      "scope",
+      `Does the user ask about one particular workout that did not sync, update or get deleted as expected? If not, answer exactly NONE.
+If so, answer on one line exactly: from=<strava|garmin|polar|oura|any> to=<strava|garmin|polar|oura|any> day=<monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|any>`,
+      `Problem: ${problem}`,
+    );
+  }
+
+  /** `log`: what the sync log says about the workout (ids, outcome, reason, time), when it was found. */
+  propose(problem: string, article: { title: string; body: string }, log?: string): Promise<string> {
     return this.#ask(
       "propose",
-      "Explain to the user in at most 4 sentences how the help article solves their problem. Use only the article.",
-      `Problem: ${problem}\nArticle title: ${article.title}\nArticle: ${article.body}`,
+      "Explain to the user in at most 4 sentences how the help article solves their problem. Use only the article and the sync log line.",
+      `Problem: ${problem}\n${log ? `Sync log: ${log}\n` : ""}Article title: ${article.title}\nArticle: ${article.body}`,
     );
   }
 

@@ -4,6 +4,10 @@ import type { ChatResult } from "@langchain/core/outputs";
 import type { Task } from "./Assistant.ts";
 
 const SPECIFIC = /\b(strava|garmin|polar|oura|reconnect|duplicat\w*|missing|late|rate|limit|outage|down|error|authori[sz]\w*|expired)\b/i;
+/** A question about one workout that did not arrive (what the scope task looks for). */
+const ONE_WORKOUT =
+  /\b(didn'?t|did not|doesn'?t|does not|wasn'?t|was not|isn'?t|is not|never|not)\b[^.?!]*\b(sync\w*|arriv\w*|show\w* up|appear\w*|upload\w*|updat\w*|delet\w*|there|(on|at|in) (strava|garmin|polar|oura))\b|\b(missing|skipped)\b/i;
+const PARTNER = "(strava|garmin|polar|oura)";
 const NEGATIVE = /\b(no|not|nope|didn'?t|doesn'?t|still|never)\b/i;
 
 /**
@@ -30,6 +34,8 @@ function answer(task: Task | undefined, input: string): string {
   switch (task) {
     case "keywords":
       return field("Problem");
+    case "scope":
+      return scope(input.replace(/^Problem: /, ""));
     case "propose":
       return `This should fix it: ${field("Article title")}.`;
     case "resolved":
@@ -45,4 +51,15 @@ function answer(task: Task | undefined, input: string): string {
     default:
       return "";
   }
+}
+
+/** `from=… to=… day=…` for a question about one workout, read off its words; else NONE. */
+function scope(problem: string): string {
+  if (!ONE_WORKOUT.test(problem)) return "NONE";
+  const to = new RegExp(`\\b(?:to|on|at|in|into) ${PARTNER}\\b`, "i").exec(problem)?.[1];
+  const from = new RegExp(`\\bfrom ${PARTNER}\\b`, "i").exec(problem)?.[1];
+  const day =
+    /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday)\b/i.exec(problem)?.[1] ??
+    (/\bthis (morning|afternoon|evening)\b|\btonight\b/i.test(problem) ? "today" : undefined);
+  return `from=${from ?? "any"} to=${to ?? "any"} day=${day ?? "any"}`.toLowerCase();
 }

@@ -1,6 +1,8 @@
 import type { Knex } from "@syncwell/core";
 import type { Turn } from "./Assistant.ts";
 import type { buildTroubleshooterGraph, TroubleshooterStateValue } from "./graph.ts";
+import { type ResyncOffer, resyncOffer } from "./syncLogAdvice.ts";
+import type { SyncLogLine } from "./syncLogTool.ts";
 
 export interface ConversationView {
   conversationId: string;
@@ -8,12 +10,25 @@ export interface ConversationView {
   messages: Turn[];
   article: { slug: string; title: string } | null;
   ticketId: string | null;
+  /** The sync-log decision that answers the user's question about one workout, if one was found. */
+  finding: Pick<SyncLogLine, "syncConfigId" | "sourceId" | "destinationId" | "outcome" | "reason" | "at"> | null;
+  /** Where syncing that workout again would help: the gateway call the app makes (with an Idempotency-Key). */
+  resync: ResyncOffer | null;
 }
 
 export class ConversationEnded extends Error {
   readonly code = "conversation_ended";
   override readonly name = "ConversationEnded";
 }
+
+const findingView = ({ syncConfigId, sourceId, destinationId, outcome, reason, at }: SyncLogLine): ConversationView["finding"] => ({
+  syncConfigId,
+  sourceId,
+  ...(destinationId ? { destinationId } : {}),
+  outcome,
+  reason,
+  at,
+});
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -56,6 +71,8 @@ export class Troubleshooter {
       messages: state.messages,
       article: state.article ? { slug: state.article.slug, title: state.article.title } : null,
       ticketId: state.ticketId,
+      finding: state.finding ? findingView(state.finding) : null,
+      resync: state.finding ? resyncOffer(state.finding) : null,
     };
   }
 

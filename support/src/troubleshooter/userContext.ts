@@ -2,14 +2,18 @@ import { tool } from "@langchain/core/tools";
 import type { MetadataStore } from "@syncwell/core";
 import { z } from "zod";
 import type { TicketStore } from "../tickets/TicketStore.ts";
+import { type SyncLogStore, syncLogTool } from "./syncLogTool.ts";
 
 /**
  * The troubleshooter's view of a user's account, as LangChain tools bound to one user: their
- * connections' status and their recent failed syncs. Ids, providers, states and categories
- * only — never tokens, never workout data. The user id comes from the caller's token, never
- * from the model.
+ * connections' status, their recent failed syncs and their sync log. Ids, providers, states,
+ * outcomes, reasons and times only — never tokens, never workout data. The user id comes from the
+ * caller's token, never from the model.
  */
-export function userContextTools(deps: { store: Pick<MetadataStore, "listConnections">; tickets: TicketStore }, userId: string) {
+export function userContextTools(
+  deps: { store: Pick<MetadataStore, "listConnections"> & SyncLogStore; tickets: TicketStore },
+  userId: string,
+) {
   const connections = tool(
     async () => {
       const list = await deps.store.listConnections(userId);
@@ -31,10 +35,10 @@ export function userContextTools(deps: { store: Pick<MetadataStore, "listConnect
     },
     { name: "recent_failed_syncs", description: "The user's sync jobs that failed and wait for support", schema: z.object({}) },
   );
-  return { connections, failedSyncs };
+  return { connections, failedSyncs, syncLog: syncLogTool(deps, userId) };
 }
 
-/** Runs both tools: the account context the model and the escalation ticket see. */
+/** Runs the first two tools: the account context the model and the escalation ticket see (the sync log is read per question). */
 export async function describeUser(tools: ReturnType<typeof userContextTools>): Promise<{ text: string; failedCategory?: string }> {
   const [connections, failed] = await Promise.all([tools.connections.invoke({}), tools.failedSyncs.invoke({})]);
   const firstFailure = (JSON.parse(failed) as Array<{ category?: string }>)[0];
