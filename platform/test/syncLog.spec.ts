@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import type { SyncLogEntry, SyncLogPosition } from "@syncwell/core";
+import { DeleteCommand } from "@aws-sdk/lib-dynamodb";
+import { createDocumentClient, type SyncLogEntry, type SyncLogPosition } from "@syncwell/core";
 import { requiresJava } from "../../scripts/requirements.ts";
 import { DYNAMODB_BACKENDS, type EmbeddedStack, startEmbeddedStack } from "./helpers/embeddedStack.ts";
 
@@ -63,6 +64,32 @@ for (const backend of DYNAMODB_BACKENDS) {
         at: "2026-11-20T12:00:00.000Z",
       });
       assert.deepEqual((await stack.store.listSyncLog("another-cfg", 10)).items, [], "logs are per config");
+    });
+
+    it("a page whose item expired since its cursor was issued goes on at the next older item's first entry", async () => {
+      for (const [jobId, at, n] of [
+        ["e1", "2026-11-20T10:00:00.000Z", 3],
+        ["e2", "2026-11-20T11:00:00.000Z", 3],
+      ] as const) {
+        const entries = Array.from({ length: n }, (_, i) => ({
+          sourceId: `${jobId}-s${i}`,
+          outcome: "written" as const,
+          reason: "new" as const,
+        }));
+        await stack.store.markWritten("cfg-expiry", [], 3600, undefined, { jobId, at, entries });
+      }
+      const first = await stack.store.listSyncLog("cfg-expiry", 2);
+      assert.deepEqual(first.next, { sk: "2026-11-20T11:00:00.000Z#e2", served: 2 });
+      // The newer item goes (DynamoDB's TTL deleted it) before the app asks for the next page.
+      const db = createDocumentClient(stack.dynamoDb);
+      await db.send(
+        new DeleteCommand({ TableName: stack.names.table, Key: { pk: "SYNCLOG#cfg-expiry", sk: "2026-11-20T11:00:00.000Z#e2" } }),
+      );
+      const second = await stack.store.listSyncLog("cfg-expiry", 10, first.next);
+      assert.deepEqual(
+        second.items.map((e) => e.sourceId),
+        ["e1-s2", "e1-s1", "e1-s0"],
+      );
     });
 
     it("the ledger keeps what an edit or a deletion needs of the copy", async () => {

@@ -162,6 +162,8 @@ describe("task roles allow exactly the AWS calls their service makes", () => {
     const recordedByGateway = new Set(recorded("gateway").map((c) => `${c.action} ${c.resource}`));
     for (const call of DIRECT_INTEGRATION_CALLS)
       assert.ok(recordedByGateway.has(`${call.action} ${call.on}`), `the local gateway made ${call.action}`);
-    assert.ok(!granted("gateway").pairs.has("sqs:SendMessage hot"), "only the template enqueues a mobile sync");
+    // A mobile sync is enqueued by the template alone; the gateway service sends only a resync
+    // (POST …/records/{id}/resync), whose ownership check (the config's ledger) the edge cannot make.
+    assert.ok(granted("gateway").pairs.has("sqs:SendMessage hot"), "the gateway service sends resync jobs");
   });
 });

@@ -37,8 +37,10 @@ export const WorkerEnv = z
     SYNC_CONFIDENCE_THRESHOLD: env.int(10, 1).describe("Consecutive empty destination fetches after which the fetch is skipped"),
     CONFLICT_OVERLAP_SECONDS: env.int(60).describe("Records overlapping by more than this conflict"),
     LEDGER_TTL_SECONDS: env
-      .int(35 * 86400, 60)
-      .describe("How long the ledger remembers a written record (longer than any adapter lookback)"),
+      .int(90 * 86400, 60)
+      .describe(
+        "How long the ledger remembers a record (longer than any adapter lookback; as long as the sync log, so edits and resyncs find it)",
+      ),
     MAX_RECORDS_PER_JOB: env
       .int(50, 1)
       .describe("Records one job writes before the rest runs as its next turn (a fair share of the partner's quota per user)"),

@@ -157,7 +157,7 @@ export class MetadataStore implements SyncStateStore {
     userId: string,
     syncConfigId: string,
     expectedVersion: number,
-    patch: Partial<Pick<SyncConfig, "conflictResolutionStrategy" | "enabled">>,
+    patch: Partial<Pick<SyncConfig, "conflictResolutionStrategy" | "enabled" | "syncPrivate" | "filters">>,
   ): Promise<SyncConfig | undefined> {
     const names: Record<string, string> = { "#v": "version" };
     const values: Record<string, unknown> = { ":expected": expectedVersion, ":one": 1 };

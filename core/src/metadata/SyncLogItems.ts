@@ -51,7 +51,7 @@ export class SyncLogItems extends TableItems {
   /** Up to `limit` entries from `from` (the start when absent), newest first. */
   async listSyncLog(syncConfigId: string, limit: number, from?: SyncLogPosition): Promise<SyncLogPage> {
     const items: SyncLogEntry[] = [];
-    let skip = from?.served ?? 0;
+    const skip = from?.served ?? 0;
     let exclusiveStartKey: Record<string, unknown> | undefined;
     for (;;) {
       const page = await this.deps.db.send(
@@ -68,7 +68,8 @@ export class SyncLogItems extends TableItems {
       for (const item of page.Items ?? []) {
         if (isExpired(item, this.now())) continue;
         const entries = (item.entries as { s: string; o: SyncLogEntry["outcome"]; r: SyncLogEntry["reason"]; d?: string }[]) ?? [];
-        for (let i = skip; i < entries.length; i++) {
+        // The position's own item may have expired since: then the next older item starts at its first entry.
+        for (let i = String(item.sk) === from?.sk ? skip : 0; i < entries.length; i++) {
           if (items.length === limit) return { items, next: { sk: String(item.sk), served: i } };
           const e = entries[i] as (typeof entries)[number];
           items.push({
@@ -80,7 +81,6 @@ export class SyncLogItems extends TableItems {
             at: String(item.at),
           });
         }
-        skip = 0;
       }
       exclusiveStartKey = page.LastEvaluatedKey;
       if (!exclusiveStartKey) return { items };

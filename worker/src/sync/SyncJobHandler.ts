@@ -171,7 +171,7 @@ export class SyncJobHandler {
     const budget = destApi.pushBudget?.();
     const room = budget ? Math.max(1, Math.floor(budget.remainingCalls / budget.callsPerRecord)) : Number.POSITIVE_INFINITY;
     const candidates = pending.slice(0, Math.min(this.options.maxRecordsPerJob ?? 50, room));
-    const book = new Bookkeeping(job.jobId, startedAt);
+    const book = new Bookkeeping(job.jobId, startedAt, ledger);
     let written: number;
     try {
       written = await this.#write({ job, config, dest, destApi, source, sourceApi, candidates, ledger, payloads, book, resync });

@@ -32,6 +32,9 @@ export interface Change {
 
 type LogLine = Omit<SyncLogEntry, "jobId" | "at">;
 
+/** A source version older than any: what the ledger holds of a record that was never synced. */
+const NEVER = new Date(0).toISOString();
+
 /**
  * What a pair's job decided and did, as ledger entries (so a retry does not redo it) and sync-log
  * lines (so the user can see why, SPEC §15): ids, outcomes, reasons and times only.
@@ -44,7 +47,19 @@ export class Bookkeeping {
   constructor(
     private readonly jobId: string,
     private readonly at: string,
+    /** What the ledger already held of the pair's records. */
+    private readonly known: ReadonlyMap<string, LedgerEntry>,
   ) {}
+
+  /**
+   * A record that failed before the ledger knew it is remembered as never synced (an entry older than
+   * any version), so it stays pending and a resync of it finds it is the user's.
+   */
+  #failed(sourceId: string, reason: SyncReason, destinationId?: string): void {
+    if (!this.known.has(sourceId) && !this.entries.some((e) => e.sourceId === sourceId))
+      this.entries.push({ sourceId, sourceUpdatedAt: NEVER });
+    this.#line({ sourceId, destinationId, outcome: "failed", reason });
+  }
 
   get hasAny(): boolean {
     return this.entries.length > 0 || this.#lines.length > 0;
@@ -103,7 +118,7 @@ export class Bookkeeping {
         this.entries.push({ sourceId: record.id, sourceUpdatedAt: record.updatedAt, destinationId: r.destinationId, written: false });
         this.#line({ sourceId: record.id, destinationId: r.destinationId, outcome: "skipped", reason: "already_at_destination" });
       } else {
-        this.#line({ sourceId: record.id, outcome: "failed", reason: failureReason(r) });
+        this.#failed(record.id, failureReason(r));
       }
     });
   }
@@ -114,7 +129,7 @@ export class Bookkeeping {
       if (!c) return;
       const { sourceId, entry, change } = c;
       if (r.status === "deferred" || r.status === "failed") {
-        this.#line({ sourceId, destinationId: change.destinationId, outcome: "failed", reason: failureReason(r) });
+        this.#failed(sourceId, failureReason(r), change.destinationId);
       } else if (change.kind === "delete") {
         this.entries.push({ ...entry, deleted: true });
         this.#line({ sourceId, destinationId: change.destinationId, outcome: "deleted", reason: "deleted_at_source" });
@@ -140,7 +155,7 @@ export class Bookkeeping {
     const reason: SyncReason = category === "invalid_message" ? "unknown" : category;
     for (const c of candidates) {
       const sourceId = c.kind === "delete" ? c.sourceId : c.record.id;
-      if (!this.#logged.has(sourceId)) this.#line({ sourceId, outcome: "failed", reason });
+      if (!this.#logged.has(sourceId)) this.#failed(sourceId, reason);
     }
   }
 }

@@ -170,6 +170,7 @@ describe("privacy and filters (SPEC §15)", () => {
     const { hot, from, to } = setup("garmin", GARMIN);
     const cfg = hot.config("strava", "garmin");
     const hidden = from.add({ ...hot.workout(0, 45), private: true });
+    const before = to.records.length;
     const unknown = from.add({ ...hot.workout(100, 45), private: undefined });
     from.add(hot.workout(200, 45));
     assert.deepEqual(await hot.run(cfg), { kind: "succeeded", recordsWritten: 1 });
@@ -178,6 +179,7 @@ describe("privacy and filters (SPEC §15)", () => {
       (hot.store.syncLog.get(cfg.syncConfigId) ?? []).filter((e) => e.reason === "private").map((e) => e.sourceId),
       [hidden.id, unknown.id],
     );
+    assert.equal(to.records.length, before + 1);
   });
 
   it("with syncPrivate a private record is written and stays private at the destination", async () => {
@@ -242,5 +244,9 @@ describe("the sync log (SPEC §15)", () => {
     to.failNext("list_overlapping", new PartnerError("transient", "503", { provider: "garmin", operation: "list", status: 503 }));
     await assert.rejects(hot.run(cfg), /503/);
     assert.deepEqual(log(hot, cfg.syncConfigId), ["failed/transient"]);
+    const [id] = hot.store.syncLog.get(cfg.syncConfigId)?.map((e) => e.sourceId) ?? [];
+    assert.ok(hot.store.ledgers.get(cfg.syncConfigId)?.has(id as string), "known as the user's, so a resync finds it");
+    assert.deepEqual(await hot.run(cfg), { kind: "succeeded", recordsWritten: 1 }, "and still pending");
+    assert.equal(to.records.length, 1);
   });
 });
