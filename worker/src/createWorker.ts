@@ -29,7 +29,7 @@ const JOB_TTL_SECONDS = 7 * 86400;
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   const { sqs, redis, store, names: n, queues, close } = await createPlatformClients(config, logger);
   const metrics = createWorkerMetrics();
-  const adapters = createPartnerAdapters(partnerAdapterOptions(config), { observe: metrics.observePartnerCall });
+  const adapters = createPartnerAdapters(partnerAdapterOptions(config), { observe: metrics.observePartnerCall, logger });
   registerQueueDepth(metrics.registry, sqs, {
     [n.hotPathQueue]: queues.hotPathQueueUrl,
     [n.hotPathDlq]: queues.hotPathDlqUrl,

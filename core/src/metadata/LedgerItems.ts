@@ -129,5 +129,6 @@ function toEntry(item: Record<string, unknown>): LedgerEntry {
     ...(typeof item.startTime === "string" ? { startTime: item.startTime } : {}),
     ...(typeof item.endTime === "string" ? { endTime: item.endTime } : {}),
     ...(typeof item.writtenAt === "string" ? { writtenAt: item.writtenAt } : {}),
+    ...(typeof item.fingerprint === "string" ? { fingerprint: item.fingerprint } : {}),
   };
 }

@@ -53,6 +53,11 @@ export interface LedgerEntry {
   endTime?: string | undefined;
   /** When SyncWell last wrote or changed the copy (an edit under dest_wins keeps a copy the user changed since). */
   writtenAt?: string | undefined;
+  /**
+   * A digest of the source record's name, type, privacy and times as last handled: how an edit is
+   * seen at partners whose modification time does not move (Strava, Garmin and Oura report the end).
+   */
+  fingerprint?: string | undefined;
   /** The source record was deleted and the copy deleted (or kept, where the destination cannot delete). */
   deleted?: boolean | undefined;
 }

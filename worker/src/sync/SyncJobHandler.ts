@@ -157,8 +157,9 @@ export class SyncJobHandler {
         ? { ledger: new Map<string, LedgerEntry>(), ours: new Set<string>() }
         : await store.recall(config.syncConfigId, source.connectionId, asked);
     const resync = new Set(job.resync ? (job.recordIds ?? []) : []);
-    const named = new Set(job.recordIds ?? []);
-    const pending = triage({ records: unmarked.filter((r) => !ours.has(r.id)), gone: read.gone, ledger, config, resync, named });
+    const destApi = this.deps.adapters.dataProvider(dest.provider);
+    const canKeepPrivate = destApi.capabilities.updatable.includes("private");
+    const pending = triage({ records: unmarked.filter((r) => !ours.has(r.id)), gone: read.gone, ledger, config, resync, canKeepPrivate });
 
     // Step 4: nothing new costs exactly the listing.
     if (pending.length === 0) {
@@ -167,7 +168,6 @@ export class SyncJobHandler {
     }
     // A fair share per job, and no more than the destination's app-wide window has room for: the
     // rest is the job's next turn, behind other users' jobs, instead of a 429 part-way.
-    const destApi = this.deps.adapters.dataProvider(dest.provider);
     const budget = destApi.pushBudget?.();
     const room = budget ? Math.max(1, Math.floor(budget.remainingCalls / budget.callsPerRecord)) : Number.POSITIVE_INFINITY;
     const candidates = pending.slice(0, Math.min(this.options.maxRecordsPerJob ?? 50, room));
@@ -267,8 +267,6 @@ export class SyncJobHandler {
           comparableModificationTimes: comparable,
           resync: w.resync.has(e.record.id),
         });
-        // A webhook's hint that changed nothing (a repeated event) leaves no trace.
-        if (d.kind === "skip" && e.hint && d.reason === "already_at_destination") continue;
         if (d.kind === "skip") book.skip(e.record, d.reason, d.destinationId, e.entry);
         else if (d.kind === "update") {
           const change: RecordChange = { kind: "update", destinationId: d.destinationId, record: e.record, fields: d.fields };

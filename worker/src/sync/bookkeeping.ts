@@ -10,7 +10,7 @@ import {
   type SyncLogEntry,
   type SyncReason,
 } from "@syncwell/core";
-import type { Triage } from "./triage.ts";
+import { fingerprint, type Triage } from "./triage.ts";
 
 /** One record to push: new, or an edit written anew (replacing its copy where `replacesId` is set). */
 export interface Push {
@@ -105,6 +105,7 @@ export class Bookkeeping {
           startTime: record.startTime,
           endTime: record.endTime,
           writtenAt: this.at,
+          fingerprint: fingerprint(record),
         });
         this.#line({
           sourceId: record.id,
@@ -115,7 +116,13 @@ export class Bookkeeping {
       } else if (r.status === "duplicate") {
         // Only a record this push created is SyncWell's: a duplicate may be the user's own (an
         // identical workout already there), which must still sync onwards from that partner.
-        this.entries.push({ sourceId: record.id, sourceUpdatedAt: record.updatedAt, destinationId: r.destinationId, written: false });
+        this.entries.push({
+          sourceId: record.id,
+          sourceUpdatedAt: record.updatedAt,
+          destinationId: r.destinationId,
+          written: false,
+          fingerprint: fingerprint(record),
+        });
         this.#line({ sourceId: record.id, destinationId: r.destinationId, outcome: "skipped", reason: "already_at_destination" });
       } else {
         this.#failed(record.id, failureReason(r));
@@ -134,7 +141,7 @@ export class Bookkeeping {
         this.entries.push({ ...entry, deleted: true });
         this.#line({ sourceId, destinationId: change.destinationId, outcome: "deleted", reason: "deleted_at_source" });
       } else if (r.status === "gone") {
-        this.entries.push({ ...entry, sourceUpdatedAt: change.record.updatedAt });
+        this.entries.push({ ...entry, sourceUpdatedAt: change.record.updatedAt, fingerprint: fingerprint(change.record) });
         this.#line({ sourceId, destinationId: change.destinationId, outcome: "skipped", reason: "deleted_at_destination" });
       } else {
         const { record } = change;
@@ -144,6 +151,7 @@ export class Bookkeeping {
           startTime: record.startTime,
           endTime: record.endTime,
           writtenAt: this.at,
+          fingerprint: fingerprint(record),
         });
         this.#line({ sourceId, destinationId: change.destinationId, outcome: "updated", reason: "changed_at_source" });
       }

@@ -32,23 +32,23 @@ describe("edits at the source follow the copy (SPEC §15)", () => {
     assert.deepEqual(log(hot, cfg.syncConfigId), ["written/new", "updated/changed_at_source"]);
   });
 
-  it("a rename a webhook names is applied even where the partner reports no modification time (Strava, Oura)", async () => {
+  it("an edit is seen by its fingerprint where the partner reports no modification time (Strava, Garmin, Oura)", async () => {
     const { hot, from, to } = setup("garmin", GARMIN);
     const cfg = hot.config("strava", "garmin");
     const record = from.add(hot.workout(0, 45, "Morning run"));
     await hot.run(cfg);
     const { updatedAt } = record;
     Object.assign(from.edit(record.id, { name: "Tempo run" }), { updatedAt });
-    await hot.run(cfg);
-    assert.equal(to.records[0]?.name, "Morning run", "a listing alone cannot see it");
     await hot.run(cfg, { trigger: "webhook", recordIds: [record.id] });
     assert.deepEqual(
       to.records.map((r) => r.name),
       ["Tempo run"],
     );
     const lines = log(hot, cfg.syncConfigId).length;
+    const fetches = to.calls.list_overlapping;
     await hot.run(cfg, { trigger: "webhook", recordIds: [record.id] });
     assert.equal(log(hot, cfg.syncConfigId).length, lines, "a repeated event that changes nothing leaves no trace");
+    assert.equal(to.calls.list_overlapping, fetches, "and costs no destination read");
     assert.equal(to.records.length, 1);
   });
 
@@ -188,6 +188,15 @@ describe("privacy and filters (SPEC §15)", () => {
     from.add({ ...hot.workout(0, 45), private: undefined });
     await hot.run(cfg);
     assert.equal(to.records[0]?.private, true);
+  });
+
+  it("a private record goes only where the destination can keep it private (not Strava)", async () => {
+    const { hot, from, to } = setup("strava", STRAVA, GARMIN);
+    const cfg = hot.config(from.provider, "strava", "source_wins", { syncPrivate: true });
+    from.add({ ...hot.workout(0, 45), private: true });
+    assert.deepEqual(await hot.run(cfg), { kind: "succeeded", recordsWritten: 0 });
+    assert.equal(to.records.length, 0);
+    assert.deepEqual(log(hot, cfg.syncConfigId), ["skipped/private"]);
   });
 
   it("a record made private after it was synced makes its copy private", async () => {

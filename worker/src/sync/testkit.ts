@@ -17,7 +17,12 @@ import { SyncJobHandler, type SyncJobOptions } from "./SyncJobHandler.ts";
 type Tokens = ConstructorParameters<typeof SyncJobHandler>[0]["tokens"];
 
 /** Capabilities of the real partners as destinations (SPEC §14). */
-export const GARMIN: DestinationCapabilities = { reportsConflicts: false, canDelete: true, updatable: [], reportsModificationTime: false };
+export const GARMIN: DestinationCapabilities = {
+  reportsConflicts: false,
+  canDelete: true,
+  updatable: ["name", "type", "private"],
+  reportsModificationTime: false,
+};
 export const STRAVA: DestinationCapabilities = {
   reportsConflicts: false,
   canDelete: false,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import {
   type ActivityMetadata,
   type ConflictStrategy,
@@ -20,8 +21,7 @@ import {
  */
 export type Triage =
   | { kind: "new"; record: ActivityMetadata }
-  /** `hint`: not newer by its modification time, but a webhook named it (partners that report no modification time). */
-  | { kind: "edit"; record: ActivityMetadata; entry: LedgerEntry; hint?: boolean }
+  | { kind: "edit"; record: ActivityMetadata; entry: LedgerEntry }
   | { kind: "delete"; sourceId: string; entry: LedgerEntry }
   | { kind: "skip"; record: ActivityMetadata; reason: "filtered" | "private" };
 
@@ -32,13 +32,26 @@ export interface TriageInput {
   gone: readonly string[];
   ledger: ReadonlyMap<string, LedgerEntry>;
   config: Pick<SyncConfig, "syncPrivate" | "filters">;
+  /** Whether the destination can keep a record private (set its privacy); a private record goes nowhere else. */
+  canKeepPrivate: boolean;
   /** Records to sync again whatever the ledger says (`POST …/records/{id}/resync`). */
   resync: ReadonlySet<string>;
-  /**
-   * Records a webhook named (an update event): compared with their copy even when their modification
-   * time did not move, since Strava and Oura report none.
-   */
-  named?: ReadonlySet<string>;
+}
+
+/**
+ * A digest of what an edit can change (name, type, privacy, times): the ledger keeps it, not the
+ * name. Strava, Garmin and Oura report no modification time for an edit, so this is how it is seen.
+ */
+export function fingerprint(record: ActivityMetadata): string {
+  const what = [record.name, record.type, isPrivate(record), Date.parse(record.startTime), Date.parse(record.endTime)].join("\n");
+  return createHash("sha256").update(what).digest("base64url").slice(0, 22);
+}
+
+/** Whether the ledger holds the record as it is now: by its fingerprint where kept, else by modification time. */
+function isCurrent(entry: LedgerEntry, record: ActivityMetadata): boolean {
+  if (entry.deleted) return true;
+  if (entry.fingerprint !== undefined) return entry.fingerprint === fingerprint(record);
+  return Date.parse(entry.sourceUpdatedAt) >= Date.parse(record.updatedAt);
 }
 
 /** True when a copy of the record was written at the destination and is still meant to be there. */
@@ -67,18 +80,14 @@ export function triage(input: TriageInput): Triage[] {
   const ordered = [...input.records].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
   for (const record of ordered) {
     const entry = input.ledger.get(record.id);
-    const forced = input.resync.has(record.id);
-    const current = entry !== undefined && (entry.deleted === true || Date.parse(entry.sourceUpdatedAt) >= Date.parse(record.updatedAt));
-    if (current && !forced) {
-      if (input.named?.has(record.id) && hasCopy(entry)) out.push({ kind: "edit", record, entry, hint: true });
-      continue;
-    }
+    if (entry && isCurrent(entry, record) && !input.resync.has(record.id)) continue;
     if (hasCopy(entry)) {
       out.push({ kind: "edit", record, entry });
       continue;
     }
     if (!passesFilters(record, input.config.filters)) out.push({ kind: "skip", record, reason: "filtered" });
-    else if (isPrivate(record) && !input.config.syncPrivate) out.push({ kind: "skip", record, reason: "private" });
+    else if (isPrivate(record) && !(input.config.syncPrivate && input.canKeepPrivate))
+      out.push({ kind: "skip", record, reason: "private" });
     else out.push({ kind: "new", record });
   }
   for (const sourceId of [...new Set(input.gone)].sort()) {
