@@ -8,6 +8,7 @@ import { OAuthService } from "./oauth.ts";
 import { createGarmin } from "./providers/garmin.ts";
 import { createOura } from "./providers/oura.ts";
 import { createPolar } from "./providers/polar.ts";
+import { revokeRoutes } from "./providers/revoke.ts";
 import { createStrava } from "./providers/strava.ts";
 import type { PartnerContext, PartnerModule, PartnerOptions } from "./providers/types.ts";
 import { RateLimiter } from "./rateLimit.ts";
@@ -59,6 +60,7 @@ export function createProvidersMock(
         stats,
       })(operation);
     const module = FACTORIES[provider]({ store, oauth, webhooks, logger: deps.logger, now, options, op });
+    module.router.use(revokeRoutes({ store, oauth, webhooks, logger: deps.logger, now, options, op }, module));
     modules.set(provider, module);
     limiters.set(provider, new RateLimiter(module.rateLimits, () => now().getTime()));
   }

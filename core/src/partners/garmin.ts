@@ -54,6 +54,16 @@ interface ImportResult {
 }
 
 /**
+ * Garmin Health API's "Delete User Access Token": `DELETE /wellness-api/rest/user/registration` with
+ * the user's token, 204. Garmin then sends a final deregistration notification and refuses the token.
+ */
+const deregister =
+  (http: PartnerHttp): NonNullable<OAuthClient["revoke"]> =>
+  async ({ accessToken }) => {
+    await http.request("oauth_token", "/wellness-api/rest/user/registration", { method: "DELETE", token: accessToken });
+  };
+
+/**
  * Garmin Health/Activity API. Listings are by *upload* time (≤ 24 h a call), so a late upload
  * has a new upload time and needs no lookback beyond clock skew. Uploads answer 409 for a
  * duplicate (code 202) only; a different overlapping activity is accepted. `updatedAt` is the activity's end (no modification time).
@@ -225,6 +235,7 @@ export function createGarminAdapter(options: AdapterOptions): { dataProvider: Da
       };
     },
     verifyAccess: ({ accessToken }) => verifyAccess(http, "/wellness-api/rest/user/id", accessToken),
+    revoke: deregister(http),
   };
   return { dataProvider, oauth };
 }

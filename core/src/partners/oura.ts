@@ -33,6 +33,16 @@ export function offsetOf(datetime: string): number | undefined {
 }
 
 /**
+ * Oura's authentication docs revoke an access token at `/oauth/revoke?access_token=…` (a GET there, no
+ * body), and the user's grant to SyncWell with it.
+ */
+const revokeToken =
+  (http: PartnerHttp): NonNullable<OAuthClient["revoke"]> =>
+  async ({ accessToken }) => {
+    await http.request("oauth_token", "/oauth/revoke", { method: "GET", query: { access_token: accessToken } });
+  };
+
+/**
  * Oura API v2: a source only; workouts by day (read with a lookback), heart rate as the payload.
  * Workout datetimes are local with their offset. Oura has no privacy at all — its data is the
  * user's own — so its records are not private. Webhooks name created, updated and deleted workouts.
@@ -152,6 +162,7 @@ export function createOuraAdapter(options: AdapterOptions): { dataProvider: Data
       };
     },
     verifyAccess: ({ accessToken }) => verifyAccess(http, "/v2/usercollection/personal_info", accessToken),
+    revoke: revokeToken(http),
   };
   return { dataProvider, oauth };
 }

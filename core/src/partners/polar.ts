@@ -31,6 +31,17 @@ export function durationSeconds(value: string): number {
 }
 
 /**
+ * AccessLink's "Delete user" (`DELETE /v3/users/{user-id}`): de-registers the user, which revokes the
+ * access token, 204. A user Polar no longer knows (404) has nothing left to revoke.
+ */
+const deregister =
+  (http: PartnerHttp): NonNullable<OAuthClient["revoke"]> =>
+  async ({ accessToken, providerUserId }) => {
+    const path = `/v3/users/${encodeURIComponent(providerUserId)}`;
+    await http.request("oauth_token", path, { method: "DELETE", token: accessToken, accept: [404] });
+  };
+
+/**
  * Polar AccessLink: a source only. New data comes through exercise transactions, which offer
  * only what was never committed; the transaction is committed after the job succeeded.
  * The pre-flight check is the pull-notification list.
@@ -128,6 +139,7 @@ export function createPolarAdapter(options: AdapterOptions): { dataProvider: Dat
       return rest;
     },
     verifyAccess: ({ accessToken, providerUserId }) => verifyAccess(http, `/v3/users/${encodeURIComponent(providerUserId)}`, accessToken),
+    revoke: deregister(http),
   };
   return { dataProvider, oauth };
 }

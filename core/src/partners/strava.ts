@@ -78,6 +78,16 @@ interface Upload {
 }
 
 /**
+ * Strava's `POST /oauth/deauthorize` (Authentication → Deauthorization, `access_token` parameter): the
+ * athlete's grant to SyncWell ends with every token of it, and Strava sends its deauthorisation event.
+ */
+const deauthorize =
+  (http: PartnerHttp): NonNullable<OAuthClient["revoke"]> =>
+  async ({ accessToken }) => {
+    await http.request("oauth_token", "/oauth/deauthorize", { token: accessToken, form: { access_token: accessToken } });
+  };
+
+/**
  * Strava API v3. Strava lists by *start* time and has no modification time, so listings read
  * `lookbackSeconds` before the watermark (late uploads) and `updatedAt` is the activity's end.
  * Uploads are processed asynchronously; a re-upload is reported as "duplicate of activity N".
@@ -312,6 +322,7 @@ export function createStravaAdapter(options: AdapterOptions): { dataProvider: Da
       return grant;
     },
     verifyAccess: ({ accessToken }) => verifyAccess(http, "/api/v3/athlete", accessToken),
+    revoke: deauthorize(http),
   };
   return { dataProvider, oauth };
 }

@@ -123,6 +123,12 @@ export interface OAuthClient {
    * deauthorisation event is confirmed before a connection is revoked: events are unsigned hints.
    */
   verifyAccess(credentials: ProviderCredentials): Promise<AccessVerdict>;
+  /**
+   * Withdraws SyncWell's access at the partner (the user disconnected), with the call the partner
+   * documents for it; absent where it has none. Resolves once the partner confirms; failures throw
+   * classified, a token the partner no longer honours as `auth` (the caller refreshes and retries).
+   */
+  revoke?(credentials: ProviderCredentials): Promise<void>;
 }
 
 /** Whether a partner still honours an access token. */
