@@ -98,10 +98,14 @@ async function run(gateway: string, partners: string, token: string): Promise<bo
     info(`strava listing     ${String(measured.lists).padStart(8)}  ${String(expected.lists).padStart(7)}`);
     info(`strava payloads    ${String(measured.payloads).padStart(8)}  ${String(expected.payloads).padStart(7)}`);
     info(`garmin uploads     ${String(measured.uploads).padStart(8)}  ${String(expected.uploads).padStart(7)}`);
-    info(
-      `garmin listing     ${String(destinationFetches).padStart(8)}  ${String(0).padStart(7)}  (source_wins never fetches the destination)`,
-    );
-    const minimal = job.status === "succeeded" && JSON.stringify(measured) === JSON.stringify(expected) && destinationFetches === 0;
+    // Garmin reports no conflict at upload, so a job with records reads it first (one listing per
+    // 24 h of uploads, from a day before the earliest record: SPEC §14); a job with nothing new reads nothing.
+    const readBudget = expected.uploads > 0 ? "1/24 h" : "0";
+    info(`garmin listing     ${String(destinationFetches).padStart(8)}  ${readBudget.padStart(7)}  (conflicts need a destination read)`);
+    const minimal =
+      job.status === "succeeded" &&
+      JSON.stringify(measured) === JSON.stringify(expected) &&
+      (expected.uploads > 0 || destinationFetches === 0);
     info(minimal ? "✔ exactly the minimum" : "✖ more than the minimum");
     return { jobId, minimal };
   };
@@ -122,7 +126,58 @@ async function run(gateway: string, partners: string, token: string): Promise<bo
   const second = await sync("Nothing new on Strava: the next sync", "demo-2", { lists: 1, payloads: 0, uploads: 0 });
   const cfg = await http(`${gateway}/v1/sync-configs/${config.syncConfigId}`, { token });
   info(`lastSyncTime is now ${cfg.lastSyncTime}`);
-  return first.minimal && second.minimal && sameJob && held.length === 3;
+  const followed = await editsAndFilters({ gateway, partners, token, configId: config.syncConfigId, strava, garmin, now });
+  return first.minimal && second.minimal && sameJob && held.length === 3 && followed;
+}
+
+/** SPEC §15: an edit follows its copy, a filtered record is skipped, and the sync log says why. */
+async function editsAndFilters(d: {
+  gateway: string;
+  partners: string;
+  token: string;
+  configId: string;
+  strava: { partnerUserId: string };
+  garmin: { partnerUserId: string };
+  now: number;
+}): Promise<boolean> {
+  const stravaActivities = `${d.partners}/strava/_admin/users/${d.strava.partnerUserId}/activities`;
+  const morning = (await http(stravaActivities)).find((a: { name: string }) => a.name === "Morning run");
+  step('The athlete renames "Morning run" to "Tempo run" on Strava, and asks SyncWell to skip commutes');
+  await http(`${stravaActivities}/${morning.id}`, { method: "PATCH", json: { name: "Tempo run" } });
+  await http(`${d.gateway}/v1/sync-configs/${d.configId}`, {
+    method: "PATCH",
+    token: d.token,
+    json: { filters: { excludeNameContains: ["commute"] } },
+  });
+  const start = d.now - 3 * 3600_000;
+  await http(stravaActivities, {
+    json: [
+      { name: "Commute ride", type: "ride", startTime: new Date(start).toISOString(), endTime: new Date(start + 1800_000).toISOString() },
+    ],
+  });
+  step("Strava's webhooks name both records; SyncWell reads them, renames the copy and skips the commute");
+  const deadline = Date.now() + 60_000;
+  let names: string[] = [];
+  let log: { items: { sourceId: string; outcome: string; reason: string; at: string }[] } = { items: [] };
+  for (;;) {
+    const held = await http(`${d.partners}/garmin/_admin/users/${d.garmin.partnerUserId}/activities`);
+    names = held.map((a: { name: string }) => a.name).sort();
+    log = await http(`${d.gateway}/v1/sync-configs/${d.configId}/records?limit=10`, { token: d.token });
+    const done = names.includes("Tempo run") && log.items.some((e) => e.reason === "filtered");
+    if (done || Date.now() > deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  info(`garmin now holds: ${names.join(", ")}`);
+  step("The sync log (GET /v1/sync-configs/{id}/records), newest first: ids, outcomes and reasons only");
+  for (const e of log.items) info(`${e.at}  ${e.sourceId.padEnd(14)} ${e.outcome.padEnd(8)} ${e.reason}`);
+  const ok =
+    names.includes("Tempo run") &&
+    !names.includes("Morning run") &&
+    !names.includes("Commute ride") &&
+    log.items.some((e) => e.reason === "filtered") &&
+    log.items.some((e) => e.outcome === "updated");
+  info(ok ? "✔ the copy was renamed and the commute skipped" : "✖ the edit or the filter did not apply");
+  return ok;
 }
 
 let platform: RunningPlatform | undefined;
