@@ -6,12 +6,13 @@ import { summarise } from "./summary.ts";
 import type { Scenario } from "./types.ts";
 
 const USAGE =
-  "npm run chaos -- --model [--scenarios N] [--seed S] [--scenario I[,J…]] [--concurrency C] [--space full|safe] [--settle-seconds T] [--restart-every K] [--out FILE] [--verbose] [--log-level info] [--shrink N] [--replay FILE]";
+  "npm run chaos -- --model [--scenarios N] [--seed S] [--scenario I[,J…|,I-J]] [--concurrency C] [--space full|safe] [--settle-seconds T] [--restart-every K] [--out FILE] [--verbose] [--log-level info] [--shrink N] [--replay FILE]";
 
 /**
  * `npm run chaos -- --model …`: the generated-scenario run of issue 11. Prints each scenario as it
  * ends and, for a failure, its seed, index, shape and violations; exits 1 if any scenario failed,
- * 2 on a bad option. `--scenario I,J` replays those scenarios of the seed alone.
+ * 2 on a bad option. `--scenario I,J` replays those scenarios of the seed alone; `--scenario 440-456` a
+ * failure among its neighbours (`--concurrency` at a time: under their load).
  */
 export async function modelMain(argv: readonly string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
@@ -44,8 +45,9 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
     return Number.isInteger(n) && n >= min ? n : Number.NaN;
   };
   const seed = int("seed", -(2 ** 31)) ?? Math.floor(Math.random() * 2 ** 31);
-  const only = typeof values.scenario === "string" ? values.scenario.split(",").map(Number) : undefined;
-  if (only?.some((n) => !Number.isInteger(n) || n < 0)) return usage("--scenario takes scenario indexes: 3 or 3,17,42");
+  const only = typeof values.scenario === "string" ? scenarioIndexes(values.scenario) : undefined;
+  if (only?.some((n) => !Number.isInteger(n) || n < 0))
+    return usage("--scenario takes scenario indexes and ranges: 3, 3,17,42 or 440-456,681 (run together, --concurrency at a time)");
   const scenarios = int("scenarios", 1);
   const concurrency = int("concurrency", 1);
   const settle = int("settle-seconds", 5);
@@ -117,6 +119,16 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
     );
   if (result.broken) log(`the run stopped early: ${result.broken}`);
   return result.failed.length === 0 && result.endOfRun.length === 0 && !result.broken ? 0 : 1;
+}
+
+/** `3,17,440-456`: the listed indexes, a range with both ends (a failure replayed among its neighbours, under their load). */
+export function scenarioIndexes(list: string): number[] {
+  return list.split(",").flatMap((part) => {
+    const range = /^(\d+)-(\d+)$/.exec(part.trim());
+    if (!range) return [/^\d+$/.test(part.trim()) ? Number(part) : Number.NaN];
+    const [from, to] = [Number(range[1]), Number(range[2])];
+    return to >= from && to - from < 100_000 ? Array.from({ length: to - from + 1 }, (_, i) => from + i) : [Number.NaN];
+  });
 }
 
 function usage(message: string): number {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createDocumentClient, createDynamoDbClient, resourceNames } from "@syncwell/core";
 import { isolatedPlatformConfig, type RunningPlatform, startPlatform } from "@syncwell/platform";
+import { CoalescerSets } from "./coalescerSets.ts";
 import { JobTable } from "./jobTable.ts";
 import { DEV_PARTNER_SECRETS, Partners } from "./partners.ts";
 import type { ModelContext } from "./scenarioRun.ts";
@@ -68,6 +69,7 @@ export async function startModelPlatform(
   };
   const dynamo = createDynamoDbClient(aws);
   const urls = { gateway: platform.urls.gateway, providersMock: platform.urls.providersMock };
+  const coalescerSets = new CoalescerSets(platform.env.REDIS_URL as string, platform.env.REDIS_KEY_PREFIX ?? "");
   const gap = options.crashGapMs ?? 10_000;
   let crashing: Promise<void> | undefined;
   let lastCrash = 0;
@@ -94,6 +96,7 @@ export async function startModelPlatform(
     thresholdSeconds: Number(threshold),
     settleTimeoutMs: options.settleTimeoutMs ?? 45_000,
     quietMs: options.quietMs ?? 1500,
+    coalescerSets,
   };
   // A service that will not start again (say, code edited under a long run) breaks the platform:
   // the run stops instead of reporting every later scenario as the engine's failure.
@@ -119,6 +122,7 @@ export async function startModelPlatform(
     aws: { region: aws.region, sqsEndpoint: aws.sqsEndpoint },
     async stop() {
       dynamo.destroy();
+      coalescerSets.close();
       await platform.stop();
     },
   };

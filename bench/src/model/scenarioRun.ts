@@ -1,4 +1,5 @@
 import { sleep } from "../client.ts";
+import { type CoalescerSets, describeHeld } from "./coalescerSets.ts";
 import { expectations, type Outcome } from "./expectations.ts";
 import { GatewayUser } from "./gatewayClient.ts";
 import type { JobTable } from "./jobTable.ts";
@@ -26,6 +27,8 @@ export interface ModelContext {
   quietMs: number;
   /** Set when the platform cannot go on (a service that does not start again): the run stops. */
   broken: string | undefined;
+  /** What the coalescer still holds of the records webhooks named (explains a missing record). */
+  coalescerSets?: CoalescerSets;
 }
 
 export interface ScenarioResult {
@@ -163,10 +166,33 @@ export async function runScenario(ctx: ModelContext, scenario: Scenario): Promis
   phases.quiet = mark();
   sampling = false;
   await sampler;
+  const violations = oracle(observation);
+  await explainMissing(ctx, violations, configIds, created);
   // The user is done: without configs the poller stops polling them (a long run has thousands).
   await Promise.all([...configIds.values()].map((id) => user.deleteConfig(id)));
   const judged: Record<Outcome, number> = { must: 0, must_not: 0, either: 0 };
   for (const e of expectations(observation, (r) => (observation?.final[r.provider] ?? []).some((x) => x.id === r.id)))
     judged[e.outcome] += 1;
-  return { scenario, violations: oracle(observation), seconds: (Date.now() - started) / 1000, observation, events, judged, phases };
+  return { scenario, violations, seconds: (Date.now() - started) / 1000, observation, events, judged, phases };
+}
+
+/** A missing record that the coalescer still holds was named by a webhook and never carried by a job: said so in its violation. */
+async function explainMissing(
+  ctx: ModelContext,
+  violations: Violation[],
+  configIds: ReadonlyMap<string, string>,
+  created: readonly CreatedRecord[],
+): Promise<void> {
+  if (!ctx.coalescerSets || !violations.some((v) => v.kind === "missing")) return;
+  for (const [key, syncConfigId] of configIds) {
+    const held = await ctx.coalescerSets.held(syncConfigId).catch(() => undefined);
+    if (!held) continue;
+    for (const v of violations) {
+      if (v.kind !== "missing" || !v.detail.includes(`[${key} `)) continue;
+      const ids = created.filter((r) => v.detail.includes(`(${r.provider} ${r.id})`)).map((r) => r.id);
+      const lines = describeHeld(held, ids);
+      v.detail +=
+        lines.length > 0 ? `; ${lines.join("; ")}` : "; the coalescer holds none of it (a job carried it, or no webhook named it)";
+    }
+  }
 }
