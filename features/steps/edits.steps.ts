@@ -63,6 +63,18 @@ Given("the user recorded these workouts on Strava:", async function (this: SyncW
   );
 });
 
+Given("the user recorded a workout {string} at Polar two hours east of UTC", async function (this: SyncWellWorld, name: string) {
+  // Polar lists the local start time and its offset (AccessLink): the same instant as this UTC time.
+  await record(this, "polar", [{ name, utcOffsetSeconds: 7200, ...slot(5, 50) }]);
+});
+
+Given("the watch put the same {string} on Garmin", async function (this: SyncWellWorld, name: string) {
+  const source = this.recorded.get(name);
+  assert.ok(source, `no workout ${name}`);
+  await record(this, "garmin", [{ name: `${name} (watch)`, startTime: source.startTime, endTime: source.endTime }]);
+  this.recorded.set(name, source);
+});
+
 When("the user records a workout {string} on {word}", async function (this: SyncWellWorld, name: string, provider: string) {
   await record(this, PROVIDER(provider), [{ name, ...slot(2 + 3 * this.recorded.size, 40) }]);
 });

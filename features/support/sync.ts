@@ -37,7 +37,15 @@ export async function connectPartner(world: SyncWellWorld, provider: string): Pr
 export async function record(
   world: SyncWellWorld,
   provider: string,
-  workouts: { name: string; startTime: string; endTime: string; type?: string; private?: boolean; samples?: unknown[] }[],
+  workouts: {
+    name: string;
+    startTime: string;
+    endTime: string;
+    type?: string;
+    private?: boolean;
+    samples?: unknown[];
+    utcOffsetSeconds?: number;
+  }[],
 ) {
   const user = world.user(provider);
   const reply = await request(world.partner(`/${provider}/_admin/users/${user.partnerUserId}/activities`), {
