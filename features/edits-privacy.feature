@@ -13,6 +13,18 @@ Feature: Edits, deletes, privacy and filters follow the source (SPEC §15)
     And Garmin holds 1 workout
     And the sync log eventually says "updated" with reason "changed_at_source" for "Morning run"
 
+  Scenario: A workout renamed on Garmin, a polled source, is renamed at Strava on the next read
+    Given a user syncing Garmin to Strava with the "source_wins" strategy
+    When the user records a workout "Lunch ride" on Garmin
+    And the user asks for a sync
+    Then the job succeeds having written 1 workout
+    When the user renames "Lunch ride" on Garmin to "Hill repeats"
+    And the user asks for a sync
+    Then the job succeeds having written 1 workout
+    And Strava eventually holds a workout named "Hill repeats"
+    And Strava holds 1 workout
+    And the sync log says "updated" with reason "changed_at_source" for "Lunch ride"
+
   Scenario: A workout deleted on Strava is deleted at Garmin
     Given a user syncing Strava to Garmin with the "source_wins" strategy
     And Strava delivers webhooks to SyncWell

@@ -128,6 +128,41 @@ describe("edits at the source follow the copy (SPEC §15)", () => {
   });
 });
 
+describe("conflict strategies apply to edits (SPEC §15)", () => {
+  it("newest_wins keeps a copy changed at the destination after the source's edit", async () => {
+    const modTimes = { ...GARMIN, reportsModificationTime: true };
+    const { hot, from, to } = setup("garmin", modTimes, { ...STRAVA, reportsModificationTime: true });
+    const cfg = hot.config("strava", "garmin", "newest_wins");
+    const record = from.add(hot.workout(0, 45));
+    await hot.run(cfg);
+    hot.clock += 60_000;
+    from.edit(record.id, { name: "source name" });
+    hot.clock += 60_000;
+    to.edit(to.records[0]?.id as string, { name: "my newer name" });
+    await hot.run(cfg);
+    assert.deepEqual(
+      to.records.map((r) => r.name),
+      ["my newer name"],
+    );
+    assert.deepEqual(log(hot, cfg.syncConfigId).at(-1), "skipped/older_than_destination");
+  });
+
+  it("where modification times do not compare, the source's edit is the newest thing known", async () => {
+    const { hot, from, to } = setup("garmin", GARMIN);
+    const cfg = hot.config("strava", "garmin", "newest_wins");
+    const record = from.add(hot.workout(0, 45));
+    await hot.run(cfg);
+    to.edit(to.records[0]?.id as string, { name: "renamed at Garmin" });
+    hot.clock += 60_000;
+    from.edit(record.id, { name: "renamed at Strava" });
+    await hot.run(cfg);
+    assert.deepEqual(
+      to.records.map((r) => r.name),
+      ["renamed at Strava"],
+    );
+  });
+});
+
 describe("deletes at the source (SPEC §15)", () => {
   it("a deletion named by a webhook deletes the copy where the destination can delete", async () => {
     const { hot, from, to } = setup("garmin", GARMIN);
