@@ -27,7 +27,9 @@ export interface AccessCheck {
  * (so a retried flush whose job send failed still sends the job) and move the records its events
  * named to the window's own set, so that every delivery of this flush reads the same ids and a
  * later event's record joins the next window's. Answers 1 when this flush owns a window, 0 when
- * its window never opened (its event was folded into another, or it crashed first).
+ * its window is not open: its event was folded into another window, it crashed before opening
+ * it, or it has not opened it yet (a stall between its two writes), which the mark '0' tells
+ * {@link OPEN_WINDOW}.
  */
 const CLOSE_WINDOW = `
 if redis.call('get', KEYS[1]) == ARGV[1] then
@@ -36,7 +38,21 @@ if redis.call('get', KEYS[1]) == ARGV[1] then
   if redis.call('exists', KEYS[3]) == 1 then redis.call('rename', KEYS[3], KEYS[4]) end
   return 1
 end
-return redis.call('exists', KEYS[2])`;
+local closed = redis.call('get', KEYS[2])
+if closed then return tonumber(closed) end
+redis.call('set', KEYS[2], '0', 'PX', ARGV[2])
+return 0`;
+
+/**
+ * Opens the window of an event whose flush was just sent, unless that flush came already (the
+ * process stalled for longer than the window between its two writes): a window opened then would
+ * fold events in with no flush to end it. Answers 1 (opened), 0 (another window is open: folded
+ * in) or -1 (its flush came and went: the event needs its job now).
+ */
+const OPEN_WINDOW = `
+if redis.call('exists', KEYS[2]) == 1 then return -1 end
+if redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return 1 end
+return 0`;
 
 /** How long a closed window is remembered: longer than a flush message can be retried. */
 const CLOSED_MEMORY_MS = 3600_000;
@@ -58,6 +74,8 @@ export interface CoalescerOptions {
 }
 
 const windowKey = (syncConfigId: string) => `coalesce:${syncConfigId}`;
+/** A window's flush came: '1' it closed the window, '0' the window was not open (see {@link CLOSE_WINDOW}). */
+const closedKey = (syncConfigId: string, windowId: string) => `coalesce:${syncConfigId}:closed:${windowId}`;
 /** The records the open window's events name (SPEC §14: a job reads them whatever its listing's lookback). */
 const recordsKey = (syncConfigId: string) => `coalesce:records:${syncConfigId}`;
 /** The records of a closed window, until its flush has sent them: the same ids for every delivery of the flush. */
@@ -170,7 +188,10 @@ export class Coalescer {
    * Opening a window writes twice: the delayed flush, then the window key. The flush goes first, so an
    * open window always has a flush on its way; a failure or crash in between leaves at most a flush
    * for a window that never opened (dropped when it comes), and the event, not acknowledged, is
-   * handled again. The other order would leave a window that folds events in and never ends.
+   * handled again. The other order would leave a window that folds events in and never ends. And
+   * the window opens only if its flush has not come yet: a process that stalls between the two
+   * writes for longer than the window (its flush came, found no window and was dropped) sends the
+   * event's job itself instead of opening a window that nothing would close.
    */
   async #open(config: SyncConfig, recordId: string | undefined): Promise<void> {
     const key = windowKey(config.syncConfigId);
@@ -192,14 +213,23 @@ export class Coalescer {
         MessageBody: JSON.stringify({ type: "flush", syncConfigId: config.syncConfigId, userId: config.userId, windowId }),
       }),
     );
-    let opened: boolean;
+    let opened: unknown;
     try {
-      opened = (await this.deps.redis.set(key, windowId, "PX", (this.options.windowSeconds + 300) * 1000, "NX")) === "OK";
+      opened = await this.deps.redis.eval(
+        OPEN_WINDOW,
+        2,
+        key,
+        closedKey(config.syncConfigId, windowId),
+        windowId,
+        (this.options.windowSeconds + 300) * 1000,
+      );
     } catch (error) {
       return this.#withoutRedis(config, error, recordId);
     }
     // Another event opened a window in between: its flush covers this event, this one's is dropped.
-    if (!opened) this.deps.metrics.eventsCoalesced.inc();
+    if (opened === 0) this.deps.metrics.eventsCoalesced.inc();
+    // The flush came before the window opened (and was dropped): the window is over, its job goes now.
+    if (opened === -1) await this.#sendJob(config.syncConfigId, config.userId, windowId, recordId ? [recordId] : []);
   }
 
   /** Without Redis every event gets a job at once: more jobs, never a lost event. */
@@ -225,7 +255,7 @@ export class Coalescer {
         CLOSE_WINDOW,
         4,
         windowKey(syncConfigId),
-        `${windowKey(syncConfigId)}:closed:${windowId}`,
+        closedKey(syncConfigId, windowId),
         recordsKey(syncConfigId),
         records,
         windowId,

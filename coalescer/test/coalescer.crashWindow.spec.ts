@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { createRedis } from "@syncwell/core";
-import { CoalescerHarness, crashingClients, failingSends } from "./harness.ts";
+import { CoalescerHarness, crashingClients, failingSends, stallsAfterFlushSend } from "./harness.ts";
 
 /**
  * Opening a window writes twice (the Redis window key, the delayed flush on the webhook queue). A
@@ -38,6 +38,29 @@ describe("the coalescer's two writes when a window opens", () => {
     const later = await h.webhook();
     const covered = await h.pump(restarted, () => h.jobs.some((j) => j.sentAt >= later));
     assert.ok(covered, `no job was sent after the event that followed the crash (jobs: ${h.jobs.length})`);
+  });
+
+  it("a flush that comes before its window opened (a stall between the two writes) leaves no window without a flush", async () => {
+    const stalling = stallsAfterFlushSend(h.stack.sqs, h.redis);
+    const first = await h.webhook("data", { recordId: "r1" });
+    // Hidden for longer than the stall, so that only this handling sees the event.
+    const [event] = await h.receive(1, 30);
+    assert.ok(event);
+    const handling = h.handle(h.coalescer({ sqs: stalling.sqs, redis: stalling.redis }), [event]);
+
+    // The stalled process has sent the flush but not yet opened the window when the flush is handled.
+    const other = h.coalescer();
+    assert.equal(await h.handle(other, [await h.receiveWhere((b) => b.type === "flush")]), 0);
+    stalling.resume();
+    assert.equal(await handling, 0);
+
+    const second = await h.webhook("data", { recordId: "r2" });
+    const named = (id: string, after: number) => h.jobs.some((j) => j.sentAt >= after && j.job.recordIds?.includes(id));
+    const covered = await h.pump(other, () => named("r1", first) && named("r2", second));
+    assert.ok(
+      covered,
+      `both events are covered by jobs naming their records (records per job: ${JSON.stringify(h.jobs.map((j) => j.job.recordIds ?? []))})`,
+    );
   });
 
   it("a flush whose job send failed sends the job on its retry", async () => {

@@ -116,14 +116,14 @@ export class CoalescerHarness {
     return receivedAt;
   }
 
-  /** Receives what is visible on WebhookEventQueue (waiting up to `waitSeconds`). */
-  async receive(waitSeconds = 1): Promise<Message[]> {
+  /** Receives what is visible on WebhookEventQueue (waiting up to `waitSeconds`), hidden for `visibilitySeconds`. */
+  async receive(waitSeconds = 1, visibilitySeconds = 1): Promise<Message[]> {
     const reply = await this.stack.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: this.stack.queues.webhookQueueUrl,
         MaxNumberOfMessages: 10,
         WaitTimeSeconds: waitSeconds,
-        VisibilityTimeout: 1,
+        VisibilityTimeout: visibilitySeconds,
       }),
     );
     return reply.Messages ?? [];
@@ -315,4 +315,37 @@ export function failingRedisCommands(redis: Redis, command: string, times = 1): 
       };
     },
   });
+}
+
+/**
+ * Clients of a process that stalls (a GC pause, a starved CPU) right after it sent a delayed flush:
+ * its next Redis call waits until `resume()`.
+ */
+export function stallsAfterFlushSend(sqs: SQSClient, redis: Redis): { sqs: SQSClient; redis: Redis; resume(): void } {
+  let stalled = false;
+  let resume = () => {};
+  const resumed = new Promise<void>((resolve) => {
+    resume = resolve;
+  });
+  const wrappedSqs = new Proxy(sqs, {
+    get(target, prop, receiver) {
+      if (prop !== "send") return Reflect.get(target, prop, receiver);
+      return async (command: { input: Record<string, unknown> }, ...rest: unknown[]) => {
+        const reply = await (target.send as (...args: unknown[]) => Promise<unknown>)(command, ...rest);
+        if (command.input.DelaySeconds !== undefined) stalled = true;
+        return reply;
+      };
+    },
+  });
+  const wrappedRedis = new Proxy(redis, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (!stalled) return (value as (...a: unknown[]) => unknown).apply(target, args);
+        return resumed.then(() => (value as (...a: unknown[]) => unknown).apply(target, args));
+      };
+    },
+  });
+  return { sqs: wrappedSqs, redis: wrappedRedis, resume };
 }
