@@ -51,19 +51,30 @@ export class ConnectionItems extends TableItems {
     return Item ? this.fromItem(Item) : undefined;
   }
 
-  /** A user's connections (tokens stay in the table: callers only need provider and status). */
+  /** A user's connections, oldest first (tokens stay in the table: callers only need provider and status). */
   async listConnections(userId: string): Promise<Array<Omit<ConnectionRecord, "accessToken" | "refreshToken">>> {
-    const { Items = [] } = await this.deps.db.send(
-      new QueryCommand({
-        TableName: this.options.table,
-        KeyConditionExpression: "pk = :u AND begins_with(sk, :c)",
-        ExpressionAttributeValues: { ":u": keys.user(userId), ":c": keys.connection("") },
-      }),
-    );
-    return Items.map(
-      ({ pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, accessToken: _a, refreshToken: _r, ...rest }) =>
-        rest as Omit<ConnectionRecord, "accessToken" | "refreshToken">,
-    );
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      // Consistent: a connection made a moment ago is listed.
+      const page = await this.deps.db.send(
+        new QueryCommand({
+          TableName: this.options.table,
+          KeyConditionExpression: "pk = :u AND begins_with(sk, :c)",
+          ExpressionAttributeValues: { ":u": keys.user(userId), ":c": keys.connection("") },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items
+      .map(
+        ({ pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, accessToken: _a, refreshToken: _r, ...rest }) =>
+          rest as Omit<ConnectionRecord, "accessToken" | "refreshToken">,
+      )
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.connectionId.localeCompare(b.connectionId));
   }
 
   /** Connections of a provider-side user (webhook owner → connection). */
@@ -154,13 +165,38 @@ export class ConnectionItems extends TableItems {
     }
   }
 
-  /** A connection item as a record, its tokens decrypted. */
+  /**
+   * The user disconnected: the tokens are deleted and the connection is `revoked`; the item stays, so
+   * configs still name it and connecting the same partner account again brings it back. The token
+   * version moves on, so a refresh that read the old tokens stores nothing. False when it is gone.
+   */
+  async disconnect(userId: string, connectionId: string): Promise<boolean> {
+    try {
+      await this.deps.db.send(
+        new UpdateCommand({
+          TableName: this.options.table,
+          Key: { pk: keys.user(userId), sk: keys.connection(connectionId) },
+          UpdateExpression: "REMOVE accessToken, refreshToken SET #s = :revoked, tokenVersion = if_not_exists(tokenVersion, :zero) + :one",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: { ":revoked": "revoked", ":zero": 0, ":one": 1 },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** A connection item as a record, its tokens decrypted (empty once the user disconnected: {@link disconnect}). */
   fromItem(item: Record<string, unknown>): ConnectionRecord {
     const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, type: _t, accessToken, refreshToken, ...rest } = item;
+    const decrypt = (sealed: unknown) => (typeof sealed === "string" ? this.deps.cipher.decrypt(sealed) : "");
     return {
       ...(rest as Omit<ConnectionRecord, "accessToken" | "refreshToken">),
-      accessToken: this.deps.cipher.decrypt(String(accessToken)),
-      refreshToken: this.deps.cipher.decrypt(String(refreshToken)),
+      accessToken: decrypt(accessToken),
+      refreshToken: decrypt(refreshToken),
     };
   }
 }

@@ -73,6 +73,11 @@ export class MetadataStore implements SyncStateStore {
     return this.#connections.updateTokens(userId, connectionId, expectedVersion, tokens);
   }
 
+  /** The user disconnected: tokens deleted, status `revoked`, the item kept; false when there is none. */
+  disconnectConnection(userId: string, connectionId: string): Promise<boolean> {
+    return this.#connections.disconnect(userId, connectionId);
+  }
+
   setConnectionStatus(userId: string, connectionId: string, status: ConnectionStatus): Promise<void> {
     return this.#connections.setConnectionStatus(userId, connectionId, status);
   }
@@ -139,6 +144,26 @@ export class MetadataStore implements SyncStateStore {
     return Item ? this.#config(Item) : undefined;
   }
 
+  /** A user's configs, in id order: their partition's config items only (no connection, no token is read). */
+  async listConfigs(userId: string): Promise<SyncConfig[]> {
+    const configs: SyncConfig[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.deps.db.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: "pk = :u AND begins_with(sk, :c)",
+          ExpressionAttributeValues: { ":u": keys.user(userId), ":c": keys.config("") },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      configs.push(...(page.Items ?? []).map((i) => this.#config(i)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return configs;
+  }
+
   /** Configs whose source is this connection (webhook → configs). */
   async findConfigsBySource(connectionId: string): Promise<SyncConfig[]> {
     const { Items = [] } = await this.deps.db.send(
@@ -177,6 +202,31 @@ export class MetadataStore implements SyncStateStore {
           ConditionExpression: "#v = :expected",
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          ReturnValues: "ALL_NEW",
+        }),
+      );
+      return Attributes ? this.#config(Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Disables a config whatever its version (the user disconnected one of its connections); the
+   * version moves on, so a concurrent optimistic update reads it again. Answers the disabled
+   * config, or undefined when there is none.
+   */
+  async disableConfig(userId: string, syncConfigId: string): Promise<SyncConfig | undefined> {
+    try {
+      const { Attributes } = await this.deps.db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: { pk: keys.user(userId), sk: keys.config(syncConfigId) },
+          UpdateExpression: "SET enabled = :off, #v = #v + :one",
+          ConditionExpression: "attribute_exists(pk)",
+          ExpressionAttributeNames: { "#v": "version" },
+          ExpressionAttributeValues: { ":off": false, ":one": 1 },
           ReturnValues: "ALL_NEW",
         }),
       );

@@ -1,17 +1,29 @@
 import { randomUUID } from "node:crypto";
-import { type ConnectionRecord, HttpProblem, PartnerError, ProviderSchema, parseOrThrow } from "@syncwell/core";
+import { type ConnectionRecord, HttpProblem, PartnerError, ProviderSchema, parseOrThrow, TokenManager } from "@syncwell/core";
 import express from "express";
 import { z } from "zod";
 import { userOf } from "../auth.ts";
 import type { GatewayDeps } from "../deps.ts";
+import { Disconnector } from "../disconnect.ts";
 
 const ConnectBody = z.object({ provider: ProviderSchema, authorizationCode: z.string().min(1).max(512) }).strict();
 
-const view = (c: ConnectionRecord) => ({ connectionId: c.connectionId, provider: c.provider, status: c.status, createdAt: c.createdAt });
+/** What the app sees of a connection: never a token. */
+const view = (c: Pick<ConnectionRecord, "connectionId" | "provider" | "status" | "createdAt">) => ({
+  connectionId: c.connectionId,
+  provider: c.provider,
+  status: c.status,
+  createdAt: c.createdAt,
+});
 
-/** Connect a provider account: exchange the OAuth code at the partner and keep the tokens encrypted. */
+/**
+ * Connect a provider account (exchange the OAuth code at the partner and keep the tokens encrypted),
+ * list and read the user's connections, and disconnect one. Another user's connection answers 404.
+ */
 export function connectionRoutes(deps: GatewayDeps): express.Router {
   const router = express.Router();
+  const tokens = new TokenManager({ store: deps.store, adapters: deps.adapters, redis: deps.redis, logger: deps.logger });
+  const disconnector = new Disconnector({ store: deps.store, adapters: deps.adapters, tokens, logger: deps.logger });
 
   router.post("/v1/connections", async (req, res) => {
     const { provider, authorizationCode } = parseOrThrow(ConnectBody, req.body);
@@ -43,10 +55,20 @@ export function connectionRoutes(deps: GatewayDeps): express.Router {
     res.status(201).json(view(connection));
   });
 
+  router.get("/v1/connections", async (_req, res) => {
+    res.json({ items: (await deps.store.listConnections(userOf(res))).map(view) });
+  });
+
   router.get("/v1/connections/:connectionId", async (req, res) => {
     const connection = await deps.store.getConnection(userOf(res), String(req.params.connectionId));
     if (!connection) throw new HttpProblem(404, "no such connection");
     res.json(view(connection));
+  });
+
+  // Idempotent: a disconnected connection stays listed as `revoked`, and deleting it again is 204 too.
+  router.delete("/v1/connections/:connectionId", async (req, res) => {
+    await disconnector.disconnect(userOf(res), String(req.params.connectionId));
+    res.status(204).end();
   });
 
   return router;

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   ConflictStrategySchema,
+  type ConnectionRecord,
   DataTypeSchema,
   HttpProblem,
   POLLED_PROVIDERS,
@@ -41,6 +42,12 @@ const PatchBody = z
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: "give conflictResolutionStrategy, enabled, syncPrivate or filters" });
 
+/** A connection the user disconnected (DELETE /v1/connections/{id}) syncs nothing until it is connected again. */
+function refuseDisconnected(field: string, c: Pick<ConnectionRecord, "provider" | "status"> | undefined): void {
+  if (c?.status === "revoked")
+    throw new HttpProblem(422, `${field}: the ${c.provider} connection is disconnected; connect the account again first`, { field });
+}
+
 /** A filter SyncWell does not know, or a type that is not a normalised one, is 422 naming the field (SPEC §15). */
 const SEMANTIC = ["filters"] as const;
 
@@ -80,6 +87,12 @@ export function syncConfigRoutes(
     return config;
   };
 
+  const refuseEnablingDisconnected = async (userId: string, config: SyncConfig) => {
+    const connections = new Map((await deps.store.listConnections(userId)).map((c) => [c.connectionId, c]));
+    refuseDisconnected("sourceConnectionId", connections.get(config.sourceConnectionId));
+    refuseDisconnected("destinationConnectionId", connections.get(config.destinationConnectionId));
+  };
+
   router.post("/v1/sync-configs", async (req, res) => {
     const body = parseBody(CreateBody, req.body, SEMANTIC);
     const userId = userOf(res);
@@ -92,6 +105,8 @@ export function syncConfigRoutes(
     if (source.connectionId === destination.connectionId)
       throw new HttpProblem(422, "source and destination must be different connections");
     if (!DESTINATIONS.has(destination.provider)) throw new HttpProblem(422, `${destination.provider} can only be a source`);
+    refuseDisconnected("sourceConnectionId", source);
+    refuseDisconnected("destinationConnectionId", destination);
     const config: SyncConfig = { syncConfigId: randomUUID(), userId, ...body, version: 1 };
     await deps.store.putConfig(config, source.provider);
     if (POLLED_PROVIDERS.includes(source.provider)) {
@@ -109,6 +124,18 @@ export function syncConfigRoutes(
     res.status(201).location(`/v1/sync-configs/${config.syncConfigId}`).json(view(config));
   });
 
+  // Every config of the user, each as GET /v1/sync-configs/{id} shows it (polling state where the source is polled).
+  router.get("/v1/sync-configs", async (_req, res) => {
+    const userId = userOf(res);
+    const [configs, connections] = await Promise.all([deps.store.listConfigs(userId), deps.store.listConnections(userId)]);
+    const providerOf = new Map(connections.map((c) => [c.connectionId, c.provider]));
+    const polled = (c: SyncConfig) => POLLED_PROVIDERS.some((p) => p === providerOf.get(c.sourceConnectionId));
+    const items = await Promise.all(
+      configs.map(async (c) => view(c, polled(c) ? await deps.store.getPollSchedule(c.syncConfigId) : undefined)),
+    );
+    res.json({ items });
+  });
+
   router.get("/v1/sync-configs/:id", async (req, res) => {
     const config = await ownConfig(userOf(res), String(req.params.id));
     res.json(view(config, await deps.store.getPollSchedule(config.syncConfigId)));
@@ -119,6 +146,7 @@ export function syncConfigRoutes(
     const userId = userOf(res);
     for (let attempt = 0; attempt < 3; attempt++) {
       const current = await ownConfig(userId, String(req.params.id));
+      if (patch.enabled === true && !current.enabled) await refuseEnablingDisconnected(userId, current);
       const updated = await deps.store.updateConfig(userId, current.syncConfigId, current.version, patch);
       configs?.forget(userId, current.syncConfigId);
       if (updated) return void res.json(view(updated));
