@@ -63,7 +63,7 @@ export class CoalescerSets {
 /** One line per held record, for a violation or a log. */
 export function describeHeld(held: HeldRecords, ids: readonly string[] = []): string[] {
   const pick = (list: readonly string[]) => (ids.length === 0 ? list : list.filter((id) => ids.includes(id)));
-  const lines = pick(held.open).map((id) => `${id} is still in the coalescer's open set (no flush has taken it into a job)`);
+  const lines = pick(held.open).map((id) => `${id} is still in the coalescer's open set (no window's flush took it into a job)`);
   for (const [windowId, list] of Object.entries(held.closed))
     lines.push(...pick(list).map((id) => `${id} is in closed window ${windowId}'s set (its flush never finished)`));
   return lines;
