@@ -23,6 +23,8 @@ export const JobMessageSchema = z
     coalescingKey: z.string().min(1).max(255).optional(),
     /** Source records a webhook named: read by id whatever the listing's lookback (late uploads). */
     recordIds: z.array(z.string().min(1).max(128)).max(100).optional(),
+    /** A device upload's batch in object storage (`POST /v1/device-uploads`): the source reads it by this key. */
+    batchKey: z.string().min(1).max(1024).optional(),
     /** Sync the named records again, whatever the watermark and ledger say (`POST …/records/{id}/resync`). */
     resync: z.boolean().optional(),
   })

@@ -17,6 +17,12 @@ export interface PushRecord {
   onConflict: "replace" | "report";
 }
 
+/** What the job tells a source about its read: a device source reads the batch the job carries (SPEC §18). */
+export interface ListingContext {
+  /** The object key of the uploaded batch (claim-check: the queue message stays small). */
+  batchKey?: string | undefined;
+}
+
 /** A source listing; `commit` (where the partner has one, e.g. Polar transactions) runs only after the job succeeded. */
 export interface SourceListing {
   records: ActivityMetadata[];
@@ -79,7 +85,7 @@ export interface DataProvider {
   readonly provider: Provider;
   readonly capabilities: DestinationCapabilities;
   /** Metadata of every record modified since the watermark (all pages; adapters add their lookback). */
-  fetchMetadata(credentials: ProviderCredentials, since: string | undefined): Promise<SourceListing>;
+  fetchMetadata(credentials: ProviderCredentials, since: string | undefined, context?: ListingContext): Promise<SourceListing>;
   /**
    * Metadata of named records (a webhook's ids), whatever their age; records that do not exist
    * or are not this user's are left out. Absent where the partner has no such call.

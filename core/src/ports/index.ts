@@ -3,6 +3,7 @@ export type {
   ChangeResult,
   DataProvider,
   DestinationCapabilities,
+  ListingContext,
   OAuthClient,
   ProviderCredentials,
   PushRecord,

@@ -85,7 +85,7 @@ export class SyncJobHandler {
     const sourceApi = this.deps.adapters.dataProvider(sourceConn.provider);
 
     // Step 3: metadata only, all pages, plus the records a webhook named (whatever the lookback).
-    const listing = await this.#withAuth(sourceConn, (c) => sourceApi.fetchMetadata(c, config.lastSyncTime));
+    const listing = await this.#withAuth(sourceConn, (c) => sourceApi.fetchMetadata(c, config.lastSyncTime, { batchKey: job.batchKey }));
     const read = await this.#withNamed(job, sourceConn, sourceApi, listing.records);
     const pairs: Pair[] = [{ config, dest: dest as ConnectionRecord }];
     // Where the read is destructive, it serves every enabled config of the user on this source.
