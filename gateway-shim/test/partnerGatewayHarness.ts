@@ -7,6 +7,7 @@ import {
   createRedis,
   DEV_JWT_SECRET,
   Hs256Verifier,
+  type Partner,
   type PartnerAdapters,
   type Provider,
   signJwt,
@@ -33,9 +34,7 @@ export class PartnerGatewayHarness {
   async start(): Promise<this> {
     [this.stack, this.mock] = await Promise.all([startEmbeddedStack(`gwp-${this.run}-`), startTestMock()]);
     this.adapters = createPartnerAdapters(
-      Object.fromEntries(
-        (Object.keys(CLIENTS) as Provider[]).map((p) => [p, { baseUrl: `${this.mock.url}/${p}`, ...CLIENTS[p] }]),
-      ) as never,
+      Object.fromEntries((Object.keys(CLIENTS) as Partner[]).map((p) => [p, { baseUrl: `${this.mock.url}/${p}`, ...CLIENTS[p] }])) as never,
     );
     const app = createGateway(
       {

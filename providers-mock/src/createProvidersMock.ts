@@ -1,4 +1,4 @@
-import { HttpProblem, type Knex, type Logger, PROVIDERS, type Provider, problemErrorHandler, sendProblem } from "@syncwell/core";
+import { HttpProblem, type Knex, type Logger, PARTNERS, type Partner, problemErrorHandler, sendProblem } from "@syncwell/core";
 import express, { type ErrorRequestHandler, type Express } from "express";
 import multer from "multer";
 import { createAdminRouter } from "./admin.ts";
@@ -16,7 +16,7 @@ import { CallStats } from "./stats.ts";
 import { PartnerStore } from "./store.ts";
 import { WebhookSender } from "./webhooks.ts";
 
-const FACTORIES: Record<Provider, (ctx: PartnerContext) => PartnerModule> = {
+const FACTORIES: Record<Partner, (ctx: PartnerContext) => PartnerModule> = {
   strava: createStrava,
   garmin: createGarmin,
   polar: createPolar,
@@ -41,8 +41,8 @@ export function createProvidersMock(
   const webhooks = new WebhookSender(deps.logger);
   const faults = new FaultRegistry(deps.random);
   const stats = new CallStats();
-  const modules = new Map<Provider, PartnerModule>();
-  const limiters = new Map<Provider, RateLimiter>();
+  const modules = new Map<Partner, PartnerModule>();
+  const limiters = new Map<Partner, RateLimiter>();
 
   const app = express();
   app.disable("x-powered-by");
@@ -51,7 +51,7 @@ export function createProvidersMock(
   app.use(express.urlencoded({ extended: false, limit: "1mb" }));
   app.get("/health", (_req, res) => void res.json({ status: "ok" }));
 
-  for (const provider of PROVIDERS) {
+  for (const provider of PARTNERS) {
     const op = (operation: Parameters<PartnerContext["op"]>[0]) =>
       instrument({
         module: () => modules.get(provider) as PartnerModule,

@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import {
   createPartnerAdapters,
   externalIdFor,
+  type Partner,
   type PartnerAdapters,
   PartnerError,
   type Provider,
@@ -10,7 +11,7 @@ import {
 } from "@syncwell/core";
 import { activity, startTestMock } from "./helpers.ts";
 
-const CLIENTS: Record<Provider, { clientId: string; clientSecret: string }> = {
+const CLIENTS: Record<Partner, { clientId: string; clientSecret: string }> = {
   strava: { clientId: "syncwell-strava", clientSecret: "dev-strava-secret" },
   garmin: { clientId: "syncwell-garmin", clientSecret: "dev-garmin-secret" },
   polar: { clientId: "syncwell-polar", clientSecret: "dev-polar-secret" },
@@ -24,7 +25,7 @@ describe("DataProvider contract, every adapter against providers-mock", () => {
   before(async () => {
     mock = await startTestMock({ STRAVA_UPLOAD_PROCESSING_MS: "100" });
     adapters = createPartnerAdapters(
-      Object.fromEntries((Object.keys(CLIENTS) as Provider[]).map((p) => [p, { baseUrl: `${mock.url}/${p}`, ...CLIENTS[p] }])) as never,
+      Object.fromEntries((Object.keys(CLIENTS) as Partner[]).map((p) => [p, { baseUrl: `${mock.url}/${p}`, ...CLIENTS[p] }])) as never,
     );
   });
   after(() => mock.close());

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createPartnerAdapters, type PartnerAdapters, type Provider, type ProviderCredentials } from "@syncwell/core";
+import { createPartnerAdapters, type Partner, type PartnerAdapters, type Provider, type ProviderCredentials } from "@syncwell/core";
 import { activity, CLIENTS, startTestMock } from "./helpers.ts";
 
 /** What each adapter reads of privacy and local offsets, against providers-mock. */
@@ -10,7 +10,7 @@ describe("adapters read privacy and local offsets the partner's way", () => {
   before(async () => {
     mock = await startTestMock();
     adapters = createPartnerAdapters(
-      Object.fromEntries((Object.keys(CLIENTS) as Provider[]).map((p) => [p, { baseUrl: `${mock.url}/${p}`, ...CLIENTS[p] }])) as never,
+      Object.fromEntries((Object.keys(CLIENTS) as Partner[]).map((p) => [p, { baseUrl: `${mock.url}/${p}`, ...CLIENTS[p] }])) as never,
     );
   });
   after(() => mock.close());

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createPartnerAdapters, type PartnerAdapters, PartnerError, type Provider } from "@syncwell/core";
+import { createPartnerAdapters, type Partner, type PartnerAdapters, PartnerError, type Provider } from "@syncwell/core";
 import { CLIENTS, startTestMock } from "./helpers.ts";
 
-const PROVIDERS = Object.keys(CLIENTS) as Provider[];
+const PROVIDERS = Object.keys(CLIENTS) as Partner[];
 
 describe("OAuthClient.revoke, every adapter against providers-mock", () => {
   let mock: Awaited<ReturnType<typeof startTestMock>>;

@@ -5,6 +5,7 @@ import {
   createPartnerAdapters,
   externalIdFor,
   type Logger,
+  type Partner,
   type PartnerAdapters,
   type Provider,
   type ProviderCredentials,
@@ -26,7 +27,7 @@ describe("adapters write privacy, manual activities and changes the partner's wa
     } as unknown as Logger;
     adapters = createPartnerAdapters(
       Object.fromEntries(
-        (Object.keys(CLIENTS) as Provider[]).map((p) => [p, { baseUrl: `${mock.url}/${p}`, ...CLIENTS[p], uploadPollIntervalMs: 25 }]),
+        (Object.keys(CLIENTS) as Partner[]).map((p) => [p, { baseUrl: `${mock.url}/${p}`, ...CLIENTS[p], uploadPollIntervalMs: 25 }]),
       ) as never,
       { logger },
     );

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createLogger, type Provider } from "@syncwell/core";
+import { createLogger, type Partner } from "@syncwell/core";
 import knexFactory from "knex";
 import { loadProvidersMockConfig } from "../src/config.ts";
 import { type RunningProvidersMock, startProvidersMock } from "../src/server.ts";
 
 /** The OAuth clients SyncWell is registered with at each mock partner (development defaults). */
-export const CLIENTS: Record<Provider, { clientId: string; clientSecret: string }> = {
+export const CLIENTS: Record<Partner, { clientId: string; clientSecret: string }> = {
   strava: { clientId: "syncwell-strava", clientSecret: "dev-strava-secret" },
   garmin: { clientId: "syncwell-garmin", clientSecret: "dev-garmin-secret" },
   polar: { clientId: "syncwell-polar", clientSecret: "dev-polar-secret" },

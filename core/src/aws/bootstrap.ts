@@ -5,6 +5,7 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from "@aws-sdk/client-dynamodb";
+import { CreateBucketCommand, type S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { MAX_RECEIVE_COUNT, type ResourceNames } from "./resources.ts";
 import { GSI1, GSI2, TTL_ATTRIBUTE } from "./tableDesign.ts";
@@ -18,19 +19,31 @@ export interface PlatformQueues {
 }
 
 /**
- * Creates the queues (with their DLQs and redrive) and the metadata table if missing.
- * Idempotent: safe to run on every start, by `npm start`, the tests and the LocalStack init.
+ * Creates the queues (with their DLQs and redrive), the metadata table and, given an S3 client, the
+ * device-upload bucket (`bucket`, else the names' own) if missing. Idempotent: safe to run on every
+ * start, by `npm start`, the tests and the LocalStack init. The stack owns the bucket's lifecycle
+ * rule and encryption in production; the emulators keep uploads until they stop.
  */
 export async function bootstrapPlatform(
-  deps: { sqs: SQSClient; dynamoDb: DynamoDBClient },
+  deps: { sqs: SQSClient; dynamoDb: DynamoDBClient; s3?: S3Client },
   names: ResourceNames,
-  options: { maxReceiveCount?: number } = {},
+  options: { maxReceiveCount?: number; bucket?: string } = {},
 ): Promise<PlatformQueues> {
   const [queues] = await Promise.all([
     createQueues(deps.sqs, names, options.maxReceiveCount ?? MAX_RECEIVE_COUNT),
     createTable(deps.dynamoDb, names.table),
+    deps.s3 ? createBucket(deps.s3, options.bucket ?? names.deviceUploadBucket) : undefined,
   ]);
   return queues;
+}
+
+/** Creates a bucket unless this account has it already. */
+export async function createBucket(s3: S3Client, bucket: string): Promise<void> {
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if ((error as { name?: string }).name !== "BucketAlreadyOwnedByYou") throw error;
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 export * from "./bootstrap.ts";
 export * from "./clients.ts";
 export * from "./resources.ts";
+export * from "./s3.ts";
 export * from "./tableDesign.ts";

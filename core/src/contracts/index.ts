@@ -1,4 +1,5 @@
 export * from "./activity.ts";
+export * from "./deviceUpload.ts";
 export * from "./domain.ts";
 export * from "./jobMessage.ts";
 export * from "./providers.ts";

@@ -1,4 +1,5 @@
 export type { AdapterOptions } from "./adapterSupport.ts";
+export { createAppleHealthAdapter, DEVICE_CONNECTION_TOKENS } from "./appleHealth.ts";
 export * from "./classify.ts";
 export { createGarminAdapter } from "./garmin.ts";
 export { type HeldRecord, InMemoryPartner } from "./InMemoryPartner.ts";

@@ -1,4 +1,4 @@
-import type { Provider } from "@syncwell/core";
+import type { Partner } from "@syncwell/core";
 import type { Request, Response } from "express";
 import type { TokenSet } from "../oauth.ts";
 import { accessTtl, basicCredentials, epochSeconds, param } from "./common.ts";
@@ -10,7 +10,7 @@ import type { PartnerContext } from "./types.ts";
  */
 export function standardTokenEndpoint(
   ctx: PartnerContext,
-  provider: Provider,
+  provider: Partner,
   defaultTtlSeconds: number,
   shape: (set: TokenSet, base: Record<string, unknown>) => Record<string, unknown>,
 ) {

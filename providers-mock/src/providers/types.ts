@@ -1,4 +1,4 @@
-import type { Logger, Operation, Provider } from "@syncwell/core";
+import type { Logger, Operation, Partner, Provider } from "@syncwell/core";
 import type { RequestHandler, Response, Router } from "express";
 import type { OAuthService } from "../oauth.ts";
 import type { RateDecision, WindowLimit } from "../rateLimit.ts";
@@ -19,7 +19,7 @@ export interface PartnerOptions {
   webhookBaseUrl?: string | undefined;
   /** Overrides every partner's access-token lifetime (tests, demos). */
   accessTokenTtlSeconds?: number | undefined;
-  clients: Record<Provider, ClientCredentials>;
+  clients: Record<Partner, ClientCredentials>;
   strava: { verifyToken: string; subscriptionId: number; uploadProcessingMs: number; limits: Record<string, number> };
   polar: { limits: Record<string, number> };
   garmin: { limits: Record<string, number> };

@@ -1,0 +1,3 @@
+export type { BatchStore } from "./BatchStore.ts";
+export { InMemoryBatchStore } from "./InMemoryBatchStore.ts";
+export { S3BatchStore, type S3BatchStoreOptions } from "./S3BatchStore.ts";
