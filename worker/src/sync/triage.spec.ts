@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { ActivityMetadata, DestinationCapabilities, LedgerEntry } from "@syncwell/core";
+import { changedFields, decideEdit, fingerprint, passesFilters, triage } from "./triage.ts";
+
+const run = (over: Partial<ActivityMetadata> = {}): ActivityMetadata => ({
+  id: "s1",
+  startTime: "2026-11-20T06:00:00.000Z",
+  endTime: "2026-11-20T06:45:00.000Z",
+  type: "run",
+  name: "Morning run",
+  updatedAt: "2026-11-20T06:45:00.000Z",
+  private: false,
+  ...over,
+});
+const copyOf = (r: ActivityMetadata, over: Partial<ActivityMetadata> = {}): ActivityMetadata => ({ ...r, id: "d1", ...over });
+const written = (r: ActivityMetadata, over: Partial<LedgerEntry> = {}): LedgerEntry => ({
+  sourceId: r.id,
+  sourceUpdatedAt: r.updatedAt,
+  destinationId: "d1",
+  written: true,
+  fingerprint: fingerprint(r),
+  writtenAt: "2026-11-20T07:00:00.000Z",
+  ...over,
+});
+const ALL: DestinationCapabilities = {
+  reportsConflicts: false,
+  canDelete: true,
+  updatable: ["name", "type", "private", "times"],
+  reportsModificationTime: true,
+};
+const base = { gone: [], config: {}, resync: new Set<string>(), canKeepPrivate: true };
+
+describe("filters", () => {
+  it("let through what they name, case-insensitively, and nothing shorter than the minimum", () => {
+    assert.ok(passesFilters(run(), undefined));
+    assert.ok(passesFilters(run(), { activityTypes: ["run", "ride"] }));
+    assert.ok(!passesFilters(run(), { activityTypes: ["ride"] }));
+    assert.ok(!passesFilters(run({ name: "ZWIFT - Watopia" }), { excludeNameContains: ["zwift"] }));
+    assert.ok(passesFilters(run(), { minDurationSeconds: 45 * 60 }));
+    assert.ok(!passesFilters(run(), { minDurationSeconds: 45 * 60 + 1 }));
+  });
+});
+
+describe("fingerprint", () => {
+  it("changes with name, type, privacy and times, and with nothing else", () => {
+    const f = fingerprint(run());
+    assert.equal(fingerprint(run({ updatedAt: "2030-01-01T00:00:00.000Z", sourceRef: "x" })), f);
+    assert.equal(fingerprint(run({ startTime: "2026-11-20T07:00:00+01:00" })), f, "the same instant in another zone");
+    for (const over of [{ name: "x" }, { type: "ride" as const }, { private: true }, { endTime: "2026-11-20T06:46:00.000Z" }])
+      assert.notEqual(fingerprint(run(over)), f, JSON.stringify(over));
+    assert.equal(fingerprint(run({ private: undefined })), fingerprint(run({ private: true })), "unknown privacy is private");
+  });
+});
+
+describe("triage", () => {
+  it("sorts records into new, edit, delete and skip, and leaves the current ones alone", () => {
+    const current = run({ id: "cur" });
+    const edited = run({ id: "ed", name: "renamed" });
+    const ledger = new Map([
+      ["cur", written(current)],
+      ["ed", written(run({ id: "ed" }))],
+      ["del", written(run({ id: "del" }))],
+    ]);
+    const out = triage({
+      ...base,
+      records: [
+        current,
+        edited,
+        run({ id: "new" }),
+        run({ id: "priv", private: true }),
+        run({ id: "short", endTime: "2026-11-20T06:01:00.000Z" }),
+      ],
+      gone: ["del", "never-synced"],
+      ledger,
+      config: { filters: { minDurationSeconds: 600 } },
+    });
+    assert.deepEqual(out.map((t) => `${t.kind}:${t.kind === "delete" ? t.sourceId : t.record.id}`).sort(), [
+      "delete:del",
+      "edit:ed",
+      "new:new",
+      "skip:priv",
+      "skip:short",
+    ]);
+  });
+
+  it("a private record is skipped unless syncPrivate and the destination can keep it private", () => {
+    const r = run({ private: undefined });
+    assert.equal(triage({ ...base, records: [r], ledger: new Map() })[0]?.kind, "skip");
+    assert.equal(triage({ ...base, records: [r], ledger: new Map(), config: { syncPrivate: true } })[0]?.kind, "new");
+    assert.equal(
+      triage({ ...base, records: [r], ledger: new Map(), config: { syncPrivate: true }, canKeepPrivate: false })[0]?.kind,
+      "skip",
+    );
+  });
+
+  it("a resync brings back a current or deleted-at-destination record; a deleted source record stays deleted", () => {
+    const r = run();
+    assert.equal(triage({ ...base, records: [r], ledger: new Map([["s1", written(r)]]), resync: new Set(["s1"]) })[0]?.kind, "edit");
+    assert.deepEqual(triage({ ...base, records: [], gone: ["s1"], ledger: new Map([["s1", written(r, { deleted: true })]]) }), []);
+  });
+
+  it("ledger entries without a fingerprint compare modification times", () => {
+    const r = run();
+    const old = written(r, { fingerprint: undefined });
+    assert.deepEqual(triage({ ...base, records: [r], ledger: new Map([["s1", old]]) }), []);
+    assert.equal(
+      triage({ ...base, records: [run({ updatedAt: "2026-11-21T00:00:00.000Z" })], ledger: new Map([["s1", old]]) })[0]?.kind,
+      "edit",
+    );
+  });
+});
+
+describe("decideEdit", () => {
+  const edit = (record: ActivityMetadata, destination: ActivityMetadata[], over: Partial<Parameters<typeof decideEdit>[0]> = {}) =>
+    decideEdit({
+      sourceProvider: "strava",
+      record,
+      entry: written(run()),
+      destination,
+      strategy: "source_wins",
+      capabilities: ALL,
+      comparableModificationTimes: false,
+      resync: false,
+      ...over,
+    });
+
+  it("updates the fields that changed where the destination can, else replaces, else says it cannot", () => {
+    const renamed = run({ name: "Tempo" });
+    assert.deepEqual(edit(renamed, [copyOf(run())]), { kind: "update", destinationId: "d1", fields: ["name"] });
+    assert.deepEqual(edit(renamed, [copyOf(run())], { capabilities: { ...ALL, updatable: [] } }), { kind: "replace", destinationId: "d1" });
+    assert.deepEqual(edit(renamed, [copyOf(run())], { capabilities: { ...ALL, updatable: [], canDelete: false } }), {
+      kind: "skip",
+      reason: "destination_cannot_update",
+      destinationId: "d1",
+    });
+  });
+
+  it("a copy already like the source is left alone; a copy gone is not written again unless resynced", () => {
+    assert.deepEqual(edit(run(), [copyOf(run())]), { kind: "skip", reason: "already_at_destination", destinationId: "d1" });
+    assert.deepEqual(edit(run({ name: "x" }), []), { kind: "skip", reason: "deleted_at_destination" });
+    assert.deepEqual(edit(run({ name: "x" }), [], { resync: true }), { kind: "write" });
+  });
+
+  it("finds the copy by its external id where the ledger's destination id is stale", () => {
+    const copy = copyOf(run(), { id: "d9", externalId: "syncwell-strava-s1" });
+    assert.equal(edit(run({ name: "x" }), [copy]).kind, "update");
+  });
+
+  it("dest_wins keeps a copy changed after SyncWell wrote it; newest_wins keeps a copy newer than the edit", () => {
+    const comparable = { comparableModificationTimes: true };
+    const touched = copyOf(run(), { updatedAt: "2026-11-20T08:00:00.000Z" });
+    const renamed = run({ name: "x", updatedAt: "2026-11-20T07:30:00.000Z" });
+    assert.equal(edit(renamed, [touched], { ...comparable, strategy: "dest_wins" }).kind, "skip");
+    assert.equal(edit(renamed, [touched], { ...comparable, strategy: "newest_wins" }).kind, "skip");
+    assert.equal(
+      edit(run({ name: "x", updatedAt: "2026-11-20T09:00:00.000Z" }), [touched], { ...comparable, strategy: "newest_wins" }).kind,
+      "update",
+    );
+    assert.equal(
+      edit(renamed, [touched], { strategy: "dest_wins" }).kind,
+      "update",
+      "without comparable times the edit is the newest thing known",
+    );
+  });
+
+  it("compares privacy only where the copy reports it, and times to the second", () => {
+    assert.deepEqual(changedFields(run({ private: true }), copyOf(run(), { private: undefined })), []);
+    assert.deepEqual(changedFields(run({ private: true }), copyOf(run())), ["private"]);
+    assert.deepEqual(changedFields(run(), copyOf(run(), { endTime: "2026-11-20T06:45:00.400Z" })), []);
+  });
+});
