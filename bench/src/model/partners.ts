@@ -46,6 +46,9 @@ export class Partners {
       endTime: at(a.start + a.durationSeconds),
       type: a.type,
       name: `${label} ${a.key}`,
+      // Privacy is its own feature (SPEC §15): the model's workouts are public, said explicitly.
+      private: false,
+      samples: heartRate(a),
       ...(a.updatedAt !== undefined ? { updatedAt: at(a.updatedAt) } : {}),
       ...(a.utcOffsetSeconds ? { utcOffsetSeconds: a.utcOffsetSeconds } : {}),
     };
@@ -119,6 +122,15 @@ export class Partners {
     }
     return 0; // Polar has no webhooks
   }
+}
+
+/**
+ * A few heart-rate samples, as a watch records them: a workout with samples is an upload at Strava
+ * (which carries SyncWell's external id), not a manual activity (`POST /api/v3/activities` takes none).
+ */
+export function heartRate(a: Pick<ActivitySpec, "durationSeconds" | "key">): { offsetSeconds: number; heartRate: number }[] {
+  const base = 110 + (Number(a.key.replace(/\D/g, "")) % 40);
+  return [0, 0.25, 0.5, 0.75, 1].map((f, i) => ({ offsetSeconds: Math.floor(f * a.durationSeconds), heartRate: base + i * 5 }));
 }
 
 const pick = (r: PartnerRecord) => ({
