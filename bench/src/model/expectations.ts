@@ -72,6 +72,11 @@ export function expectations(o: Observation, presentAtSource: (r: CreatedRecord)
         expect("must_not", `dest_wins: conflicts with ${names(pre)}`);
         continue;
       }
+      if (config.strategy === "newest_wins" && record.edited && pre.length > 0) {
+        // The edit made it newer than it was when it was first judged: either answer is defensible.
+        expect("either", `newest_wins: edited after it was judged against ${names(pre)}`);
+        continue;
+      }
       if (config.strategy === "newest_wins") {
         const newerThere = pre.filter((d) => newer(record, d) === "b");
         if (newerThere.length > 0) {

@@ -84,6 +84,25 @@ export class GatewayUser {
     return { jobIds, failures };
   }
 
+  /** The config's sync log (`GET /v1/sync-configs/{id}/records`), every page, newest first. */
+  async syncLog(syncConfigId: string): Promise<{ sourceId: string; destinationId?: string; outcome: string }[]> {
+    const items: { sourceId: string; destinationId?: string; outcome: string }[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const query = `limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      const reply = await http<{ items: typeof items; nextCursor?: string }>(
+        "GET",
+        `${this.gateway}/v1/sync-configs/${syncConfigId}/records?${query}`,
+        { token: this.token },
+      );
+      if (reply.status !== 200) throw new Error(`sync log of ${syncConfigId}: ${reply.status}`);
+      items.push(...reply.body.items);
+      cursor = reply.body.nextCursor;
+      if (!cursor) break;
+    }
+    return items;
+  }
+
   async job(jobId: string): Promise<JobView | undefined> {
     const reply = await http<JobView>("GET", `${this.gateway}/v1/sync-jobs/${jobId}`, { token: this.token }).catch(() => undefined);
     return reply?.status === 200 ? reply.body : undefined;

@@ -9,6 +9,35 @@ const activities = (s: Scenario): ActivitySpec[] => [...s.initial, ...s.actions.
 const seeds = fc.record({ seed: fc.integer(), index: fc.nat({ max: 5000 }) });
 
 describe("the scenario generator", () => {
+  it("edits and deletes only workouts at a source, after they were recorded and the initial syncs; a time change only for a workout that overlaps nothing; nothing after a deletion", () => {
+    let edits = 0;
+    let deletes = 0;
+    for (let index = 0; index < 300; index++) {
+      const s = generateScenario(7, index);
+      const all = [...s.initial, ...s.actions.flatMap((a) => (a.kind === "record" ? [a.activity] : []))];
+      const sources = new Set(s.configs.map((c) => c.source));
+      s.actions.forEach((a, i) => {
+        if (a.kind !== "edit" && a.kind !== "delete") return;
+        if (a.kind === "edit") edits++;
+        else deletes++;
+        assert.ok(i >= s.configs.length, "after the initial syncs");
+        const target = all.find((x) => x.key === a.activity) as ActivitySpec;
+        assert.ok(sources.has(target.provider), `${a.activity} is at a source`);
+        const recorded = s.actions.findIndex((x) => x.kind === "record" && x.activity.key === a.activity);
+        assert.ok(recorded < i, "after its record");
+        assert.ok(!s.actions.slice(0, i).some((x) => x.kind === "delete" && x.activity === a.activity), "not after its deletion");
+        if (a.kind === "edit" && a.shortenSeconds)
+          for (const b of all)
+            if (b !== target)
+              assert.ok(
+                b.start >= target.start + target.durationSeconds || target.start >= b.start + b.durationSeconds,
+                "overlaps nothing",
+              );
+      });
+    }
+    assert.ok(edits > 50 && deletes > 30, `${edits} edits, ${deletes} deletions`);
+  });
+
   it("rebuilds the same scenario from a seed and an index", () => {
     fc.assert(
       fc.property(seeds, ({ seed, index }) => {

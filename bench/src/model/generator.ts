@@ -35,6 +35,9 @@ export interface GeneratorOptions {
   settles: readonly Scenario["settle"][];
   maxFaults: number;
   crashes: boolean;
+  /** Edits (renames, some also ending earlier) and deletions of workouts at a source, after they were recorded. @defaultValue 0 */
+  maxEdits?: number;
+  maxDeletes?: number;
 }
 
 /** Everything SPEC §14 asks for: the long runs (`npm run chaos -- --model`) and `MODEL_FULL=1`. */
@@ -48,12 +51,14 @@ export const FULL_SPACE: GeneratorOptions = {
   settles: ["sync", "sync", "wait"],
   maxFaults: 3,
   crashes: true,
+  maxEdits: 2,
+  maxDeletes: 1,
 };
 
 /**
  * What should pass today (the short run in `npm test`): one Strava → Garmin config under
- * `source_wins`, overlaps far from the threshold, uploads within every lookback, UTC, faults and
- * crashes. Everything else is excluded until the engine fixes of issue 11 land.
+ * `source_wins`, overlaps far from the threshold, uploads within every lookback, UTC, faults,
+ * crashes, a rename and a deletion. Everything else is excluded until the engine fixes of issue 11 land.
  */
 export const SAFE_SPACE: GeneratorOptions = {
   topologies: ["single"],
@@ -66,6 +71,8 @@ export const SAFE_SPACE: GeneratorOptions = {
   settles: ["sync"],
   maxFaults: 2,
   crashes: true,
+  maxEdits: 1,
+  maxDeletes: 1,
 };
 
 const WEBHOOK_PARTNERS: readonly Provider[] = ["strava", "garmin", "oura"];
@@ -176,10 +183,12 @@ export function scenarioArbitrary(o: GeneratorOptions): fc.Arbitrary<Omit<Scenar
         pauses: fc.array(fc.integer({ min: 50, max: 800 }), { maxLength: 3 }),
         settle: fc.constantFrom(...o.settles),
         order: fc.array(fc.nat(), { minLength: 24, maxLength: 24 }),
+        edits: fc.array(fc.record({ pick: fc.nat(), after: fc.nat({ max: 3 }), shorten: fc.boolean() }), { maxLength: o.maxEdits ?? 0 }),
+        deletes: fc.array(fc.record({ pick: fc.nat(), after: fc.nat({ max: 3 }) }), { maxLength: o.maxDeletes ?? 0 }),
       })
       .map((d) => {
         const { initial, live } = place(d.clusters, o.utcOffsets, d.offsetPick, o.sameAccountOverlaps);
-        const actions = interleave(configs, live, d);
+        const actions = withEdits(interleave(configs, live, d), configs, initial, live, d);
         return { topology, configs, initial, actions, settle: d.settle };
       });
   });
@@ -218,6 +227,46 @@ function interleave(
     shuffled.splice(after + 1 + (pick % 2), 0, { kind: "duplicate_webhook", activity: activity.key });
   }
   return [...configs.map((c): Action => ({ kind: "sync", config: c.key, copies: 1 })), ...shuffled];
+}
+
+/**
+ * Edits and deletions of workouts at a source (SPEC §15), each after its workout was recorded and
+ * after at least one sync began: an initial workout anywhere after the initial syncs, a live one
+ * a few actions after its `record`. A workout that overlaps nothing may also end 5 minutes earlier
+ * (so no conflict or identical pair comes or goes with the edit). A deletion comes after any edit of it.
+ */
+function withEdits(
+  actions: Action[],
+  configs: readonly ConfigSpec[],
+  initial: readonly ActivitySpec[],
+  live: readonly ActivitySpec[],
+  d: { edits: Array<{ pick: number; after: number; shorten: boolean }>; deletes: Array<{ pick: number; after: number }> },
+): Action[] {
+  const sources = new Set(configs.map((c) => c.source));
+  const all = [...initial, ...live];
+  const targets = all.filter((a) => sources.has(a.provider));
+  if (targets.length === 0) return actions;
+  const alone = (a: ActivitySpec) =>
+    all.every((b) => b === a || b.start >= a.start + a.durationSeconds || a.start >= b.start + b.durationSeconds);
+  const out = [...actions];
+  const insert = (activity: ActivitySpec, after: number, action: Action) => {
+    const recorded = out.findIndex((x) => x.kind === "record" && x.activity.key === activity.key);
+    const edited = out.findLastIndex((x) => (x.kind === "edit" || x.kind === "delete") && x.activity === activity.key);
+    const from = Math.max(recorded, edited, configs.length - 1);
+    out.splice(Math.min(out.length, from + 1 + after), 0, action);
+  };
+  for (const e of d.edits) {
+    const activity = targets[e.pick % targets.length] as ActivitySpec;
+    const shorten = e.shorten && alone(activity) ? { shortenSeconds: 300 } : {};
+    insert(activity, e.after, { kind: "edit", activity: activity.key, ...shorten });
+  }
+  for (const e of d.deletes) {
+    const activity = targets[e.pick % targets.length] as ActivitySpec;
+    if (out.some((x) => x.kind === "delete" && x.activity === activity.key)) continue;
+    insert(activity, e.after, { kind: "delete", activity: activity.key });
+  }
+  // Nothing edits a workout after it was deleted.
+  return out.filter((x, i) => x.kind !== "edit" || !out.slice(0, i).some((y) => y.kind === "delete" && y.activity === x.activity));
 }
 
 /** The seed of scenario `index` of a run with `seed`: any scenario can be rebuilt alone. */

@@ -162,6 +162,78 @@ describe("the model oracle: nothing of the user's is deleted, changed or echoed"
   });
 });
 
+describe("the model oracle: edits and deletions at the source (SPEC §15)", () => {
+  const s = rec("a0", "strava", "1", 0, 1800);
+  const renamed = (r: CreatedRecord, end = Date.parse(r.endTime)): CreatedRecord => ({
+    ...r,
+    name: `${r.name} renamed`,
+    endTime: new Date(end).toISOString(),
+    edited: {
+      renamed: true,
+      retimed: end !== Date.parse(r.endTime),
+      originalName: r.name,
+      originalStart: r.startTime,
+      originalEnd: r.endTime,
+    },
+  });
+
+  it("passes a rename that reached the copy, and finds one that did not", () => {
+    const e = renamed(s);
+    assert.deepEqual(kinds(observe([config("source_wins")], [e], { strava: [held(e)], garmin: [copy(e, "g1")] })), []);
+    assert.deepEqual(kinds(observe([config("source_wins")], [e], { strava: [held(e)], garmin: [copy(s, "g1")] })), ["edit_not_applied"]);
+  });
+
+  it("lets a Polar rename (no notice of edits) keep the old name at the copy", () => {
+    const p = rec("a0", "polar", "p1", 0, 1800);
+    const e = renamed(p);
+    assert.deepEqual(kinds(observe([config("source_wins", "polar")], [e], { polar: [held(e)], garmin: [copy(p, "g1")] })), []);
+  });
+
+  it("lets a copy at Strava keep its old times after a time change (Strava cannot change times), not one at Garmin", () => {
+    const g = rec("a0", "garmin", "g0", 0, 1800);
+    const e = renamed(g, T0 + 1500_000);
+    const stale = { ...copy(g, "s1"), name: e.name };
+    assert.deepEqual(kinds(observe([config("source_wins", "garmin", "strava")], [e], { garmin: [held(e)], strava: [stale] })), []);
+    const e2 = renamed(s, T0 + 1500_000);
+    const stale2 = { ...copy(s, "g1"), name: e2.name };
+    assert.deepEqual(kinds(observe([config("source_wins")], [e2], { strava: [held(e2)], garmin: [stale2] })), ["time_shifted"]);
+    assert.deepEqual(kinds(observe([config("source_wins")], [e2], { strava: [held(e2)], garmin: [copy(e2, "g1")] })), []);
+  });
+
+  it("finds a Garmin copy that outlived its Strava or Oura source's deletion; a Strava copy, or one of a Polar workout, may stay", () => {
+    const gone = { ...s, deleted: true };
+    assert.deepEqual(kinds(observe([config("source_wins")], [gone], { strava: [], garmin: [] })), []);
+    assert.deepEqual(kinds(observe([config("source_wins")], [gone], { strava: [], garmin: [copy(s, "g1")] })), ["copy_not_deleted"]);
+    const o = rec("a0", "oura", "o1", 0, 1800);
+    const atStrava = { ...copy(o, "s1") };
+    assert.deepEqual(
+      kinds(observe([config("source_wins", "oura", "strava")], [{ ...o, deleted: true }], { oura: [], strava: [atStrava] })),
+      [],
+    );
+    const p = rec("a0", "polar", "p1", 0, 1800);
+    assert.deepEqual(
+      kinds(observe([config("source_wins", "polar")], [{ ...p, deleted: true }], { polar: [], garmin: [copy(p, "g1")] })),
+      [],
+    );
+  });
+
+  it("knows a copy without an external id (a manual activity at Strava) by the sync log's destination id", () => {
+    const o = rec("a0", "oura", "o1", 0, 1800);
+    const manual: PartnerRecord = { ...held(o), id: "s9" };
+    const observed = observe([config("source_wins", "oura", "strava")], [o], { oura: [held(o)], strava: [manual] });
+    assert.deepEqual(kinds(observed), ["unexpected_write", "missing"]);
+    const written = [{ config: "c0", sourceId: "o1", destinationId: "s9" }];
+    assert.deepEqual(kinds({ ...observed, written }), []);
+    const twice = { ...observed, final: { oura: [held(o)], strava: [manual, { ...manual, id: "s10" }] } };
+    assert.deepEqual(kinds({ ...twice, written: [...written, { config: "c0", sourceId: "o1", destinationId: "s10" }] }), ["duplicate"]);
+  });
+
+  it("finds a deletion at the source that took a destination record that was not its copy", () => {
+    const mine = rec("a1", "garmin", "g7", 5000, 6800);
+    assert.deepEqual(kinds(observe([config("source_wins")], [{ ...s, deleted: true }, mine], { strava: [], garmin: [] })), ["deleted"]);
+  });
+});
+
 describe("the model oracle: jobs and watermarks", () => {
   const base = observe([config("source_wins")], [], { strava: [], garmin: [] });
 

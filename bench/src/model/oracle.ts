@@ -14,15 +14,21 @@ import type { CreatedRecord, Observation, PartnerRecord, Provider, Violation } f
  *    source record that is not older.
  * 3. Nothing is echoed: no record reaches a partner it was copied from; no origin is held twice.
  * 4. Every copy keeps its source's start and end (±1 s).
- * 5. Every job ended (succeeded, cancelled, dead-lettered with a reason); a retried request got
+ * 5. Edits and deletions at a source reach the copies where the source tells of them and the
+ *    destination can apply them ({@link editViolations}); a workout the user deleted is not "deleted".
+ * 6. Every job ended (succeeded, cancelled, dead-lettered with a reason); a retried request got
  *    one job; no watermark moved back (the chaos checker's rules).
  */
-export function oracle(o: Observation): Violation[] {
+export function oracle(observed: Observation): Violation[] {
+  const o = withLoggedCopies(observed);
   const index = new RecordIndex(o.final, o.created);
   const holding = (p: Provider) => o.final[p] ?? [];
   const present = (r: CreatedRecord) => holding(r.provider).some((x) => x.id === r.id);
   const violations: Violation[] = [];
   const add = (kind: Violation["kind"], detail: string) => violations.push({ kind, detail });
+  // A config whose job ended in the DLQ (with its reason: the jobs check judges that) waits for
+  // support's re-drive (SPEC §7): what that job would have synced may be missing until then.
+  const awaitingRedrive = new Set(o.jobs.filter((j) => j.status === "dead_lettered" && j.configKey).map((j) => j.configKey));
   const origins = new Map<Provider, Map<string, PartnerRecord[]>>();
   for (const [provider, records] of Object.entries(o.final) as [Provider, readonly PartnerRecord[]][]) {
     const byOrigin = new Map<string, PartnerRecord[]>();
@@ -35,14 +41,17 @@ export function oracle(o: Observation): Violation[] {
       if (!from && !o.created.some((c) => c.provider === provider && c.id === record.id))
         add("unexpected_write", `${provider} ${record.id} was created by nobody and carries no SyncWell external id`);
       const source = from && index.get(from.provider, from.id);
-      if (source && !sameTimes(source, record))
+      const edit = from && o.created.find((c) => c.provider === from.provider && c.id === from.id);
+      // A copy may keep the times its source had before an edit where the edit cannot reach it:
+      // Strava cannot change times, Polar tells of no edit, a deletion ends the story.
+      const before =
+        edit?.edited?.retimed && (provider === "strava" || edit.provider === "polar" || edit.deleted) ? edit.edited : undefined;
+      const original = before && { startTime: before.originalStart, endTime: before.originalEnd };
+      if (source && !sameTimes(source, record) && !(original && sameTimes(original, record)))
         add("time_shifted", `${provider} ${record.id} ${span(record)} is a copy of ${from.provider} ${from.id} ${span(source)}`);
     }
   }
   const reported = new Set<string>();
-  // A config whose job ended in the DLQ (with its reason: the jobs check judges that) waits for
-  // support's re-drive (SPEC §7): what that job would have synced may be missing until then.
-  const awaitingRedrive = new Set(o.jobs.filter((j) => j.status === "dead_lettered" && j.configKey).map((j) => j.configKey));
   for (const e of expectations(o, present)) {
     const { record, config } = e;
     const copies = origins.get(config.destination)?.get(`${record.provider}:${record.id}`) ?? [];
@@ -64,14 +73,78 @@ export function oracle(o: Observation): Violation[] {
       if (records.length > 1 && !reported.has(`${provider}:${origin}`))
         add("duplicate", `${origin} is held ${records.length} times at ${provider} (${records.map((r) => r.id).join(", ")})`);
   for (const n of o.created) {
+    if (n.deleted) continue; // the user deleted it
     const now = holding(n.provider).find((x) => x.id === n.id);
     if (now && sameContent(n, now)) continue;
     if (replacementAllowed(o, index, n)) continue;
     if (now) add("replaced", `${n.key} (${n.provider} ${n.id}) changed: ${span(n)} ${n.name} → ${span(now)} ${now.name}`);
     else add("deleted", `${n.key} (${n.provider} ${n.id}) ${span(n)} is gone`);
   }
+  violations.push(...editViolations(o, awaitingRedrive));
   violations.push(...jobViolations(o));
   return violations;
+}
+
+/**
+ * A record SyncWell wrote without an external id (Strava takes a manual activity, one without
+ * samples, with no external id) is still its copy: the config's sync log names it as the
+ * destination of a written source record. Such a record gets the external id it would have had,
+ * so every check sees it as the copy it is. A record the user created is never re-labelled.
+ */
+function withLoggedCopies(o: Observation): Observation {
+  if (!o.written?.length) return o;
+  const final: Partial<Record<Provider, PartnerRecord[]>> = {};
+  for (const [provider, records] of Object.entries(o.final) as [Provider, readonly PartnerRecord[]][])
+    final[provider] = records.map((r) => {
+      if (r.externalId || o.created.some((c) => c.provider === provider && c.id === r.id)) return r;
+      const item = o.written?.find(
+        (w) => w.destinationId === r.id && o.configs.some((c) => c.key === w.config && c.destination === provider),
+      );
+      const config = item && o.configs.find((c) => c.key === item.config);
+      return item && config ? { ...r, externalId: `syncwell-${config.source}-${item.sourceId}` } : r;
+    });
+  return { ...o, final };
+}
+
+/** Sources that tell SyncWell of an edit (Strava and Oura `update`, a Garmin ping); Polar does not. */
+const TELLS_EDITS: readonly Provider[] = ["strava", "oura", "garmin"];
+/** Sources that tell SyncWell of a deletion (Strava and Oura `delete`); Polar and Garmin do not. */
+const TELLS_DELETES: readonly Provider[] = ["strava", "oura"];
+/** Destinations that can delete a copy (Strava cannot delete for apps). */
+const CAN_DELETE: readonly Provider[] = ["garmin"];
+
+/**
+ * SPEC §15, for the workouts the user edited or deleted at a source after they were recorded:
+ * every copy SyncWell wrote of a renamed workout ends with the new name (where the source tells of
+ * edits; the copy's times are judged with every copy's); a workout deleted at a source that tells
+ * of deletions leaves no copy where the destination can delete (a copy at Strava may stay). Records
+ * that are not SyncWell's copy of it are judged by the deletion check: nothing else goes.
+ */
+function editViolations(o: Observation, awaitingRedrive: ReadonlySet<string | undefined>): Violation[] {
+  const out: Violation[] = [];
+  for (const n of o.created) {
+    if (!n.deleted && !n.edited?.renamed) continue;
+    for (const [holder, records] of Object.entries(o.final) as [Provider, readonly PartnerRecord[]][]) {
+      const config = o.configs.find((c) => c.source === n.provider && c.destination === holder && !awaitingRedrive.has(c.key));
+      if (!config) continue;
+      const what = `${n.key} (${n.provider} ${n.id})`;
+      for (const copy of records) {
+        const from = writtenFrom(copy);
+        if (from?.provider !== n.provider || from.id !== n.id) continue;
+        if (n.deleted && TELLS_DELETES.includes(n.provider) && CAN_DELETE.includes(holder))
+          out.push({
+            kind: "copy_not_deleted",
+            detail: `${what} was deleted at ${n.provider}; its copy ${holder} ${copy.id} is still there`,
+          });
+        else if (!n.deleted && TELLS_EDITS.includes(n.provider) && copy.name !== n.name)
+          out.push({
+            kind: "edit_not_applied",
+            detail: `${what} was renamed "${n.name}"; its copy ${holder} ${copy.id} is still "${copy.name}"`,
+          });
+      }
+    }
+  }
+  return out;
 }
 
 /** A record SyncWell wrote at the native's partner conflicts with it, under a strategy that lets it replace it. */
@@ -134,7 +207,7 @@ function jobViolations(o: Observation): Violation[] {
 
 const span = (r: { startTime: string; endTime: string }) => `${r.startTime.slice(5, 19)}–${r.endTime.slice(11, 19)}`;
 
-function sameTimes(a: AnyRecord, b: AnyRecord): boolean {
+function sameTimes(a: Pick<AnyRecord, "startTime" | "endTime">, b: Pick<AnyRecord, "startTime" | "endTime">): boolean {
   return (
     Math.abs(Date.parse(a.startTime) - Date.parse(b.startTime)) <= 1000 && Math.abs(Date.parse(a.endTime) - Date.parse(b.endTime)) <= 1000
   );

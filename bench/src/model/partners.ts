@@ -63,6 +63,40 @@ export class Partners {
     return { key: a.key, provider: a.provider, seq, ...pick(stored) };
   }
 
+  /**
+   * Renames a workout at its partner (and ends it `shortenSeconds` earlier): the partner tells of the
+   * edit its own way. Undefined when the partner no longer has it (another config replaced it).
+   */
+  async edit(partnerUserId: string, record: CreatedRecord, label: string, shortenSeconds?: number): Promise<CreatedRecord | undefined> {
+    const body = {
+      name: `${label} ${record.key} renamed`,
+      ...(shortenSeconds ? { endTime: new Date(Date.parse(record.endTime) - shortenSeconds * 1000).toISOString() } : {}),
+    };
+    const res = await http<PartnerRecord>("PATCH", this.activityUrl(record, partnerUserId), { json: body });
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw new Error(`editing ${record.provider} ${record.id}: ${res.status}`);
+    const edited = {
+      renamed: true,
+      retimed: shortenSeconds !== undefined,
+      originalName: record.edited?.originalName ?? record.name,
+      originalStart: record.edited?.originalStart ?? record.startTime,
+      originalEnd: record.edited?.originalEnd ?? record.endTime,
+    };
+    return { ...record, ...pick(res.body), edited };
+  }
+
+  /** Deletes a workout at its partner (Strava and Oura tell their subscribers); false when it was gone already. */
+  async remove(partnerUserId: string, record: CreatedRecord): Promise<boolean> {
+    const res = await http("DELETE", this.activityUrl(record, partnerUserId));
+    if (res.status === 404) return false;
+    if (res.status !== 204) throw new Error(`deleting ${record.provider} ${record.id}: ${res.status}`);
+    return true;
+  }
+
+  private activityUrl(record: CreatedRecord, partnerUserId: string): string {
+    return `${this.urls.providersMock}/${record.provider}/_admin/users/${partnerUserId}/activities/${encodeURIComponent(record.id)}`;
+  }
+
   async list(provider: Provider, partnerUserId: string): Promise<PartnerRecord[]> {
     const records = await ok<PartnerRecord[]>("GET", `${this.urls.providersMock}/${provider}/_admin/users/${partnerUserId}/activities`);
     return records.map((r) => ({ ...pick(r), ...(r.externalId ? { externalId: r.externalId } : {}) }));

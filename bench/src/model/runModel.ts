@@ -41,7 +41,7 @@ export interface ModelRunResult {
   failed: ScenarioResult[];
   violations: number;
   byKind: Partial<Record<ViolationKind, number>>;
-  events: { crashes: number; crashesSkipped: number; duplicateWebhooks: number; faults: number };
+  events: { crashes: number; crashesSkipped: number; duplicateWebhooks: number; faults: number; edits: number };
   /** Job-table scans made (one serves every scenario waiting at that moment), their time, the table's size at the end. */
   scans: { scans: number; seconds: number; lastScanned: number };
   /** What the end-of-run check of each platform found (queues, DLQ). */
@@ -62,7 +62,7 @@ export function emptyResult(seed: number): ModelRunResult {
     failed: [],
     violations: 0,
     byKind: {},
-    events: { crashes: 0, crashesSkipped: 0, duplicateWebhooks: 0, faults: 0 },
+    events: { crashes: 0, crashesSkipped: 0, duplicateWebhooks: 0, faults: 0, edits: 0 },
     scans: { scans: 0, seconds: 0, lastScanned: 0 },
     endOfRun: [],
     shrunk: [],
@@ -161,7 +161,7 @@ export async function runScenarios(
         violations: [{ kind: "scenario_error" as const, detail: `the scenario could not run: ${error.stack ?? error.message}` }],
         seconds: 0,
         observation: undefined,
-        events: { crashes: 0, crashesSkipped: 0, duplicateWebhooks: 0, faults: 0 },
+        events: { crashes: 0, crashesSkipped: 0, duplicateWebhooks: 0, faults: 0, edits: 0 },
         judged: { must: 0, must_not: 0, either: 0 },
         phases: { setup: 0, actions: 0, settle: 0, quiet: 0 },
       }));

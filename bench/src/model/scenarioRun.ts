@@ -37,7 +37,7 @@ export interface ScenarioResult {
   seconds: number;
   /** Undefined when the scenario could not run. */
   observation: Observation | undefined;
-  events: { crashes: number; crashesSkipped: number; duplicateWebhooks: number; faults: number };
+  events: { crashes: number; crashesSkipped: number; duplicateWebhooks: number; faults: number; edits: number };
   /** How many (config, record) pairs the oracle judged, by what it required. */
   judged: Record<Outcome, number>;
   /** Seconds spent setting up, acting, syncing at the end and waiting for quiet. */
@@ -50,7 +50,7 @@ export async function runScenario(ctx: ModelContext, scenario: Scenario): Promis
   const anchor = Math.floor(started / 1000) * 1000;
   const user = new GatewayUser(ctx.urls.gateway, ctx.jwtSecret, `${ctx.userPrefix}${scenario.seed >>> 0}-${scenario.index}`);
   const label = `m${scenario.seed}.${scenario.index}`;
-  const events = { crashes: 0, crashesSkipped: 0, duplicateWebhooks: 0, faults: 0 };
+  const events = { crashes: 0, crashesSkipped: 0, duplicateWebhooks: 0, faults: 0, edits: 0 };
 
   const accounts = new Map<Provider, { partnerUserId: string; authorizationCode: string }>();
   for (const provider of accountsOf(scenario.configs)) accounts.set(provider, await ctx.partners.createUser(provider));
@@ -118,6 +118,18 @@ export async function runScenario(ctx: ModelContext, scenario: Scenario): Promis
       const status = record ? await ctx.partners.redeliver(record, partnerUser(record.provider)) : 0;
       if (status >= 300) throw new Error(`the gateway refused a re-delivered ${record?.provider} webhook: ${status}`);
       events.duplicateWebhooks += 1;
+    } else if (action.kind === "edit" || action.kind === "delete") {
+      // A workout a shrunk scenario no longer records, or one another config replaced, is not edited.
+      const at = created.findIndex((c) => c.key === action.activity);
+      const record = created[at];
+      if (!record || record.deleted) continue;
+      if (action.kind === "delete") {
+        if (await ctx.partners.remove(partnerUser(record.provider), record)) created[at] = { ...record, deleted: true };
+      } else {
+        const edited = await ctx.partners.edit(partnerUser(record.provider), record, label, action.shortenSeconds);
+        if (edited) created[at] = edited;
+      }
+      events.edits += 1;
     } else if (action.kind === "sync") await sync(action.config, action.copies);
     else if (action.kind === "fault") {
       await ctx.partners.fault(action);
@@ -166,6 +178,12 @@ export async function runScenario(ctx: ModelContext, scenario: Scenario): Promis
   phases.quiet = mark();
   sampling = false;
   await sampler;
+  const written: NonNullable<Observation["written"]>[number][] = [];
+  for (const [config, id] of configIds)
+    for (const item of await user.syncLog(id))
+      if (item.destinationId && (item.outcome === "written" || item.outcome === "updated"))
+        written.push({ config, sourceId: item.sourceId, destinationId: item.destinationId });
+  observation.written = written;
   const violations = oracle(observation);
   await explainMissing(ctx, violations, configIds, created);
   // The user is done: without configs the poller stops polling them (a long run has thousands).

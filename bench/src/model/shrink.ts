@@ -10,7 +10,7 @@ export function smaller(s: Scenario): Scenario[] {
     const drop = new Set([i]);
     if (action.kind === "record")
       s.actions.forEach((a, j) => {
-        if (a.kind === "duplicate_webhook" && a.activity === action.activity.key) drop.add(j);
+        if ((a.kind === "duplicate_webhook" || a.kind === "edit" || a.kind === "delete") && a.activity === action.activity.key) drop.add(j);
       });
     out.push({ ...s, actions: s.actions.filter((_, j) => !drop.has(j)) });
   });

@@ -22,6 +22,10 @@ function action(a: Action): string {
       return `fault ${a.provider}.${a.operation} ${a.status} ×${a.times}`;
     case "crash":
       return `kill -9 ${a.service}`;
+    case "edit":
+      return `rename ${a.activity}${a.shortenSeconds ? ` and end it ${a.shortenSeconds}s earlier` : ""}`;
+    case "delete":
+      return `delete ${a.activity}`;
     case "pause":
       return `pause ${a.ms} ms`;
   }

@@ -53,6 +53,13 @@ export type Action =
   | { kind: "fault"; provider: Provider; operation: FaultOperation; status: 429 | 500 | 503; times: number }
   /** A service is killed with SIGKILL and started again (at most one crash at a time for the whole run). */
   | { kind: "crash"; service: "worker" | "coalescer" | "poller" }
+  /**
+   * The user edits a workout already at its source (SPEC §15): renames it, and with `shortenSeconds`
+   * also ends it that much earlier (only a workout that overlaps nothing, so no conflict changes).
+   */
+  | { kind: "edit"; activity: string; shortenSeconds?: number }
+  /** The user deletes a workout at its source (Strava and Oura tell their subscribers; Polar and Garmin do not). */
+  | { kind: "delete"; activity: string }
   /** The user does nothing for a moment (lets jobs run between actions; not a wait for a result). */
   | { kind: "pause"; ms: number };
 
@@ -96,6 +103,10 @@ export interface CreatedRecord {
   updatedAt: string;
   /** Creation order: 0 for initial data (all there before the first sync), then 1, 2, … per live `record`. */
   seq: number;
+  /** Set when the user renamed it during the scenario (name, times and updatedAt above are then the edited ones). */
+  edited?: { renamed: boolean; originalName: string; originalStart: string; originalEnd: string; retimed: boolean };
+  /** Set when the user deleted it at its partner during the scenario. */
+  deleted?: boolean;
 }
 
 /** A job and how it ended (or not), from `GET /v1/sync-jobs/{id}` or the job table. */
@@ -121,6 +132,11 @@ export interface Observation {
   jobs: readonly JobObservation[];
   /** Each config's `lastSyncTime`, sampled in order during the scenario. */
   watermarks: Readonly<Record<string, readonly (string | undefined)[]>>;
+  /**
+   * What each config's sync log says it wrote (`written`/`updated` items with a destination id): how
+   * a copy without an external id (a manual activity at Strava) is still known as SyncWell's.
+   */
+  written?: ReadonlyArray<{ config: string; sourceId: string; destinationId: string }>;
   /** Seconds the scenario waited for its jobs after the last action (the bound every job must end within). */
   boundSeconds: number;
 }
@@ -133,6 +149,10 @@ export type ViolationKind =
   | "replaced"
   | "echo"
   | "time_shifted"
+  /** A copy of a workout renamed (or re-timed) at a source that tells of edits does not show the edit. */
+  | "edit_not_applied"
+  /** A copy at a destination that can delete outlived its source's deletion, which the source announced. */
+  | "copy_not_deleted"
   | "job_unfinished"
   | "job_without_reason"
   | "idempotency"
