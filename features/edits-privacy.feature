@@ -101,10 +101,10 @@ Feature: Edits, deletes, privacy and filters follow the source (SPEC §15)
     And Garmin eventually holds a workout named "Gym session"
 
   Scenario: A workout Polar lists in local time is the same activity as the watch's copy at Garmin
-    Given a user syncing Polar to Garmin with the "dest_wins" strategy
+    Given a user syncing Polar to Garmin with the "source_wins" strategy
     And the user recorded a workout "Alpine run" at Polar two hours east of UTC
     And the watch put the same "Alpine run" on Garmin
     When the user asks for a sync
     Then the job succeeds having written 0 workouts
     And Garmin holds 1 workout
-    And the sync log says "skipped" with reason "conflict_kept_destination" for "Alpine run"
+    And the sync log says "skipped" with reason "already_at_destination" for "Alpine run"

@@ -80,6 +80,7 @@ export class Bookkeeping {
       ...entry,
       sourceId: record.id,
       sourceUpdatedAt: record.updatedAt,
+      fingerprint: fingerprint(record),
       destinationId: entry?.destinationId ?? destinationId,
     });
     this.#line({ sourceId: record.id, destinationId, outcome: "skipped", reason });

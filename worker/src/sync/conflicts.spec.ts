@@ -143,4 +143,21 @@ describe("newest_wins compares like with like", () => {
   it("compares modification times where both partners report them", () => {
     assert.equal(decide(true).writes[0]?.replacesId, "g1");
   });
+
+  for (const strategy of ["source_wins", "dest_wins", "newest_wins"] as const)
+    it(`${strategy}: the same activity already at the destination (the watch's own upload) is kept, not replaced`, () => {
+      const source = [
+        {
+          id: "s",
+          startTime: "2026-11-20T06:00:00.000Z",
+          endTime: "2026-11-20T06:40:00.000Z",
+          type: "run" as const,
+          name: "a",
+          updatedAt: "2026-11-20T07:00:00.000Z",
+        },
+      ];
+      const twin = { ...source[0], id: "d", name: "Garmin run", startTime: "2026-11-20T06:00:00.400Z" } as (typeof source)[number];
+      const plan = resolveConflicts({ sourceProvider: "strava", source, destination: [twin], strategy, overlapSeconds: 60 });
+      assert.deepEqual(plan, { writes: [], skipped: [{ sourceId: "s", reason: "already_at_destination", destinationId: "d" }] });
+    });
 });

@@ -45,6 +45,12 @@ export interface ConflictInput {
   canReplace?: boolean;
 }
 
+/** The same activity: same type, start and end within a second (what the partners call a duplicate upload). */
+export function sameActivity(a: ActivityMetadata, b: ActivityMetadata): boolean {
+  const near = (x: string, y: string) => Math.abs(Date.parse(x) - Date.parse(y)) < 1000;
+  return a.type === b.type && near(a.startTime, b.startTime) && near(a.endTime, b.endTime);
+}
+
 /** Seconds two records' time ranges share (0 when they do not touch). */
 export function overlapSeconds(a: { startTime: string; endTime: string }, b: { startTime: string; endTime: string }): number {
   const start = Math.max(Date.parse(a.startTime), Date.parse(b.startTime));
@@ -61,7 +67,8 @@ export function overlapSeconds(a: { startTime: string; endTime: string }, b: { s
  *   modification times only when both partners report one; otherwise their `updatedAt` mean
  *   different things (Polar's upload time, Garmin's end time) and the end times are compared.
  * A destination record that is this source record's own earlier write is never a conflict:
- * the record is already there. Nor is any other record SyncWell wrote there (by external id, or
+ * the record is already there; nor is the same activity the user already has there (same type,
+ * start and end): under every strategy it is kept and the record counts as already there. Nor is any other record SyncWell wrote there (by external id, or
  * by its own marks where the partner drops it): two source records never replace each other.
  */
 export function resolveConflicts(input: ConflictInput): ConflictResolution {
@@ -80,8 +87,14 @@ export function resolveConflicts(input: ConflictInput): ConflictResolution {
       skipped.push({ sourceId: record.id, reason: "already_at_destination", destinationId: own.id });
       continue;
     }
-    const conflicts = input.destination
-      .filter((d) => !writtenBySyncWell(d) && !input.writtenBySyncWell?.has(d.id))
+    const users = input.destination.filter((d) => !writtenBySyncWell(d) && !input.writtenBySyncWell?.has(d.id));
+    // The same activity already there (the watch uploaded it too): nothing to write, nothing to replace.
+    const twin = users.find((d) => sameActivity(record, d));
+    if (twin) {
+      skipped.push({ sourceId: record.id, reason: "already_at_destination", destinationId: twin.id });
+      continue;
+    }
+    const conflicts = users
       .map((d) => ({ d, overlap: overlapSeconds(record, d) }))
       .filter(({ overlap }) => overlap > input.overlapSeconds)
       .sort((a, b) => b.overlap - a.overlap || a.d.id.localeCompare(b.d.id))

@@ -85,6 +85,12 @@ describe("edits at the source follow the copy (SPEC §15)", () => {
     assert.deepEqual(await hot.run(cfg), { kind: "succeeded", recordsWritten: 0 });
     assert.equal(to.records[0]?.startTime, hot.at(0));
     assert.deepEqual(log(hot, cfg.syncConfigId).at(-1), "skipped/destination_cannot_update");
+    const lines = log(hot, cfg.syncConfigId).length;
+    const reads = to.calls.list_overlapping;
+    hot.clock += 60_000;
+    await hot.run(cfg);
+    assert.equal(log(hot, cfg.syncConfigId).length, lines, "a decided edit is not decided again at every job");
+    assert.equal(to.calls.list_overlapping, reads, "nor does it read the destination again");
   });
 
   it("a copy the user deleted at the destination is never uploaded again, except by a resync", async () => {
@@ -98,8 +104,10 @@ describe("edits at the source follow the copy (SPEC §15)", () => {
     await hot.run(cfg);
     assert.equal(to.records.length, 0);
     assert.deepEqual(log(hot, cfg.syncConfigId).at(-1), "skipped/deleted_at_destination");
+    const lines = log(hot, cfg.syncConfigId).length;
     hot.clock += 60_000;
     await hot.run(cfg);
+    assert.equal(log(hot, cfg.syncConfigId).length, lines, "decided once");
     assert.equal(to.calls.create, 1, "the next sync does not bring it back");
     await hot.run(cfg, { recordIds: [record.id], resync: true });
     assert.deepEqual(
