@@ -77,7 +77,7 @@ export class Partners {
     if (res.status !== 200) throw new Error(`editing ${record.provider} ${record.id}: ${res.status}`);
     const edited = {
       renamed: true,
-      retimed: shortenSeconds !== undefined,
+      retimed: shortenSeconds !== undefined || record.edited?.retimed === true,
       originalName: record.edited?.originalName ?? record.name,
       originalStart: record.edited?.originalStart ?? record.startTime,
       originalEnd: record.edited?.originalEnd ?? record.endTime,
