@@ -126,6 +126,7 @@ function toEntry(item: Record<string, unknown>): LedgerEntry {
     destinationId: item.destinationId as string | undefined,
     ...(item.written === true ? { written: true } : {}),
     ...(item.deleted === true ? { deleted: true } : {}),
+    ...(item.replacing === true ? { replacing: true } : {}),
     ...(typeof item.startTime === "string" ? { startTime: item.startTime } : {}),
     ...(typeof item.endTime === "string" ? { endTime: item.endTime } : {}),
     ...(typeof item.writtenAt === "string" ? { writtenAt: item.writtenAt } : {}),

@@ -58,6 +58,11 @@ export interface LedgerEntry {
    * seen at partners whose modification time does not move (Strava, Garmin and Oura report the end).
    */
   fingerprint?: string | undefined;
+  /**
+   * An edit is replacing the copy (delete, then upload): saved before the push, so a failure or crash
+   * in between finds the copy gone for this reason, not because the user deleted it.
+   */
+  replacing?: boolean | undefined;
   /** The source record was deleted and the copy deleted (or kept, where the destination cannot delete). */
   deleted?: boolean | undefined;
 }

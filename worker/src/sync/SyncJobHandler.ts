@@ -118,16 +118,18 @@ export class SyncJobHandler {
 
   /**
    * Adds the records a webhook named that the listing did not return (uploaded long after they were
-   * recorded), and answers the named ids the source no longer has (deleted there, or never this user's).
+   * recorded), and answers the named ids the source no longer has (deleted there, or never this user's)
+   * and those it cannot read by id at all (a source without that call: only its listing shows records).
    */
   async #withNamed(
     job: JobMessage,
     conn: ConnectionRecord,
     api: DataProvider,
     listed: ActivityMetadata[],
-  ): Promise<{ records: ActivityMetadata[]; gone: string[] }> {
+  ): Promise<{ records: ActivityMetadata[]; gone: string[]; unread: string[] }> {
     const missing = (job.recordIds ?? []).filter((id) => !listed.some((r) => r.id === id));
-    if (missing.length === 0 || !api.fetchRecords) return { records: listed, gone: [] };
+    if (missing.length === 0) return { records: listed, gone: [], unread: [] };
+    if (!api.fetchRecords) return { records: listed, gone: [], unread: missing };
     const named = await this.#withAuth(conn, (c) => (api.fetchRecords as NonNullable<DataProvider["fetchRecords"]>)(c, missing));
     const gone = missing.filter((id) => !named.some((r) => r.id === id));
     if (gone.length > 0)
@@ -135,7 +137,7 @@ export class SyncJobHandler {
         { jobId: job.jobId, count: gone.length },
         "records a webhook named are not at the source: deleted there, or not this user's",
       );
-    return { records: [...listed, ...named], gone };
+    return { records: [...listed, ...named], gone, unread: [] };
   }
 
   /** Steps 4–12 for one sync pair; answers what it wrote and whether records are left for the next run. */
@@ -144,7 +146,7 @@ export class SyncJobHandler {
     { config, dest }: Pair,
     source: ConnectionRecord,
     sourceApi: DataProvider,
-    read: { records: readonly ActivityMetadata[]; gone: readonly string[] },
+    read: { records: readonly ActivityMetadata[]; gone: readonly string[]; unread: readonly string[] },
     payloads: Map<string, ActivityPayload>,
     startedAt: string,
   ): Promise<{ written: number; more: boolean }> {
@@ -159,10 +161,13 @@ export class SyncJobHandler {
     const resync = new Set(job.resync ? (job.recordIds ?? []) : []);
     const destApi = this.deps.adapters.dataProvider(dest.provider);
     const canKeepPrivate = destApi.capabilities.updatable.includes("private");
-    const pending = triage({ records: unmarked.filter((r) => !ours.has(r.id)), gone: read.gone, ledger, config, resync, canKeepPrivate });
+    const salt = config.syncConfigId;
+    const records = unmarked.filter((r) => !ours.has(r.id));
+    const pending = triage({ records, gone: read.gone, ledger, config, resync, canKeepPrivate, salt });
+    const unread = read.unread.filter((id) => resync.has(id));
 
     // Step 4: nothing new costs exactly the listing.
-    if (pending.length === 0) {
+    if (pending.length === 0 && unread.length === 0) {
       await store.advanceWatermark(job.userId, config.syncConfigId, startedAt, config);
       return { written: 0, more: false };
     }
@@ -171,7 +176,8 @@ export class SyncJobHandler {
     const budget = destApi.pushBudget?.();
     const room = budget ? Math.max(1, Math.floor(budget.remainingCalls / budget.callsPerRecord)) : Number.POSITIVE_INFINITY;
     const candidates = pending.slice(0, Math.min(this.options.maxRecordsPerJob ?? 50, room));
-    const book = new Bookkeeping(job.jobId, startedAt, ledger);
+    const book = new Bookkeeping(job.jobId, startedAt, ledger, salt);
+    for (const id of unread) book.unread(id);
     let written: number;
     try {
       written = await this.#write({ job, config, dest, destApi, source, sourceApi, candidates, ledger, payloads, book, resync });
@@ -241,6 +247,29 @@ export class SyncJobHandler {
             )
           : new Set<string>();
       const comparable = sourceApi.capabilities.reportsModificationTime && caps.reportsModificationTime;
+      // Updates and deletes need the partner's change call; without one the destination can do neither.
+      const canChange = destApi.applyChanges !== undefined;
+      const pushes: Push[] = [];
+      const changes: Change[] = [];
+      for (const e of edits) {
+        const d = decideEdit({
+          sourceProvider: source.provider,
+          record: e.record,
+          entry: e.entry,
+          destination: destination ?? [],
+          strategy,
+          capabilities: canChange ? caps : { ...caps, updatable: [] },
+          comparableModificationTimes: comparable,
+          resync: w.resync.has(e.record.id),
+        });
+        if (d.kind === "skip") book.skip(e.record, d.reason, { destinationId: d.destinationId, entry: e.entry });
+        else if (d.kind === "write")
+          fresh.push(e.record); // its copy is gone: written as new, conflicts decided as for any
+        else if (d.kind === "update") {
+          const change: RecordChange = { kind: "update", destinationId: d.destinationId, record: e.record, fields: d.fields };
+          changes.push({ change, sourceId: e.record.id, entry: e.entry });
+        } else pushes.push({ record: e.record, replacesId: d.destinationId, onConflict: "report", why: "changed_at_source" });
+      }
       const plan = resolveConflicts({
         sourceProvider: source.provider,
         source: fresh,
@@ -253,32 +282,12 @@ export class SyncJobHandler {
         comparableModificationTimes: comparable,
       });
       const byId = new Map(fresh.map((r) => [r.id, r]));
-      for (const s of plan.skipped) book.skip(byId.get(s.sourceId) as ActivityMetadata, s.reason, s.destinationId);
-      const pushes: Push[] = plan.writes.map((p) => ({ record: byId.get(p.sourceId) as ActivityMetadata, ...p, why: "new" }));
-      const changes: Change[] = [];
-      for (const e of edits) {
-        const d = decideEdit({
-          sourceProvider: source.provider,
-          record: e.record,
-          entry: e.entry,
-          destination: destination ?? [],
-          strategy,
-          capabilities: caps,
-          comparableModificationTimes: comparable,
-          resync: w.resync.has(e.record.id),
-        });
-        if (d.kind === "skip") book.skip(e.record, d.reason, d.destinationId, e.entry);
-        else if (d.kind === "update") {
-          const change: RecordChange = { kind: "update", destinationId: d.destinationId, record: e.record, fields: d.fields };
-          changes.push({ change, sourceId: e.record.id, entry: e.entry });
-        } else {
-          const replacesId = d.kind === "replace" ? d.destinationId : undefined;
-          pushes.push({ record: e.record, sourceId: e.record.id, replacesId, onConflict: "report", why: "changed_at_source" });
-        }
-      }
+      for (const s of plan.skipped)
+        book.skip(byId.get(s.sourceId) as ActivityMetadata, s.reason, { destinationId: s.destinationId, ours: s.ours });
+      pushes.push(...plan.writes.map((p): Push => ({ record: byId.get(p.sourceId) as ActivityMetadata, ...p, why: "new" })));
       for (const d of deletes) {
         const change: RecordChange = { kind: "delete", destinationId: d.entry.destinationId as string };
-        if (caps.canDelete) changes.push({ change, sourceId: d.sourceId, entry: d.entry });
+        if (caps.canDelete && canChange) changes.push({ change, sourceId: d.sourceId, entry: d.entry });
         else book.keepDeleted(d.sourceId, d.entry);
       }
 
@@ -293,6 +302,9 @@ export class SyncJobHandler {
         replacesId: p.replacesId,
         onConflict: p.onConflict,
       }));
+      // A replacement deletes the copy before it uploads: mark it first, so a cut-short one is written again.
+      const replacing = book.replacing(pushes);
+      if (replacing.length > 0) await this.deps.store.markWritten(w.config.syncConfigId, replacing, this.options.ledgerTtlSeconds);
       const results = records.length === 0 ? [] : await this.#withAuth(dest, (c) => destApi.pushData(c, records));
       book.pushed(pushes, results);
       const changed =

@@ -15,7 +15,6 @@ import { fingerprint, type Triage } from "./triage.ts";
 /** One record to push: new, or an edit written anew (replacing its copy where `replacesId` is set). */
 export interface Push {
   record: ActivityMetadata;
-  sourceId: string;
   replacesId?: string | undefined;
   onConflict: "replace" | "report";
   why: "new" | "changed_at_source";
@@ -26,8 +25,6 @@ export interface Change {
   change: RecordChange;
   sourceId: string;
   entry: LedgerEntry;
-  /** The edited source record (updates). */
-  record?: ActivityMetadata;
 }
 
 type LogLine = Omit<SyncLogEntry, "jobId" | "at">;
@@ -49,7 +46,13 @@ export class Bookkeeping {
     private readonly at: string,
     /** What the ledger already held of the pair's records. */
     private readonly known: ReadonlyMap<string, LedgerEntry>,
+    /** The fingerprints' salt (the config's id). */
+    private readonly salt: string,
   ) {}
+
+  #fingerprint(record: ActivityMetadata): string {
+    return fingerprint(record, this.salt);
+  }
 
   /**
    * A record that failed before the ledger knew it is remembered as never synced (an entry older than
@@ -74,16 +77,35 @@ export class Bookkeeping {
     this.#logged.add(line.sourceId);
   }
 
-  /** A record decided without a write; an edit's skip keeps what the ledger knew of its copy. */
-  skip(record: ActivityMetadata, reason: SyncReason, destinationId?: string, entry?: LedgerEntry): void {
+  /**
+   * A record decided without a write; an edit's skip keeps what the ledger knew of its copy. The
+   * ledger names a destination record only where it is this record there (already there; `ours`:
+   * SyncWell's own copy); a record kept in a conflict is the user's, named in the log only.
+   */
+  skip(record: ActivityMetadata, reason: SyncReason, at: { destinationId?: string; entry?: LedgerEntry; ours?: boolean } = {}): void {
+    const there = reason === "already_at_destination" ? at.destinationId : undefined;
     this.entries.push({
-      ...entry,
+      ...at.entry,
       sourceId: record.id,
       sourceUpdatedAt: record.updatedAt,
-      fingerprint: fingerprint(record),
-      destinationId: entry?.destinationId ?? destinationId,
+      fingerprint: this.#fingerprint(record),
+      destinationId: at.entry?.destinationId ?? there,
+      ...(at.ours && there ? { written: true, writtenAt: this.at, startTime: record.startTime, endTime: record.endTime } : {}),
     });
-    this.#line({ sourceId: record.id, destinationId, outcome: "skipped", reason });
+    this.#line({ sourceId: record.id, destinationId: at.destinationId, outcome: "skipped", reason });
+  }
+
+  /** An edit about to replace its copy (delete, then upload): marked first, so a cut-short replacement is written again. */
+  replacing(pushes: readonly Push[]): LedgerEntry[] {
+    return pushes.flatMap((p) => {
+      const entry = p.replacesId && p.why === "changed_at_source" ? this.known.get(p.record.id) : undefined;
+      return entry ? [{ ...entry, replacing: true }] : [];
+    });
+  }
+
+  /** A record named for a resync that the source cannot read by id (outside its listing): said, not silently dropped. */
+  unread(sourceId: string): void {
+    this.#failed(sourceId, "permanent");
   }
 
   /** A record deleted at the source whose copy the destination cannot delete: remembered, never asked again. */
@@ -106,7 +128,7 @@ export class Bookkeeping {
           startTime: record.startTime,
           endTime: record.endTime,
           writtenAt: this.at,
-          fingerprint: fingerprint(record),
+          fingerprint: this.#fingerprint(record),
         });
         this.#line({
           sourceId: record.id,
@@ -122,7 +144,7 @@ export class Bookkeeping {
           sourceUpdatedAt: record.updatedAt,
           destinationId: r.destinationId,
           written: false,
-          fingerprint: fingerprint(record),
+          fingerprint: this.#fingerprint(record),
         });
         this.#line({ sourceId: record.id, destinationId: r.destinationId, outcome: "skipped", reason: "already_at_destination" });
       } else {
@@ -142,7 +164,7 @@ export class Bookkeeping {
         this.entries.push({ ...entry, deleted: true });
         this.#line({ sourceId, destinationId: change.destinationId, outcome: "deleted", reason: "deleted_at_source" });
       } else if (r.status === "gone") {
-        this.entries.push({ ...entry, sourceUpdatedAt: change.record.updatedAt, fingerprint: fingerprint(change.record) });
+        this.entries.push({ ...entry, sourceUpdatedAt: change.record.updatedAt, fingerprint: this.#fingerprint(change.record) });
         this.#line({ sourceId, destinationId: change.destinationId, outcome: "skipped", reason: "deleted_at_destination" });
       } else {
         const { record } = change;
@@ -152,7 +174,7 @@ export class Bookkeeping {
           startTime: record.startTime,
           endTime: record.endTime,
           writtenAt: this.at,
-          fingerprint: fingerprint(record),
+          fingerprint: this.#fingerprint(record),
         });
         this.#line({ sourceId, destinationId: change.destinationId, outcome: "updated", reason: "changed_at_source" });
       }

@@ -83,7 +83,11 @@ describe("conflict resolution", () => {
     const destination = [rec("d", "10:00", 30, undefined, "syncwell-strava-s")];
     for (const strategy of ["source_wins", "dest_wins", "newest_wins"] as const) {
       const plan = resolveConflicts({ ...base, source: [rec("s", "10:00", 30)], destination, strategy });
-      assert.deepEqual(plan, { writes: [], skipped: [{ sourceId: "s", reason: "already_at_destination", destinationId: "d" }] }, strategy);
+      assert.deepEqual(
+        plan,
+        { writes: [], skipped: [{ sourceId: "s", reason: "already_at_destination", destinationId: "d", ours: true }] },
+        strategy,
+      );
     }
   });
 

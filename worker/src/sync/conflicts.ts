@@ -10,6 +10,8 @@ export interface WritePlan {
 
 export interface SkippedRecord {
   sourceId: string;
+  /** The destination record is SyncWell's own copy of this record (found by its external id or the ledger). */
+  ours?: boolean;
   reason: "conflict_kept_destination" | "older_than_destination" | "already_at_destination";
   destinationId: string;
 }
@@ -36,7 +38,7 @@ export interface ConflictInput {
   /** Destination records SyncWell itself wrote (copies of source records): never a conflict. */
   writtenBySyncWell?: ReadonlySet<string>;
   /** Where the config wrote source records before (source id → destination id), for partners that drop external ids. */
-  ledger?: ReadonlyMap<string, { destinationId?: string | undefined }>;
+  ledger?: ReadonlyMap<string, { destinationId?: string | undefined; written?: boolean | undefined }>;
   /**
    * Whether the destination can delete a record (a replacement needs it); where it cannot, a
    * record that would replace one is skipped instead of written next to it.
@@ -66,10 +68,11 @@ export function overlapSeconds(a: { startTime: string; endTime: string }, b: { s
  * - newest_wins: the newer record is kept; a tie keeps the destination's. "Newer" compares
  *   modification times only when both partners report one; otherwise their `updatedAt` mean
  *   different things (Polar's upload time, Garmin's end time) and the end times are compared.
- * A destination record that is this source record's own earlier write is never a conflict:
- * the record is already there; nor is the same activity the user already has there (same type,
- * start and end): under every strategy it is kept and the record counts as already there. Nor is any other record SyncWell wrote there (by external id, or
- * by its own marks where the partner drops it): two source records never replace each other.
+ * A destination record that is this source record's own earlier write is never a conflict: the
+ * record is already there. Nor is the same activity the user already has there (same type, start
+ * and end): under every strategy it is kept and the record counts as already there. Nor is any
+ * other record SyncWell wrote there (by external id, or by its own marks where the partner drops
+ * it): two source records never replace each other.
  */
 export function resolveConflicts(input: ConflictInput): ConflictResolution {
   const writes: WritePlan[] = [];
@@ -84,7 +87,9 @@ export function resolveConflicts(input: ConflictInput): ConflictResolution {
     const ownId = input.ledger?.get(record.id)?.destinationId;
     const own = input.destination.find((d) => d.externalId === ownExternalId || (ownId !== undefined && d.id === ownId));
     if (own) {
-      skipped.push({ sourceId: record.id, reason: "already_at_destination", destinationId: own.id });
+      // SyncWell's copy from an earlier run (e.g. one whose ledger write a crash cut short).
+      const ours = own.externalId === ownExternalId || input.ledger?.get(record.id)?.written === true;
+      skipped.push({ sourceId: record.id, reason: "already_at_destination", destinationId: own.id, ours });
       continue;
     }
     const users = input.destination.filter((d) => !writtenBySyncWell(d) && !input.writtenBySyncWell?.has(d.id));

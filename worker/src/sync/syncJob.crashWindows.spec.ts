@@ -36,6 +36,59 @@ describe("crash windows of the hot path (SPEC §14): every two-write step surviv
       2,
       "and the ledger has them now",
     );
+    const entries = await hot.store.getLedger(
+      config.syncConfigId,
+      strava.records.map((r) => r.id),
+    );
+    assert.ok(
+      [...entries.values()].every((e) => e.written === true),
+      "as SyncWell's copies (found by external id), so edits and deletes still follow them",
+    );
+  });
+
+  it("replace (delete, then upload): killed in between, the retry writes the edited record again", async () => {
+    const hot = new HotPath();
+    const now = () => hot.clock;
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA, { now }));
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN, { now }));
+    const config = hot.config("strava", "garmin");
+    const record = strava.add(hot.workout(0, 40));
+    await hot.run(config);
+    hot.clock += 60_000;
+    strava.edit(record.id, { endTime: hot.at(50) });
+    const push = garmin.pushData.bind(garmin);
+    garmin.pushData = async (_c, records) => {
+      for (const r of records) if (r.replacesId) garmin.remove(r.replacesId);
+      garmin.pushData = push;
+      throw new Error("killed between the delete and the upload");
+    };
+    await assert.rejects(hot.run(config), /killed between/);
+    assert.equal(garmin.records.length, 0, "the copy was deleted");
+    await hot.run(config);
+    assert.deepEqual(
+      garmin.records.map((r) => r.endTime),
+      [hot.at(50)],
+      "written again with the edit, not taken for a copy the user deleted",
+    );
+  });
+
+  it("delete + ledger: killed after the copy was deleted, the repeated event finishes it once", async () => {
+    const hot = new HotPath();
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
+    const config = hot.config("strava", "garmin");
+    const record = strava.add(hot.workout(0, 40));
+    await hot.run(config);
+    strava.remove(record.id);
+    crashOnce(hot, "markWritten");
+    await assert.rejects(hot.run(config, { trigger: "webhook", recordIds: [record.id] }), /killed/);
+    assert.equal(garmin.records.length, 0);
+    await hot.run(config, { trigger: "webhook", recordIds: [record.id] });
+    assert.deepEqual(
+      hot.store.syncLog.get(config.syncConfigId)?.map((e) => `${e.outcome}/${e.reason}`),
+      ["written/new", "deleted/deleted_at_source"],
+    );
+    assert.equal(hot.store.ledgers.get(config.syncConfigId)?.get(record.id)?.deleted, true);
   });
 
   it("ledger + watermark: killed before the watermark moved, the retry re-lists and skips by the ledger", async () => {

@@ -114,7 +114,7 @@ describe("edits at the source follow the copy (SPEC §15)", () => {
       to.records.map((r) => r.name),
       ["renamed"],
     );
-    assert.deepEqual(log(hot, cfg.syncConfigId).at(-1), "updated/changed_at_source");
+    assert.deepEqual(log(hot, cfg.syncConfigId).at(-1), "written/new", "written as new, its conflicts decided as for any new record");
   });
 
   it("dest_wins keeps a copy the user changed at the destination after SyncWell wrote it", async () => {

@@ -19,7 +19,7 @@ const written = (r: ActivityMetadata, over: Partial<LedgerEntry> = {}): LedgerEn
   sourceUpdatedAt: r.updatedAt,
   destinationId: "d1",
   written: true,
-  fingerprint: fingerprint(r),
+  fingerprint: fingerprint(r, "cfg"),
   writtenAt: "2026-11-20T07:00:00.000Z",
   ...over,
 });
@@ -29,7 +29,7 @@ const ALL: DestinationCapabilities = {
   updatable: ["name", "type", "private", "times"],
   reportsModificationTime: true,
 };
-const base = { gone: [], config: {}, resync: new Set<string>(), canKeepPrivate: true };
+const base = { gone: [], config: {}, resync: new Set<string>(), canKeepPrivate: true, salt: "cfg" };
 
 describe("filters", () => {
   it("let through what they name, case-insensitively, and nothing shorter than the minimum", () => {
@@ -44,12 +44,13 @@ describe("filters", () => {
 
 describe("fingerprint", () => {
   it("changes with name, type, privacy and times, and with nothing else", () => {
-    const f = fingerprint(run());
-    assert.equal(fingerprint(run({ updatedAt: "2030-01-01T00:00:00.000Z", sourceRef: "x" })), f);
-    assert.equal(fingerprint(run({ startTime: "2026-11-20T07:00:00+01:00" })), f, "the same instant in another zone");
+    const f = fingerprint(run(), "cfg");
+    assert.equal(fingerprint(run({ updatedAt: "2030-01-01T00:00:00.000Z", sourceRef: "x" }), "cfg"), f);
+    assert.equal(fingerprint(run({ startTime: "2026-11-20T07:00:00+01:00" }), "cfg"), f, "the same instant in another zone");
     for (const over of [{ name: "x" }, { type: "ride" as const }, { private: true }, { endTime: "2026-11-20T06:46:00.000Z" }])
-      assert.notEqual(fingerprint(run(over)), f, JSON.stringify(over));
-    assert.equal(fingerprint(run({ private: undefined })), fingerprint(run({ private: true })), "unknown privacy is private");
+      assert.notEqual(fingerprint(run(over), "cfg"), f, JSON.stringify(over));
+    assert.equal(fingerprint(run({ private: undefined }), "cfg"), fingerprint(run({ private: true }), "cfg"), "unknown privacy is private");
+    assert.notEqual(fingerprint(run(), "another-config"), f, "salted per config: no guessing names from it");
   });
 });
 
@@ -140,6 +141,19 @@ describe("decideEdit", () => {
     assert.deepEqual(edit(run(), [copyOf(run())]), { kind: "skip", reason: "already_at_destination", destinationId: "d1" });
     assert.deepEqual(edit(run({ name: "x" }), []), { kind: "skip", reason: "deleted_at_destination" });
     assert.deepEqual(edit(run({ name: "x" }), [], { resync: true }), { kind: "write" });
+  });
+
+  it("a copy gone because an edit's replacement was cut short is written again", () => {
+    assert.deepEqual(edit(run({ name: "x" }), [], { entry: written(run(), { replacing: true }) }), { kind: "write" });
+  });
+
+  it("a replacement (a new upload) of a private record needs a destination that keeps it private", () => {
+    const caps = { ...ALL, updatable: [] };
+    assert.equal(edit(run({ name: "x", private: true }), [copyOf(run())], { capabilities: caps }).kind, "skip");
+    assert.equal(
+      edit(run({ name: "x", private: true }), [copyOf(run())], { capabilities: { ...caps, updatable: ["private" as const] } }).kind,
+      "replace",
+    );
   });
 
   it("finds the copy by its external id where the ledger's destination id is stale", () => {

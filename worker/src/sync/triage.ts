@@ -36,21 +36,27 @@ export interface TriageInput {
   canKeepPrivate: boolean;
   /** Records to sync again whatever the ledger says (`POST …/records/{id}/resync`). */
   resync: ReadonlySet<string>;
+  /** What fingerprints are salted with (the config's id): a digest nobody can match against guessed names. */
+  salt: string;
 }
 
 /**
- * A digest of what an edit can change (name, type, privacy, times): the ledger keeps it, not the
- * name. Strava, Garmin and Oura report no modification time for an edit, so this is how it is seen.
+ * A digest of what an edit can change (name, type, privacy, times), salted with the config's id: the
+ * ledger keeps it, not the name. Strava, Garmin and Oura report no modification time for an edit, so
+ * this is how it is seen.
  */
-export function fingerprint(record: ActivityMetadata): string {
-  const what = [record.name, record.type, isPrivate(record), Date.parse(record.startTime), Date.parse(record.endTime)].join("\n");
+export function fingerprint(record: ActivityMetadata, salt: string): string {
+  const what = [salt, record.name, record.type, isPrivate(record), Date.parse(record.startTime), Date.parse(record.endTime)].join("\n");
   return createHash("sha256").update(what).digest("base64url").slice(0, 22);
 }
 
-/** Whether the ledger holds the record as it is now: by its fingerprint where kept, else by modification time. */
-function isCurrent(entry: LedgerEntry, record: ActivityMetadata): boolean {
+/**
+ * Whether the ledger's entry leaves nothing to do: the record is as it was handled (by its
+ * fingerprint where kept, else by modification time), or it was deleted at the source.
+ */
+function nothingToDo(entry: LedgerEntry, record: ActivityMetadata, salt: string): boolean {
   if (entry.deleted) return true;
-  if (entry.fingerprint !== undefined) return entry.fingerprint === fingerprint(record);
+  if (entry.fingerprint !== undefined) return entry.fingerprint === fingerprint(record, salt);
   return Date.parse(entry.sourceUpdatedAt) >= Date.parse(record.updatedAt);
 }
 
@@ -80,7 +86,7 @@ export function triage(input: TriageInput): Triage[] {
   const ordered = [...input.records].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));
   for (const record of ordered) {
     const entry = input.ledger.get(record.id);
-    if (entry && isCurrent(entry, record) && !input.resync.has(record.id)) continue;
+    if (entry && nothingToDo(entry, record, input.salt) && !input.resync.has(record.id)) continue;
     if (hasCopy(entry)) {
       out.push({ kind: "edit", record, entry });
       continue;
@@ -141,7 +147,8 @@ export function decideEdit(input: EditInput): EditDecision {
   const { record, entry, capabilities } = input;
   const ownExternalId = externalIdFor(input.sourceProvider, record.id);
   const copy = input.destination.find((d) => d.id === entry.destinationId || d.externalId === ownExternalId);
-  if (!copy) return input.resync ? { kind: "write" } : { kind: "skip", reason: "deleted_at_destination" };
+  // Gone because an edit's replacement was cut short (its upload failed), or resynced: written again.
+  if (!copy) return input.resync || entry.replacing ? { kind: "write" } : { kind: "skip", reason: "deleted_at_destination" };
   const fields = changedFields(record, copy);
   if (fields.length === 0) return { kind: "skip", reason: "already_at_destination", destinationId: copy.id };
   if (input.comparableModificationTimes && !input.resync) {
@@ -152,6 +159,11 @@ export function decideEdit(input: EditInput): EditDecision {
       return { kind: "skip", reason: "older_than_destination", destinationId: copy.id };
   }
   if (fields.every((f) => capabilities.updatable.includes(f))) return { kind: "update", destinationId: copy.id, fields };
-  if (capabilities.canDelete) return { kind: "replace", destinationId: copy.id };
+  if (capabilities.canDelete) {
+    // A replacement is a new upload: a private record goes up only where it can be kept private.
+    if (isPrivate(record) && !capabilities.updatable.includes("private"))
+      return { kind: "skip", reason: "private", destinationId: copy.id };
+    return { kind: "replace", destinationId: copy.id };
+  }
   return { kind: "skip", reason: "destination_cannot_update", destinationId: copy.id };
 }
