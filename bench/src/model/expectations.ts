@@ -60,8 +60,13 @@ export function expectations(o: Observation, presentAtSource: (r: CreatedRecord)
       const conflicting = atDestination.filter((d) => conflicts(record, d, t));
       const pre = conflicting.filter((d) => d.seq <= record.seq);
       const late = conflicting.filter((d) => !pre.includes(d));
-      const unknowable = late.length > 0 || atSource.some((s) => s !== record && conflicts(record, s, t));
       const names = (rs: readonly CreatedRecord[]) => rs.map((r) => r.key).join(", ");
+      if (conflicting.some((d) => d.deleted)) {
+        // The user deleted it during the scenario: whether it was still there when the record synced is a race.
+        expect("either", `conflicts with ${names(conflicting.filter((d) => d.deleted))}, which the user deleted`);
+        continue;
+      }
+      const unknowable = late.length > 0 || atSource.some((s) => s !== record && conflicts(record, s, t));
       const cannotReplace = !CAN_REPLACE[config.destination] && conflicting.length > 0;
       if (config.strategy === "source_wins") {
         if (cannotReplace) expect("either", `source_wins over ${names(conflicting)}, which ${config.destination} cannot replace`);

@@ -228,6 +228,18 @@ describe("the model oracle: edits and deletions at the source (SPEC §15)", () =
     assert.deepEqual(kinds({ ...twice, written: [...written, { config: "c0", sourceId: "o1", destinationId: "s10" }] }), ["duplicate"]);
   });
 
+  it("lets a record replace one the user had, although its own copy went with its source's deletion since", () => {
+    const mine = rec("a1", "garmin", "g7", 600, 2400);
+    const gone = { ...rec("a0", "oura", "o1", 0, 3000, 1), deleted: true };
+    assert.deepEqual(kinds(observe([config("source_wins", "oura")], [gone, mine], { oura: [], garmin: [] })), []);
+    assert.deepEqual(kinds(observe([config("dest_wins", "oura")], [gone, mine], { oura: [], garmin: [] })), ["deleted"]);
+  });
+
+  it("lets a record that conflicted with a destination record the user deleted go either way", () => {
+    const mine = { ...rec("a1", "garmin", "g7", 600, 2400), deleted: true };
+    assert.deepEqual(kinds(observe([config("dest_wins")], [s, mine], { strava: [held(s)], garmin: [copy(s, "g1")] })), []);
+  });
+
   it("finds a deletion at the source that took a destination record that was not its copy", () => {
     const mine = rec("a1", "garmin", "g7", 5000, 6800);
     assert.deepEqual(kinds(observe([config("source_wins")], [{ ...s, deleted: true }, mine], { strava: [], garmin: [] })), ["deleted"]);

@@ -149,6 +149,18 @@ function editViolations(o: Observation, awaitingRedrive: ReadonlySet<string | un
 
 /** A record SyncWell wrote at the native's partner conflicts with it, under a strategy that lets it replace it. */
 function replacementAllowed(o: Observation, index: RecordIndex, n: CreatedRecord): boolean {
+  const allows = (source: CreatedRecord | AnyRecord | undefined, from: Provider) =>
+    o.configs.some(
+      (c) =>
+        c.source === from &&
+        c.destination === n.provider &&
+        (c.strategy === "source_wins" || (c.strategy === "newest_wins" && (!source || newer(source, n) !== "b"))),
+    );
+  // A copy that replaced it may be gone since: its source was deleted and told SyncWell so.
+  if (
+    o.created.some((d) => d.deleted && TELLS_DELETES.includes(d.provider) && conflicts(d, n, o.thresholdSeconds) && allows(d, d.provider))
+  )
+    return true;
   return (o.final[n.provider] ?? []).some((x) => {
     const from = writtenFrom(x);
     if (!from || !conflicts(x, n, o.thresholdSeconds)) return false;
