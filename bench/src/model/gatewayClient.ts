@@ -85,8 +85,8 @@ export class GatewayUser {
   }
 
   /** The config's sync log (`GET /v1/sync-configs/{id}/records`), every page, newest first. */
-  async syncLog(syncConfigId: string): Promise<{ sourceId: string; destinationId?: string; outcome: string }[]> {
-    const items: { sourceId: string; destinationId?: string; outcome: string }[] = [];
+  async syncLog(syncConfigId: string): Promise<{ sourceId: string; destinationId?: string; outcome: string; reason?: string }[]> {
+    const items: { sourceId: string; destinationId?: string; outcome: string; reason?: string }[] = [];
     let cursor: string | undefined;
     for (let page = 0; page < 50; page++) {
       const query = `limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;

@@ -179,12 +179,22 @@ export async function runScenario(ctx: ModelContext, scenario: Scenario): Promis
   sampling = false;
   await sampler;
   const written: NonNullable<Observation["written"]>[number][] = [];
+  const logged: string[] = [];
   for (const [config, id] of configIds)
-    for (const item of await user.syncLog(id))
+    for (const item of await user.syncLog(id)) {
+      logged.push(`${config} ${item.sourceId} ${item.outcome}/${item.reason ?? "-"}`);
       if (item.destinationId && (item.outcome === "written" || item.outcome === "updated"))
         written.push({ config, sourceId: item.sourceId, destinationId: item.destinationId });
+    }
   observation.written = written;
   const violations = oracle(observation);
+  // What the engine decided about an edit that did not arrive (its sync log, newest first).
+  for (const v of violations)
+    if (v.kind === "edit_not_applied" || v.kind === "copy_not_deleted") {
+      const id = created.find((c) => v.detail.includes(`(${c.provider} ${c.id})`))?.id;
+      const lines = logged.filter((l) => id && l.split(" ")[1] === id);
+      v.detail += `; sync log: ${lines.join(", ") || "nothing"}`;
+    }
   await explainMissing(ctx, violations, configIds, created);
   // The user is done: without configs the poller stops polling them (a long run has thousands).
   await Promise.all([...configIds.values()].map((id) => user.deleteConfig(id)));
