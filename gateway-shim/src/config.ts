@@ -1,6 +1,7 @@
 import {
   awsEnv,
   DEVELOPMENT_PARTNER_SECRETS,
+  deviceUploadEnv,
   env,
   issuerNeedsAudience,
   loadConfig,
@@ -19,6 +20,7 @@ export const GatewayEnv = z
     ...awsEnv,
     ...storageEnv,
     ...partnerEnv,
+    ...deviceUploadEnv,
     GATEWAY_PORT: env.port(8080).describe("HTTP port of the gateway"),
     GATEWAY_HOST: env.host().describe("Interface to bind (0.0.0.0 in containers)"),
     ...userAuthEnv,

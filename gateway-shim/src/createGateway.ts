@@ -4,6 +4,7 @@ import { perUserRateLimit, requireUser } from "./auth.ts";
 import { ConfigCache } from "./configCache.ts";
 import type { GatewayDeps, GatewayOptions } from "./deps.ts";
 import { connectionRoutes } from "./routes/connections.ts";
+import { deviceUploadRoutes } from "./routes/deviceUploads.ts";
 import { syncConfigRoutes } from "./routes/syncConfigs.ts";
 import { syncJobRoutes } from "./routes/syncJobs.ts";
 import { syncLogRoutes } from "./routes/syncLog.ts";
@@ -27,6 +28,9 @@ export function createGateway(deps: GatewayDeps, options: GatewayOptions): Expre
   });
   // Webhooks read their raw body (signatures are over the exact bytes), so they come before the JSON parser.
   app.use(webhookRoutes(deps, options.webhooks));
+  // Device uploads read their raw body too: their own size limit (413 before parsing) and the batch's digest.
+  const authenticate = [requireUser(options.verifier), perUserRateLimit(deps, options.rateLimitPerMinute)];
+  app.use(deviceUploadRoutes(deps, { idempotencyTtlSeconds: options.idempotencyTtlSeconds }, authenticate));
   app.use(express.json({ limit: "16kb", strict: true, type: ["application/json", "application/*+json"] }));
 
   app.get("/health", (_req, res) => void res.json({ status: "ok" }));
@@ -34,7 +38,7 @@ export function createGateway(deps: GatewayDeps, options: GatewayOptions): Expre
 
   const api = express.Router();
   // Authenticated first (401), then ids no resource can have answer 404 before any store sees them.
-  api.use(requireUser(options.verifier), perUserRateLimit(deps, options.rateLimitPerMinute), rejectImpossibleIds());
+  api.use(...authenticate, rejectImpossibleIds());
   const configs = new ConfigCache(deps.store, options.configCacheSeconds ?? 30);
   api.use(
     connectionRoutes(deps),

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import type { Logger, MetadataStore, PartnerAdapters, PlatformQueues, Redis, TokenVerifier } from "@syncwell/core";
+import type { BatchStore, Logger, MetadataStore, PartnerAdapters, PlatformQueues, Redis, TokenVerifier } from "@syncwell/core";
 import type { GatewayMetrics } from "./metrics.ts";
 
 /** Everything the routes use, wired by createGateway. */
@@ -15,6 +15,8 @@ export interface GatewayDeps {
   redis: Redis;
   metrics: GatewayMetrics;
   logger: Logger;
+  /** Where device uploads are stored (S3); absent, `POST /v1/device-uploads` answers 503. */
+  batches?: BatchStore;
 }
 
 export interface GatewayOptions {

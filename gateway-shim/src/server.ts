@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
+  batchStoreFrom,
   createPartnerAdapters,
   createPlatformClients,
   createTokenVerifier,
@@ -20,11 +21,16 @@ export interface RunningGateway {
 
 /** Connects the adapters and listens. Used by main.ts and the integration tests (port 0). */
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
-  const { sqs, dynamoDb, redis, store, names, queues, close } = await createPlatformClients(config, logger);
+  const { sqs, dynamoDb, redis, store, names, queues, close: closeClients } = await createPlatformClients(config, logger);
+  const { batches, close: closeBatches } = batchStoreFrom(config);
+  const close = () => {
+    closeBatches();
+    closeClients();
+  };
   const metrics = createGatewayMetrics();
   const adapters = createPartnerAdapters(partnerAdapterOptions(config), { observe: metrics.observePartnerCall });
   const app = createGateway(
-    { store, adapters, sqs, queues, dynamoDb, tableName: names.table, redis, metrics, logger },
+    { store, adapters, sqs, queues, dynamoDb, tableName: names.table, redis, metrics, logger, batches },
     {
       webhooks: {
         stravaVerifyToken: config.STRAVA_VERIFY_TOKEN,

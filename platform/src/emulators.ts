@@ -5,12 +5,14 @@ import { buildApp } from "fauxqs";
 
 export interface EmbeddedAws {
   sqsEndpoint: string;
+  /** fauxqs serves S3 on the same port as SQS (path-style requests). */
+  s3Endpoint: string;
   dynamoDbEndpoint: string;
   stop(): Promise<void>;
 }
 
 /**
- * fauxqs (SQS) and dynalite (DynamoDB) in this process, on free ports of `host` (loopback unless
+ * fauxqs (SQS and S3) and dynalite (DynamoDB) in this process, on free ports of `host` (loopback unless
  * the caller says otherwise). fauxqs' own `startFauxqs` always binds 0.0.0.0, so we listen ourselves.
  */
 export async function startEmbeddedAws(host = "127.0.0.1"): Promise<EmbeddedAws> {
@@ -24,8 +26,10 @@ export async function startEmbeddedAws(host = "127.0.0.1"): Promise<EmbeddedAws>
     await sqs.close();
     throw error;
   });
+  const fauxqs = `http://127.0.0.1:${(sqs.server.address() as AddressInfo).port}`;
   return {
-    sqsEndpoint: `http://127.0.0.1:${(sqs.server.address() as AddressInfo).port}`,
+    sqsEndpoint: fauxqs,
+    s3Endpoint: fauxqs,
     dynamoDbEndpoint: `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`,
     async stop() {
       await sqs.close();

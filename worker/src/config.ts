@@ -1,4 +1,4 @@
-import { awsEnv, env, loadConfig, modeEnv, partnerEnv, storageEnv } from "@syncwell/core";
+import { awsEnv, deviceUploadEnv, env, loadConfig, modeEnv, partnerEnv, storageEnv } from "@syncwell/core";
 import { z } from "zod";
 
 const appConfigId = (what: string) =>
@@ -27,6 +27,7 @@ export const WorkerEnv = z
     ...awsEnv,
     ...storageEnv,
     ...partnerEnv,
+    ...deviceUploadEnv,
     WORKER_PORT: env.port(8081).describe("HTTP port of the worker's /health and /metrics"),
     WORKER_HOST: env.host().describe("Interface the /health and /metrics server binds (0.0.0.0 in containers)"),
     WORKER_CONCURRENCY: env.int(8, 1).describe("Jobs run at the same time"),

@@ -1,4 +1,5 @@
 import {
+  batchStoreFrom,
   createPartnerAdapters,
   createPlatformClients,
   JobConsumer,
@@ -29,7 +30,9 @@ const JOB_TTL_SECONDS = 7 * 86400;
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   const { sqs, redis, store, names: n, queues, close } = await createPlatformClients(config, logger);
   const metrics = createWorkerMetrics();
-  const adapters = createPartnerAdapters(partnerAdapterOptions(config), { observe: metrics.observePartnerCall, logger });
+  // Device uploads (apple_health) are read from the batch store a job names (SPEC §18's claim-check).
+  const { batches, close: closeBatches } = batchStoreFrom(config);
+  const adapters = createPartnerAdapters(partnerAdapterOptions(config), { observe: metrics.observePartnerCall, logger, batches });
   registerQueueDepth(metrics.registry, sqs, {
     [n.hotPathQueue]: queues.hotPathQueueUrl,
     [n.hotPathDlq]: queues.hotPathDlqUrl,
@@ -77,6 +80,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     consumer,
     () => {
       settings.close();
+      closeBatches();
       close();
     },
   );

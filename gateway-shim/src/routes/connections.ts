@@ -1,12 +1,45 @@
 import { randomUUID } from "node:crypto";
-import { type ConnectionRecord, HttpProblem, PartnerError, ProviderSchema, parseOrThrow, TokenManager } from "@syncwell/core";
+import {
+  type ConnectionRecord,
+  DEVICE_CONNECTION_TOKENS,
+  HttpProblem,
+  isDeviceSource,
+  PartnerError,
+  type Provider,
+  ProviderSchema,
+  parseOrThrow,
+  type TokenGrant,
+  TokenManager,
+} from "@syncwell/core";
 import express from "express";
 import { z } from "zod";
 import { userOf } from "../auth.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { Disconnector } from "../disconnect.ts";
 
-const ConnectBody = z.object({ provider: ProviderSchema, authorizationCode: z.string().min(1).max(512) }).strict();
+/** A partner's connection exchanges an OAuth code; a device-native source's (apple_health) takes none. */
+const ConnectBody = z
+  .object({ provider: ProviderSchema, authorizationCode: z.string().min(1).max(512).optional() })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (isDeviceSource(b.provider) && b.authorizationCode !== undefined)
+      ctx.addIssue({ code: "custom", path: ["authorizationCode"], message: `${b.provider} has no OAuth: leave it out` });
+    if (!isDeviceSource(b.provider) && b.authorizationCode === undefined)
+      ctx.addIssue({ code: "custom", path: ["authorizationCode"], message: "is required" });
+  });
+
+/**
+ * A device-native source's "grant" (SPEC §18): no partner account and no token. Its provider-side
+ * user id is the SyncWell user itself (the phone's owner: one such connection per user, and its
+ * uploads are keyed by it); its tokens are empty and never expire, so nothing refreshes them and a
+ * disconnect has nothing to revoke.
+ */
+const deviceGrant = (userId: string): TokenGrant => ({
+  accessToken: DEVICE_CONNECTION_TOKENS.accessToken,
+  refreshToken: DEVICE_CONNECTION_TOKENS.refreshToken,
+  expiresAt: DEVICE_CONNECTION_TOKENS.tokenExpiresAt,
+  providerUserId: userId,
+});
 
 /** What the app sees of a connection: never a token. */
 const view = (c: Pick<ConnectionRecord, "connectionId" | "provider" | "status" | "createdAt">) => ({
@@ -27,17 +60,8 @@ export function connectionRoutes(deps: GatewayDeps): express.Router {
 
   router.post("/v1/connections", async (req, res) => {
     const { provider, authorizationCode } = parseOrThrow(ConnectBody, req.body);
-    let grant: Awaited<ReturnType<ReturnType<typeof deps.adapters.oauth>["exchangeCode"]>>;
-    try {
-      grant = await deps.adapters.oauth(provider).exchangeCode(authorizationCode);
-    } catch (error) {
-      if (error instanceof PartnerError && (error.category === "permanent" || error.category === "auth")) {
-        throw new HttpProblem(422, `${provider} rejected the authorization code`);
-      }
-      deps.logger.warn({ provider, err: (error as Error).message }, "code exchange failed");
-      throw new HttpProblem(502, `${provider} is not answering; try again`);
-    }
     const userId = userOf(res);
+    const grant = isDeviceSource(provider) ? deviceGrant(userId) : await exchange(provider, authorizationCode ?? "");
     const existing = (await deps.store.findConnectionsByOwner(provider, grant.providerUserId)).find((c) => c.userId === userId);
     const connection: ConnectionRecord = {
       connectionId: existing?.connectionId ?? randomUUID(),
@@ -54,6 +78,18 @@ export function connectionRoutes(deps: GatewayDeps): express.Router {
     await deps.store.putConnection(connection);
     res.status(201).json(view(connection));
   });
+
+  const exchange = async (provider: Provider, authorizationCode: string): Promise<TokenGrant> => {
+    try {
+      return await deps.adapters.oauth(provider).exchangeCode(authorizationCode);
+    } catch (error) {
+      if (error instanceof PartnerError && (error.category === "permanent" || error.category === "auth")) {
+        throw new HttpProblem(422, `${provider} rejected the authorization code`);
+      }
+      deps.logger.warn({ provider, err: (error as Error).message }, "code exchange failed");
+      throw new HttpProblem(502, `${provider} is not answering; try again`);
+    }
+  };
 
   router.get("/v1/connections", async (_req, res) => {
     res.json({ items: (await deps.store.listConnections(userOf(res))).map(view) });
