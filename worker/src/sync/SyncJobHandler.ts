@@ -267,7 +267,7 @@ export class SyncJobHandler {
           fresh.push(e.record); // its copy is gone: written as new, conflicts decided as for any
         else if (d.kind === "update") {
           const change: RecordChange = { kind: "update", destinationId: d.destinationId, record: e.record, fields: d.fields };
-          changes.push({ change, sourceId: e.record.id, entry: e.entry });
+          changes.push({ change, sourceId: e.record.id, entry: e.entry, unapplied: d.unapplied });
         } else pushes.push({ record: e.record, replacesId: d.destinationId, onConflict: "report", why: "changed_at_source" });
       }
       const plan = resolveConflicts({

@@ -25,6 +25,8 @@ export interface Change {
   change: RecordChange;
   sourceId: string;
   entry: LedgerEntry;
+  /** Fields of an update the destination cannot change: the copy keeps them, and the log says so. */
+  unapplied?: readonly string[] | undefined;
 }
 
 type LogLine = Omit<SyncLogEntry, "jobId" | "at">;
@@ -177,6 +179,8 @@ export class Bookkeeping {
           fingerprint: this.#fingerprint(record),
         });
         this.#line({ sourceId, destinationId: change.destinationId, outcome: "updated", reason: "changed_at_source" });
+        if (c.unapplied && c.unapplied.length > 0)
+          this.#line({ sourceId, destinationId: change.destinationId, outcome: "skipped", reason: "destination_cannot_update" });
       }
     });
   }

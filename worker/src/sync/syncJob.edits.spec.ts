@@ -93,6 +93,21 @@ describe("edits at the source follow the copy (SPEC §15)", () => {
     assert.equal(to.calls.list_overlapping, reads, "nor does it read the destination again");
   });
 
+  it("a rename with new times reaches Strava as a rename; the times it cannot change are logged", async () => {
+    const { hot, from, to } = setup("strava", STRAVA, GARMIN);
+    const cfg = hot.config(from.provider, "strava");
+    const record = from.add(hot.workout(0, 45, "Evening ride"));
+    await hot.run(cfg);
+    hot.clock += 60_000;
+    from.edit(record.id, { name: "Hill repeats", endTime: hot.at(40) });
+    await hot.run(cfg);
+    assert.deepEqual(
+      to.records.map((r) => [r.name, r.endTime]),
+      [["Hill repeats", hot.at(45)]],
+    );
+    assert.deepEqual(log(hot, cfg.syncConfigId).slice(-2), ["updated/changed_at_source", "skipped/destination_cannot_update"]);
+  });
+
   it("a copy the user deleted at the destination is never uploaded again, except by a resync", async () => {
     const { hot, from, to } = setup("garmin", GARMIN);
     const cfg = hot.config("strava", "garmin");

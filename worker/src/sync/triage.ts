@@ -105,7 +105,8 @@ export function triage(input: TriageInput): Triage[] {
 
 /** How an edit reaches the destination's copy, or why it does not. */
 export type EditDecision =
-  | { kind: "update"; destinationId: string; fields: EditableField[] }
+  /** `unapplied`: the fields the destination can neither update nor replace (kept as they were there). */
+  | { kind: "update"; destinationId: string; fields: EditableField[]; unapplied?: EditableField[] }
   /** Delete the copy and write the record anew (a destination that can delete but not update these fields). */
   | { kind: "replace"; destinationId: string }
   /** Write the record as new (a resync whose copy is gone). */
@@ -165,5 +166,9 @@ export function decideEdit(input: EditInput): EditDecision {
       return { kind: "skip", reason: "private", destinationId: copy.id };
     return { kind: "replace", destinationId: copy.id };
   }
+  // What it can update is updated (a rename reaches Strava even when the times changed too).
+  const updatable = fields.filter((f) => capabilities.updatable.includes(f));
+  const unapplied = fields.filter((f) => !capabilities.updatable.includes(f));
+  if (updatable.length > 0) return { kind: "update", destinationId: copy.id, fields: updatable, unapplied };
   return { kind: "skip", reason: "destination_cannot_update", destinationId: copy.id };
 }
