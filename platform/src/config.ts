@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { awsEnv, DEV_JWT_SECRET, DEVELOPMENT_PARTNER_SECRETS, env, loadConfig } from "@syncwell/core";
+import { awsEnv, DEV_JWT_SECRET, DEVELOPMENT_PARTNER_SECRETS, deviceUploadEnv, env, loadConfig, resourceNames } from "@syncwell/core";
 import { z } from "zod";
 import { freePort } from "./ports.ts";
 
@@ -135,8 +135,16 @@ export function loadDemoConfig(source: Record<string, string | undefined> = proc
   return loadConfig(DemoEnv, source);
 }
 
-/** The one-shot bootstrap of docker compose: only where AWS is and the resource prefix. */
-export const BootstrapEnv = z.object(awsEnv);
+/** The one-shot bootstrap of docker compose: where AWS is, the resource prefix and the device-upload bucket. */
+export const BootstrapEnv = z.object({
+  ...awsEnv,
+  AWS_ENDPOINT_URL_S3: deviceUploadEnv.AWS_ENDPOINT_URL_S3,
+  DEVICE_UPLOAD_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name")
+    .default(resourceNames().deviceUploadBucket)
+    .describe("The device-upload bucket to create (the services' DEVICE_UPLOAD_BUCKET)"),
+});
 
 export function loadBootstrapConfig(source: Record<string, string | undefined> = process.env) {
   return loadConfig(BootstrapEnv, source);

@@ -1,4 +1,12 @@
-import { bootstrapPlatform, createDynamoDbClient, createSqsClient, type PlatformQueues, resourceNames, signJwt } from "@syncwell/core";
+import {
+  bootstrapPlatform,
+  createDynamoDbClient,
+  createS3Client,
+  createSqsClient,
+  type PlatformQueues,
+  resourceNames,
+  signJwt,
+} from "@syncwell/core";
 import { type PlatformConfig, serviceSecurityEnv } from "./config.ts";
 import { type EmbeddedAws, startEmbeddedAws } from "./emulators.ts";
 import { PlatformError, provisionServers } from "./localServers.ts";
@@ -55,7 +63,7 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
     if (!sqsEndpoint || !dynamoDbEndpoint) {
       embedded = await startEmbeddedAws(config.BIND_HOST);
       cleanups.push(() => (embedded as EmbeddedAws).stop());
-      progress(`embedded SQS (fauxqs) at ${embedded.sqsEndpoint}, DynamoDB (dynalite) at ${embedded.dynamoDbEndpoint}`);
+      progress(`embedded SQS and S3 (fauxqs) at ${embedded.sqsEndpoint}, DynamoDB (dynalite) at ${embedded.dynamoDbEndpoint}`);
     }
     const aws = {
       region: config.AWS_REGION,
@@ -69,17 +77,24 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
     cleanups.push(() => servers.stop());
     progress(servers.summary);
 
+    // Device uploads (SPEC §18): fauxqs serves S3 next to SQS; LocalStack at AWS_ENDPOINT_URL serves both too.
+    const s3Endpoint = config.AWS_ENDPOINT_URL ?? embedded?.s3Endpoint ?? aws.sqsEndpoint;
+    const names = resourceNames(config.SYNCWELL_RESOURCE_PREFIX);
     const sqs = createSqsClient(aws);
     const dynamoDb = createDynamoDbClient(aws);
-    const queues = await bootstrapPlatform({ sqs, dynamoDb }, resourceNames(config.SYNCWELL_RESOURCE_PREFIX));
+    const s3 = createS3Client({ region: aws.region, endpoint: s3Endpoint, credentials: EMULATOR_CREDENTIALS });
+    const queues = await bootstrapPlatform({ sqs, dynamoDb, s3 }, names);
     sqs.destroy();
     dynamoDb.destroy();
-    progress("queues and table bootstrapped");
+    s3.destroy();
+    progress("queues, table and device-upload bucket bootstrapped");
 
     const env: Record<string, string> = {
       AWS_REGION: config.AWS_REGION,
       AWS_ENDPOINT_URL_SQS: aws.sqsEndpoint ?? "",
       AWS_ENDPOINT_URL_DYNAMODB: aws.dynamoDbEndpoint ?? "",
+      AWS_ENDPOINT_URL_S3: s3Endpoint ?? "",
+      DEVICE_UPLOAD_BUCKET: names.deviceUploadBucket,
       AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
       REDIS_URL: redis.url,
