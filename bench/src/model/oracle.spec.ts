@@ -198,6 +198,10 @@ describe("the model oracle: edits and deletions at the source (SPEC §15)", () =
     const stale2 = { ...copy(s, "g1"), name: e2.name };
     assert.deepEqual(kinds(observe([config("source_wins")], [e2], { strava: [held(e2)], garmin: [stale2] })), ["time_shifted"]);
     assert.deepEqual(kinds(observe([config("source_wins")], [e2], { strava: [held(e2)], garmin: [copy(e2, "g1")] })), []);
+    // Edited twice at Garmin: a Strava copy written between the edits keeps the middle version's times.
+    const twice = { ...renamed(e, T0 + 1200_000), edited: { ...(e.edited as NonNullable<CreatedRecord["edited"]>), pastSpans: [g, e] } };
+    const middle = { ...copy(e, "s2"), name: twice.name };
+    assert.deepEqual(kinds(observe([config("source_wins", "garmin", "strava")], [twice], { garmin: [held(twice)], strava: [middle] })), []);
   });
 
   it("finds a Garmin copy that outlived its Strava or Oura source's deletion; a Strava copy, or one of a Polar workout, may stay", () => {

@@ -46,8 +46,9 @@ export function oracle(observed: Observation): Violation[] {
       // Strava cannot change times, Polar tells of no edit, a deletion ends the story.
       const before =
         edit?.edited?.retimed && (provider === "strava" || edit.provider === "polar" || edit.deleted) ? edit.edited : undefined;
-      const original = before && { startTime: before.originalStart, endTime: before.originalEnd };
-      if (source && !sameTimes(source, record) && !(original && sameTimes(original, record)))
+      // …the times of any version it had: a copy written between two edits carries that version's.
+      const earlier = before ? (before.pastSpans ?? [{ startTime: before.originalStart, endTime: before.originalEnd }]) : [];
+      if (source && !sameTimes(source, record) && !earlier.some((span) => sameTimes(span, record)))
         add("time_shifted", `${provider} ${record.id} ${span(record)} is a copy of ${from.provider} ${from.id} ${span(source)}`);
     }
   }

@@ -81,6 +81,7 @@ export class Partners {
       originalName: record.edited?.originalName ?? record.name,
       originalStart: record.edited?.originalStart ?? record.startTime,
       originalEnd: record.edited?.originalEnd ?? record.endTime,
+      pastSpans: [...(record.edited?.pastSpans ?? []), { startTime: record.startTime, endTime: record.endTime }],
     };
     return { ...record, ...pick(res.body), edited };
   }

@@ -104,7 +104,15 @@ export interface CreatedRecord {
   /** Creation order: 0 for initial data (all there before the first sync), then 1, 2, … per live `record`. */
   seq: number;
   /** Set when the user renamed it during the scenario (name, times and updatedAt above are then the edited ones). */
-  edited?: { renamed: boolean; originalName: string; originalStart: string; originalEnd: string; retimed: boolean };
+  edited?: {
+    renamed: boolean;
+    originalName: string;
+    originalStart: string;
+    originalEnd: string;
+    retimed: boolean;
+    /** Every span the workout had before its current one (a copy written between two edits carries one of them). */
+    pastSpans?: { startTime: string; endTime: string }[];
+  };
   /** Set when the user deleted it at its partner during the scenario. */
   deleted?: boolean;
 }
