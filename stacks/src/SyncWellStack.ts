@@ -15,6 +15,7 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf"
 import type { Construct } from "constructs";
 import { SyncApi } from "./api.ts";
 import type { StackConfig } from "./config.ts";
+import { DeviceUploads } from "./deviceUploads.ts";
 import { Identity } from "./identity.ts";
 import { keyPolicy } from "./keyPolicy.ts";
 import { readTemplates, type Templates } from "./mappingTemplates.ts";
@@ -97,6 +98,9 @@ export class SyncWellStack extends TerraformStack {
       deletionProtectionEnabled: true,
     });
 
+    // The claim-check store of device uploads (SPEC §18).
+    const deviceUploads = new DeviceUploads(this, "device-uploads", { prefix, accountId: account.accountId, key });
+
     // ── network and Redis ──────────────────────────────────────────────────────
     const network = new Network(this, "network", {
       prefix,
@@ -150,6 +154,7 @@ export class SyncWellStack extends TerraformStack {
       key,
       queues: { hot, hotDlq, webhook, webhookDlq },
       table,
+      deviceUploadBucketArn: deviceUploads.bucket.arn,
       vpcId: network.vpc.id,
       privateSubnetIds: privateSubnets.map((n) => n.id),
       securityGroupId: tasksSg.id,
@@ -170,11 +175,12 @@ export class SyncWellStack extends TerraformStack {
           POLAR_CLIENT_ID: config.POLAR_CLIENT_ID,
           OURA_CLIENT_ID: config.OURA_CLIENT_ID,
         },
-        worker: tuning.workerEnv,
+        worker: { ...tuning.workerEnv, DEVICE_UPLOAD_BUCKET: deviceUploads.bucket.bucket },
         gateway: {
           AUTH_ISSUER: identity.users.issuer,
           AUTH_AUDIENCE: identity.users.client.id,
           STRAVA_SUBSCRIPTION_ID: String(config.STRAVA_SUBSCRIPTION_ID),
+          DEVICE_UPLOAD_BUCKET: deviceUploads.bucket.bucket,
         },
         support: {
           AUTH_ISSUER: identity.users.issuer,

@@ -172,6 +172,7 @@ export class SyncApi extends Construct {
     proxy("/v1/sync-configs", "gateway", "users");
     proxy("/v1/sync-configs/{id}", "gateway", "users");
     proxy("/v1/sync-configs/{id}/{proxy+}", "gateway", "users");
+    proxy("/v1/device-uploads", "gateway", "users");
     proxy("/webhooks/{provider}", "gateway", "none");
     proxy("/v1/troubleshooter", "support", "users");
     proxy("/v1/troubleshooter/{proxy+}", "support", "users");

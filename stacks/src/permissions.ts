@@ -10,10 +10,11 @@ export const SERVICES = ["gateway", "worker", "coalescer", "poller", "support"] 
 export type ServiceName = (typeof SERVICES)[number];
 
 /**
- * The platform's queues and table, by their role (names carry the environment: resourceNames), and
- * `syncTuning`, the deployed AppConfig configuration of the sync tuning (syncTuning.ts).
+ * The platform's queues and table, by their role (names carry the environment: resourceNames),
+ * `syncTuning`, the deployed AppConfig configuration of the sync tuning (syncTuning.ts), and
+ * `deviceUploads`, the objects under `device-uploads/` in the device-upload bucket (deviceUploads.ts).
  */
-export type Resource = "hot" | "hotDlq" | "webhook" | "webhookDlq" | "table" | "gsi1" | "gsi2" | "syncTuning";
+export type Resource = "hot" | "hotDlq" | "webhook" | "webhookDlq" | "table" | "gsi1" | "gsi2" | "syncTuning" | "deviceUploads";
 
 export interface Grant {
   actions: string[];
@@ -35,6 +36,8 @@ export const TASK_GRANTS: Record<ServiceName, Grant[]> = {
     // Query: a config's sync log (GET …/records); a resync's ledger entry is a GetItem.
     { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:Query"], on: ["table"] },
     { actions: ["dynamodb:Query"], on: ["gsi1"] },
+    // POST /v1/device-uploads stores the batch (SPEC §18's claim-check); it never reads one back.
+    { actions: ["s3:PutObject"], on: ["deviceUploads"] },
   ],
   worker: [
     RESOLVE_QUEUES,
@@ -48,6 +51,8 @@ export const TASK_GRANTS: Record<ServiceName, Grant[]> = {
       actions: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"],
       on: ["table"],
     },
+    // An apple_health job reads the batch it names (listing and payloads); it writes none.
+    { actions: ["s3:GetObject"], on: ["deviceUploads"] },
     // The conflict threshold, read from AppConfig in production only (PRODUCTION_ONLY_CALLS).
     { actions: ["appconfig:StartConfigurationSession", "appconfig:GetLatestConfiguration"], on: ["syncTuning"] },
   ],

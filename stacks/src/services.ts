@@ -14,6 +14,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener/index.js";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group/index.js";
 import type { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret/index.js";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
+import { DEVICE_UPLOAD_PREFIX } from "@syncwell/core";
 import { Construct } from "constructs";
 import { type Grant, type Resource, type ServiceName, TASK_GRANTS } from "./permissions.ts";
 
@@ -40,6 +41,8 @@ export interface SyncServicesProps {
   key: KmsKey;
   queues: Record<"hot" | "hotDlq" | "webhook" | "webhookDlq", SqsQueue>;
   table: DynamodbTable;
+  /** The device-upload bucket (deviceUploads.ts); grants reach its `device-uploads/` prefix only. */
+  deviceUploadBucketArn: string;
   vpcId: string;
   privateSubnetIds: string[];
   securityGroupId: string;
@@ -177,16 +180,18 @@ export class SyncServices extends Construct {
     const arnOf = (resource: Resource): string => {
       if (resource === "table") return p.table.arn;
       if (resource === "syncTuning") return p.syncTuningArn;
+      if (resource === "deviceUploads") return `${p.deviceUploadBucketArn}/${DEVICE_UPLOAD_PREFIX}*`;
       if (resource === "gsi1" || resource === "gsi2") return `${p.table.arn}/index/${resource}`;
       return p.queues[resource].arn;
     };
     const statementsOf = (grants: Grant[]) => {
       const statements = grants.map((g) => ({ Action: g.actions, Resource: g.on.map(arnOf) }));
-      // SQS encrypts with the key: senders make data keys, receivers decrypt them.
-      const sqsActions = grants.flatMap((g) => g.actions);
+      // SQS and the device-upload bucket encrypt with the key: writers make data keys, readers decrypt them.
+      const actions = grants.flatMap((g) => g.actions);
+      const writes = actions.some((a) => a === "sqs:SendMessage" || a === "s3:PutObject");
       const kms = [
-        ...(sqsActions.includes("sqs:SendMessage") ? ["kms:GenerateDataKey"] : []),
-        ...(sqsActions.some((a) => a === "sqs:SendMessage" || a === "sqs:ReceiveMessage") ? ["kms:Decrypt"] : []),
+        ...(writes ? ["kms:GenerateDataKey"] : []),
+        ...(writes || actions.some((a) => a === "sqs:ReceiveMessage" || a === "s3:GetObject") ? ["kms:Decrypt"] : []),
       ];
       return kms.length > 0 ? [...statements, { Action: kms, Resource: [p.key.arn] }] : statements;
     };

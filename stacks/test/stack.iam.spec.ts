@@ -26,6 +26,8 @@ const RECORDED: RecordedCall[] = JSON.parse(readFileSync(new URL("./fixtures/aws
 /** The deployed sync tuning: `<environment ARN>/configuration/<profile id>` (stack.appconfig.spec.ts checks they are the worker's). */
 const SYNC_TUNING_ARN =
   /^\$\{aws_appconfig_environment\.sync-tuning_environment_[A-Z0-9]+\.arn\}\/configuration\/\$\{aws_appconfig_configuration_profile\.sync-tuning_profile_[A-Z0-9]+\.configuration_profile_id\}$/;
+/** The device-upload bucket's `device-uploads/` prefix (deviceUploads.ts): the only objects a task role reaches. */
+const DEVICE_UPLOADS_ARN = /^\$\{aws_s3_bucket\.device-uploads_bucket_[A-Z0-9]+\.arn\}\/device-uploads\/\*$/;
 const QUEUE_ROLES: Record<string, Resource> = { hot: "hot", "hot-dlq": "hotDlq", webhook: "webhook", "webhook-dlq": "webhookDlq" };
 
 describe("task roles allow exactly the AWS calls their service makes", () => {
@@ -51,7 +53,9 @@ describe("task roles allow exactly the AWS calls their service makes", () => {
                 ? "key"
                 : SYNC_TUNING_ARN.test(arn)
                   ? "syncTuning"
-                  : undefined;
+                  : DEVICE_UPLOADS_ARN.test(arn)
+                    ? "deviceUploads"
+                    : undefined;
         assert.ok(role, `${service}: a grant on ${arn}, which is none of the platform's queues, table or key`);
         for (const action of s.Action as string[]) (role === "key" ? kms : pairs).add(role === "key" ? action : `${action} ${role}`);
       }
@@ -62,7 +66,8 @@ describe("task roles allow exactly the AWS calls their service makes", () => {
 
   it("has a recording for every service, naming only the platform's queues and table", () => {
     for (const service of SERVICES) assert.ok(recorded(service).length > 0, `no recorded call of ${service}: regenerate the fixture`);
-    for (const call of RECORDED) assert.match(call.resource, /^(hot|hotDlq|webhook|webhookDlq|table|gsi1|gsi2)$/, JSON.stringify(call));
+    for (const call of RECORDED)
+      assert.match(call.resource, /^(hot|hotDlq|webhook|webhookDlq|table|gsi1|gsi2|deviceUploads)$/, JSON.stringify(call));
   });
 
   for (const service of SERVICES) {
@@ -85,11 +90,11 @@ describe("task roles allow exactly the AWS calls their service makes", () => {
         assert.ok(!calls.has(call), `${call} is recorded now: it is no longer production-only, drop it from PRODUCTION_ONLY_CALLS`);
         assert.ok(pairs.has(call), `${service} makes ${call} in production: its role must allow it`);
       }
-      // SQS encrypts with the key: senders make data keys, receivers decrypt; nothing else uses it.
+      // SQS and the device-upload bucket encrypt with the key: writers make data keys, readers decrypt; nothing else uses it.
       const actions = [...pairs].map((p) => p.split(" ")[0]);
       const expected = new Set([
-        ...(actions.includes("sqs:SendMessage") ? ["kms:GenerateDataKey", "kms:Decrypt"] : []),
-        ...(actions.includes("sqs:ReceiveMessage") ? ["kms:Decrypt"] : []),
+        ...(actions.includes("sqs:SendMessage") || actions.includes("s3:PutObject") ? ["kms:GenerateDataKey", "kms:Decrypt"] : []),
+        ...(actions.includes("sqs:ReceiveMessage") || actions.includes("s3:GetObject") ? ["kms:Decrypt"] : []),
       ]);
       assert.deepEqual([...kms].sort(), [...expected].sort(), `${service}'s KMS actions`);
     });

@@ -9,11 +9,13 @@ const log = process.env.SYNCWELL_AWS_CALL_LOG;
 // The service is the workspace whose main.ts this process runs (platform/src/services.ts starts them so).
 const service = /(gateway-shim|worker|coalescer|poller|support)\/src\/main\.ts$/.exec(process.argv[1] ?? "")?.[1];
 
-/** The queue or table (and index) a call addresses. */
+/** The queue, table (and index) or bucket object a call addresses. */
 function resourcesOf(input) {
   if (!input || typeof input !== "object") return ["*"];
   if (typeof input.QueueUrl === "string") return [input.QueueUrl.split("/").pop()];
   if (typeof input.QueueName === "string") return [input.QueueName];
+  // S3: the bucket and key (the IAM resource of an object call).
+  if (typeof input.Bucket === "string") return [typeof input.Key === "string" ? `${input.Bucket}/${input.Key}` : input.Bucket];
   if (typeof input.TableName === "string") return [input.IndexName ? `${input.TableName}/index/${input.IndexName}` : input.TableName];
   if (input.RequestItems) return Object.keys(input.RequestItems);
   if (Array.isArray(input.TransactItems))

@@ -23,7 +23,7 @@ const SERVICE: Record<string, ServiceName> = {
   support: "support",
 };
 
-/** A queue or table name, whatever the prefix of the run (test runs prefix their names), by its role. */
+/** A queue, table or device-upload object name, whatever the prefix of the run (test runs prefix their names), by its role. */
 export function roleOf(name: string): Resource | undefined {
   const roles: [RegExp, Resource][] = [
     [/HotPathSyncQueue\.fifo$/, "hot"],
@@ -33,6 +33,8 @@ export function roleOf(name: string): Resource | undefined {
     [/SyncWellMetadata\/index\/gsi1$/, "gsi1"],
     [/SyncWellMetadata\/index\/gsi2$/, "gsi2"],
     [/SyncWellMetadata$/, "table"],
+    // An object under device-uploads/ in the device-upload bucket, whatever the run's prefix.
+    [/syncwell-device-uploads[^/]*\/device-uploads\/.+$/, "deviceUploads"],
   ];
   return roles.find(([pattern]) => pattern.test(name))?.[1];
 }
