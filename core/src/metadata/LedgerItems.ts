@@ -127,6 +127,7 @@ function toEntry(item: Record<string, unknown>): LedgerEntry {
     ...(item.written === true ? { written: true } : {}),
     ...(item.deleted === true ? { deleted: true } : {}),
     ...(item.replacing === true ? { replacing: true } : {}),
+    ...(item.pushing === true ? { pushing: true } : {}),
     ...(typeof item.startTime === "string" ? { startTime: item.startTime } : {}),
     ...(typeof item.endTime === "string" ? { endTime: item.endTime } : {}),
     ...(typeof item.writtenAt === "string" ? { writtenAt: item.writtenAt } : {}),

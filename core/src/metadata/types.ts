@@ -63,6 +63,11 @@ export interface LedgerEntry {
    * in between finds the copy gone for this reason, not because the user deleted it.
    */
   replacing?: boolean | undefined;
+  /**
+   * A push of this record was about to start (saved first where the destination drops external ids):
+   * a retry that finds the same activity there knows it may be SyncWell's own copy.
+   */
+  pushing?: boolean | undefined;
   /** The source record was deleted and the copy deleted (or kept, where the destination cannot delete). */
   deleted?: boolean | undefined;
 }

@@ -240,7 +240,13 @@ export function createStravaAdapter(options: AdapterOptions): { dataProvider: Da
 
   const dataProvider: DataProvider = {
     provider: "strava",
-    capabilities: { reportsConflicts: false, canDelete: false, updatable: ["name", "type"], reportsModificationTime: false },
+    capabilities: {
+      reportsConflicts: false,
+      canDelete: false,
+      updatable: ["name", "type"],
+      reportsModificationTime: false,
+      keepsExternalIds: true,
+    },
     async fetchMetadata({ accessToken }, since) {
       const from = since ? Date.parse(since) / 1000 - lookback : now() / 1000 - initial;
       return { records: await list(accessToken, Math.floor(from)) };

@@ -75,6 +75,12 @@ export interface DestinationCapabilities {
   updatable: readonly EditableField[];
   /** Whether `updatedAt` is a real modification (or upload) time; else it is the activity's end. */
   reportsModificationTime: boolean;
+  /**
+   * Whether its listings show the external id a record was written with (Strava); where not
+   * (Garmin), SyncWell marks a push before it starts, so a crash cannot turn its copy into the user's.
+   * @defaultValue false
+   */
+  keepsExternalIds?: boolean;
 }
 
 /**

@@ -302,9 +302,10 @@ export class SyncJobHandler {
         replacesId: p.replacesId,
         onConflict: p.onConflict,
       }));
-      // A replacement deletes the copy before it uploads: mark it first, so a cut-short one is written again.
-      const replacing = book.replacing(pushes);
-      if (replacing.length > 0) await this.deps.store.markWritten(w.config.syncConfigId, replacing, this.options.ledgerTtlSeconds);
+      // Marked before the push: a replacement (delete, then upload), and any push where the destination
+      // drops external ids — a crash before the ledger write then finds SyncWell's copy, not the user's.
+      const intents = book.intents(pushes, !caps.keepsExternalIds);
+      if (intents.length > 0) await this.deps.store.markWritten(w.config.syncConfigId, intents, this.options.ledgerTtlSeconds);
       const results = records.length === 0 ? [] : await this.#withAuth(dest, (c) => destApi.pushData(c, records));
       book.pushed(pushes, results);
       const changed =

@@ -42,6 +42,8 @@ export class Bookkeeping {
   readonly entries: LedgerEntry[] = [];
   readonly #lines: LogLine[] = [];
   readonly #logged = new Set<string>();
+  /** Records marked before their push (see {@link intents}). */
+  readonly #intended = new Set<string>();
 
   constructor(
     private readonly jobId: string,
@@ -60,8 +62,11 @@ export class Bookkeeping {
    * A record that failed before the ledger knew it is remembered as never synced (an entry older than
    * any version), so it stays pending and a resync of it finds it is the user's.
    */
-  #failed(sourceId: string, reason: SyncReason, destinationId?: string): void {
-    if (!this.known.has(sourceId) && !this.entries.some((e) => e.sourceId === sourceId))
+  #failed(sourceId: string, reason: SyncReason, destinationId?: string, mayHaveLanded = true): void {
+    if (this.#intended.has(sourceId)) {
+      // Marked before a push that never started (a rate limit, a refusal): the mark goes again.
+      if (!mayHaveLanded) this.entries.push(this.known.get(sourceId) ?? { sourceId, sourceUpdatedAt: NEVER });
+    } else if (!this.known.has(sourceId) && !this.entries.some((e) => e.sourceId === sourceId))
       this.entries.push({ sourceId, sourceUpdatedAt: NEVER });
     this.#line({ sourceId, destinationId, outcome: "failed", reason });
   }
@@ -97,11 +102,25 @@ export class Bookkeeping {
     this.#line({ sourceId: record.id, destinationId: at.destinationId, outcome: "skipped", reason });
   }
 
-  /** An edit about to replace its copy (delete, then upload): marked first, so a cut-short replacement is written again. */
-  replacing(pushes: readonly Push[]): LedgerEntry[] {
-    return pushes.flatMap((p) => {
-      const entry = p.replacesId && p.why === "changed_at_source" ? this.known.get(p.record.id) : undefined;
-      return entry ? [{ ...entry, replacing: true }] : [];
+  /**
+   * What to save before pushing: an edit about to replace its copy (delete, then upload) is marked
+   * `replacing`, so a cut-short replacement is written again; where the destination drops external
+   * ids, every record is marked `pushing`, so a retry that finds the same activity there knows it is
+   * SyncWell's copy, not the user's.
+   */
+  intents(pushes: readonly Push[], markPushes: boolean): LedgerEntry[] {
+    return pushes.flatMap((p): LedgerEntry[] => {
+      const known = this.known.get(p.record.id);
+      const replacing = p.replacesId !== undefined && p.why === "changed_at_source" && known !== undefined;
+      if (!replacing && !markPushes) return [];
+      this.#intended.add(p.record.id);
+      return [
+        {
+          ...(known ?? { sourceId: p.record.id, sourceUpdatedAt: NEVER }),
+          ...(replacing ? { replacing: true } : {}),
+          ...(markPushes ? { pushing: true } : {}),
+        },
+      ];
     });
   }
 
@@ -116,28 +135,31 @@ export class Bookkeeping {
     this.#line({ sourceId, destinationId: entry.destinationId, outcome: "skipped", reason: "destination_cannot_delete" });
   }
 
+  #written(push: Push, destinationId: string | undefined): void {
+    const { record } = push;
+    this.entries.push({
+      sourceId: record.id,
+      sourceUpdatedAt: record.updatedAt,
+      destinationId,
+      written: true,
+      startTime: record.startTime,
+      endTime: record.endTime,
+      writtenAt: this.at,
+      fingerprint: this.#fingerprint(record),
+    });
+    this.#line({ sourceId: record.id, destinationId, outcome: push.why === "new" ? "written" : "updated", reason: push.why });
+  }
+
   pushed(pushes: readonly Push[], results: readonly PushResult[]): void {
     results.forEach((r, i) => {
       const push = pushes[i];
       if (!push) return;
       const { record } = push;
       if (r.status === "written") {
-        this.entries.push({
-          sourceId: record.id,
-          sourceUpdatedAt: record.updatedAt,
-          destinationId: r.destinationId,
-          written: true,
-          startTime: record.startTime,
-          endTime: record.endTime,
-          writtenAt: this.at,
-          fingerprint: this.#fingerprint(record),
-        });
-        this.#line({
-          sourceId: record.id,
-          destinationId: r.destinationId,
-          outcome: push.why === "new" ? "written" : "updated",
-          reason: push.why,
-        });
+        this.#written(push, r.destinationId);
+      } else if (r.status === "duplicate" && this.known.get(record.id)?.pushing) {
+        // The copy an earlier push of this record left before its ledger write was cut short.
+        this.#written(push, r.destinationId);
       } else if (r.status === "duplicate") {
         // Only a record this push created is SyncWell's: a duplicate may be the user's own (an
         // identical workout already there), which must still sync onwards from that partner.
@@ -150,7 +172,8 @@ export class Bookkeeping {
         });
         this.#line({ sourceId: record.id, destinationId: r.destinationId, outcome: "skipped", reason: "already_at_destination" });
       } else {
-        this.#failed(record.id, failureReason(r));
+        // A refusal or a rate limit never landed; a failure may have (an upload still processing).
+        this.#failed(record.id, failureReason(r), undefined, r.status === "failed");
       }
     });
   }

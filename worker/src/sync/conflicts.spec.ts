@@ -164,4 +164,26 @@ describe("newest_wins compares like with like", () => {
       const plan = resolveConflicts({ sourceProvider: "strava", source, destination: [twin], strategy, overlapSeconds: 60 });
       assert.deepEqual(plan, { writes: [], skipped: [{ sourceId: "s", reason: "already_at_destination", destinationId: "d" }] });
     });
+
+  it("a destination record that is another source record's twin is never replaced by a conflicting one", () => {
+    const twin = {
+      id: "d",
+      startTime: "2026-11-20T06:30:00.000Z",
+      endTime: "2026-11-20T07:00:00.000Z",
+      type: "run" as const,
+      name: "watch",
+      updatedAt: "2026-11-20T07:00:00.000Z",
+    };
+    const early = { ...twin, id: "s1", startTime: "2026-11-20T06:00:00.000Z", endTime: "2026-11-20T06:50:00.000Z", name: "a" };
+    const same = { ...twin, id: "s2", name: "b" };
+    const plan = resolveConflicts({
+      sourceProvider: "strava",
+      source: [early, same],
+      destination: [twin],
+      strategy: "source_wins",
+      overlapSeconds: 60,
+    });
+    assert.deepEqual(plan.writes, [{ sourceId: "s1", onConflict: "replace" }]);
+    assert.deepEqual(plan.skipped, [{ sourceId: "s2", reason: "already_at_destination", destinationId: "d" }]);
+  });
 });

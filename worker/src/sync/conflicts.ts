@@ -38,7 +38,7 @@ export interface ConflictInput {
   /** Destination records SyncWell itself wrote (copies of source records): never a conflict. */
   writtenBySyncWell?: ReadonlySet<string>;
   /** Where the config wrote source records before (source id → destination id), for partners that drop external ids. */
-  ledger?: ReadonlyMap<string, { destinationId?: string | undefined; written?: boolean | undefined }>;
+  ledger?: ReadonlyMap<string, { destinationId?: string | undefined; written?: boolean | undefined; pushing?: boolean | undefined }>;
   /**
    * Whether the destination can delete a record (a replacement needs it); where it cannot, a
    * record that would replace one is skipped instead of written next to it.
@@ -78,6 +78,12 @@ export function resolveConflicts(input: ConflictInput): ConflictResolution {
   const writes: WritePlan[] = [];
   const skipped: SkippedRecord[] = [];
   const ordered = [...input.source].sort((a, b) => a.startTime.localeCompare(b.startTime) || a.id.localeCompare(b.id));
+  // Destination records that stand for a source record (the same activity, or one the ledger holds as
+  // already there) are that record: never a conflict of another one, whatever the order.
+  const standIns = new Set<string>();
+  for (const d of input.destination ?? [])
+    if (ordered.some((r) => sameActivity(r, d)) || [...(input.ledger?.values() ?? [])].some((e) => e.destinationId === d.id))
+      standIns.add(d.id);
   for (const record of ordered) {
     if (input.destination === undefined) {
       writes.push({ sourceId: record.id, onConflict: input.strategy === "source_wins" ? "replace" : "report" });
@@ -93,13 +99,17 @@ export function resolveConflicts(input: ConflictInput): ConflictResolution {
       continue;
     }
     const users = input.destination.filter((d) => !writtenBySyncWell(d) && !input.writtenBySyncWell?.has(d.id));
-    // The same activity already there (the watch uploaded it too): nothing to write, nothing to replace.
+    // The same activity already there (the watch uploaded it too): nothing to write, nothing to
+    // replace. Where an earlier push of this record may have landed (`pushing`: cut short before its
+    // ledger write) and the partner drops external ids, it is SyncWell's own copy.
     const twin = users.find((d) => sameActivity(record, d));
     if (twin) {
-      skipped.push({ sourceId: record.id, reason: "already_at_destination", destinationId: twin.id });
+      const ours = input.ledger?.get(record.id)?.pushing === true;
+      skipped.push({ sourceId: record.id, reason: "already_at_destination", destinationId: twin.id, ...(ours ? { ours } : {}) });
       continue;
     }
     const conflicts = users
+      .filter((d) => !standIns.has(d.id))
       .map((d) => ({ d, overlap: overlapSeconds(record, d) }))
       .filter(({ overlap }) => overlap > input.overlapSeconds)
       .sort((a, b) => b.overlap - a.overlap || a.d.id.localeCompare(b.d.id))

@@ -43,12 +43,22 @@ describe("the worker's store calls per job", () => {
   it("a k-record job makes the same calls whatever k: recall, markWritten (batched inside) and the three", async () => {
     for (const k of [1, 10, 100]) {
       const hot = new HotPath({ maxRecordsPerJob: 1000 });
-      const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
-      hot.connect(new InMemoryPartner("garmin", GARMIN));
-      const config = hot.config("strava", "garmin");
-      for (let i = 0; i < k; i++) strava.add({ startTime: hot.at(i * 60), endTime: hot.at(i * 60 + 40), type: "run", name: `r${i}` });
+      const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
+      hot.connect(new InMemoryPartner("strava", STRAVA));
+      const config = hot.config("garmin", "strava");
+      for (let i = 0; i < k; i++) garmin.add({ startTime: hot.at(i * 60), endTime: hot.at(i * 60 + 40), type: "run", name: `r${i}` });
       await processorFor(hot).process(message(hot.job(config, { trigger: "poll" })));
       assert.deepEqual(hot.store.calls, { loadUser: 1, recall: 1, markWritten: 1, advanceWatermark: 1, recordJob: 1 }, `k = ${k}`);
     }
+  });
+
+  it("to a destination that drops external ids (Garmin), one more: the pushes are marked before they start", async () => {
+    const hot = new HotPath();
+    const oura = hot.connect(new InMemoryPartner("oura", STRAVA));
+    hot.connect(new InMemoryPartner("garmin", GARMIN));
+    const config = hot.config("oura", "garmin");
+    oura.add(hot.workout(0, 40));
+    await processorFor(hot).process(message(hot.job(config, { trigger: "poll" })));
+    assert.equal(hot.store.calls.markWritten, 2);
   });
 });

@@ -3,11 +3,13 @@ import { describe, it } from "node:test";
 import { InMemoryPartner, type SyncStateStore } from "@syncwell/core";
 import { GARMIN, HotPath, SOURCE, STRAVA } from "./testkit.ts";
 
-/** Makes the store's `method` die once (the process is killed there); the next job starts afresh. */
-function crashOnce(hot: HotPath, method: keyof SyncStateStore): void {
+/** Makes the store's `method` die once, at its call number `at` (the process is killed there); the next job starts afresh. */
+function crashOnce(hot: HotPath, method: keyof SyncStateStore, at = 1): void {
   const store = hot.store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  const original = store[method] as (...args: unknown[]) => Promise<unknown>;
-  store[method] = async (..._args: unknown[]) => {
+  const original = (store[method] as (...args: unknown[]) => Promise<unknown>).bind(hot.store);
+  let calls = 0;
+  store[method] = async (...args: unknown[]) => {
+    if (++calls < at) return original(...args);
     store[method] = original;
     throw new Error(`killed in ${String(method)}`);
   };
@@ -21,7 +23,7 @@ describe("crash windows of the hot path (SPEC §14): every two-write step surviv
     const config = hot.config("strava", "garmin");
     strava.add(hot.workout(0, 40, "a"));
     strava.add(hot.workout(60, 40, "b"));
-    crashOnce(hot, "markWritten");
+    crashOnce(hot, "markWritten", 2); // the first marks the pushes (Garmin drops external ids), the second is the ledger
     await assert.rejects(hot.run(config), /killed in markWritten/);
     assert.equal(garmin.records.length, 2, "the pushes happened");
     assert.deepEqual(await hot.run(config), { kind: "succeeded", recordsWritten: 0 });
@@ -43,6 +45,27 @@ describe("crash windows of the hot path (SPEC §14): every two-write step surviv
     assert.ok(
       [...entries.values()].every((e) => e.written === true),
       "as SyncWell's copies (found by external id), so edits and deletes still follow them",
+    );
+  });
+
+  it("partner + ledger where the partner drops external ids: the retry knows the copy is SyncWell's, and edits follow it", async () => {
+    const hot = new HotPath();
+    const now = () => hot.clock;
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA, { now }));
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN, { now, dropsExternalIds: true }));
+    const config = hot.config("strava", "garmin", "dest_wins");
+    const record = strava.add(hot.workout(0, 40, "a"));
+    crashOnce(hot, "markWritten", 2);
+    await assert.rejects(hot.run(config), /killed in markWritten/);
+    await hot.run(config);
+    assert.equal(garmin.records.length, 1);
+    assert.equal(hot.store.ledgers.get(config.syncConfigId)?.get(record.id)?.written, true, "SyncWell's copy, not the user's twin");
+    hot.clock += 60_000;
+    strava.edit(record.id, { name: "renamed" });
+    await hot.run(config);
+    assert.deepEqual(
+      garmin.records.map((r) => r.name),
+      ["renamed"],
     );
   });
 

@@ -28,6 +28,7 @@ export const STRAVA: DestinationCapabilities = {
   canDelete: false,
   updatable: ["name", "type"],
   reportsModificationTime: false,
+  keepsExternalIds: true,
 };
 /** A source only that reports upload times (Polar). */
 export const SOURCE: DestinationCapabilities = { reportsConflicts: false, canDelete: false, updatable: [], reportsModificationTime: true };
