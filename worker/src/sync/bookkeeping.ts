@@ -62,12 +62,16 @@ export class Bookkeeping {
    * A record that failed before the ledger knew it is remembered as never synced (an entry older than
    * any version), so it stays pending and a resync of it finds it is the user's.
    */
-  #failed(sourceId: string, reason: SyncReason, destinationId?: string, mayHaveLanded = true): void {
+  #failed(sourceId: string, reason: SyncReason, destinationId?: string, push: "landed?" | "refused" | "none" = "none"): void {
+    const known = this.known.get(sourceId);
     if (this.#intended.has(sourceId)) {
-      // Marked before a push that never started (a rate limit, a refusal): the mark goes again.
-      if (!mayHaveLanded) this.entries.push(this.known.get(sourceId) ?? { sourceId, sourceUpdatedAt: NEVER });
-    } else if (!this.known.has(sourceId) && !this.entries.some((e) => e.sourceId === sourceId))
-      this.entries.push({ sourceId, sourceUpdatedAt: NEVER });
+      // Marked before a push that never landed (a rate limit, a refusal): the mark goes again.
+      if (push === "refused") this.entries.push(known ?? { sourceId, sourceUpdatedAt: NEVER });
+    } else if (push === "landed?") {
+      // A push that failed after it may have landed (an upload still processing): marked now, so the
+      // retry takes the duplicate it meets for SyncWell's copy.
+      this.entries.push({ ...(known ?? { sourceId, sourceUpdatedAt: NEVER }), pushing: true });
+    } else if (!known && !this.entries.some((e) => e.sourceId === sourceId)) this.entries.push({ sourceId, sourceUpdatedAt: NEVER });
     this.#line({ sourceId, destinationId, outcome: "failed", reason });
   }
 
@@ -173,7 +177,7 @@ export class Bookkeeping {
         this.#line({ sourceId: record.id, destinationId: r.destinationId, outcome: "skipped", reason: "already_at_destination" });
       } else {
         // A refusal or a rate limit never landed; a failure may have (an upload still processing).
-        this.#failed(record.id, failureReason(r), undefined, r.status === "failed");
+        this.#failed(record.id, failureReason(r), undefined, r.status === "failed" && r.retryable ? "landed?" : "refused");
       }
     });
   }

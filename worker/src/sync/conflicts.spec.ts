@@ -183,7 +183,7 @@ describe("newest_wins compares like with like", () => {
       strategy: "source_wins",
       overlapSeconds: 60,
     });
-    assert.deepEqual(plan.writes, [{ sourceId: "s1", onConflict: "replace" }]);
+    assert.deepEqual(plan.writes, [{ sourceId: "s1", replacesId: undefined, onConflict: "report" }]);
     assert.deepEqual(plan.skipped, [{ sourceId: "s2", reason: "already_at_destination", destinationId: "d" }]);
   });
 });

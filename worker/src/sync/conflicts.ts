@@ -79,7 +79,7 @@ export function resolveConflicts(input: ConflictInput): ConflictResolution {
   const skipped: SkippedRecord[] = [];
   const ordered = [...input.source].sort((a, b) => a.startTime.localeCompare(b.startTime) || a.id.localeCompare(b.id));
   // Destination records that stand for a source record (the same activity, or one the ledger holds as
-  // already there) are that record: never a conflict of another one, whatever the order.
+  // already there) are that record: a winning record of the same job never replaces one.
   const standIns = new Set<string>();
   for (const d of input.destination ?? [])
     if (ordered.some((r) => sameActivity(r, d)) || [...(input.ledger?.values() ?? [])].some((e) => e.destinationId === d.id))
@@ -109,7 +109,6 @@ export function resolveConflicts(input: ConflictInput): ConflictResolution {
       continue;
     }
     const conflicts = users
-      .filter((d) => !standIns.has(d.id))
       .map((d) => ({ d, overlap: overlapSeconds(record, d) }))
       .filter(({ overlap }) => overlap > input.overlapSeconds)
       .sort((a, b) => b.overlap - a.overlap || a.d.id.localeCompare(b.d.id))
@@ -120,15 +119,18 @@ export function resolveConflicts(input: ConflictInput): ConflictResolution {
       continue;
     }
     const canReplace = input.canReplace ?? true;
+    // What a winning record may replace: never a record that stands for another source record.
+    const replaceable = conflicts.find((d) => !standIns.has(d.id));
     if (input.strategy === "source_wins") {
-      if (canReplace) writes.push({ sourceId: record.id, replacesId: main.id, onConflict: "replace" });
-      else skipped.push({ sourceId: record.id, reason: "conflict_kept_destination", destinationId: main.id });
+      if (!canReplace) skipped.push({ sourceId: record.id, reason: "conflict_kept_destination", destinationId: main.id });
+      else writes.push({ sourceId: record.id, replacesId: replaceable?.id, onConflict: replaceable ? "replace" : "report" });
     } else if (input.strategy === "dest_wins") {
       skipped.push({ sourceId: record.id, reason: "conflict_kept_destination", destinationId: main.id });
     } else {
       const when = (r: ActivityMetadata) => Date.parse(input.comparableModificationTimes ? r.updatedAt : r.endTime);
       const newestDestination = Math.max(...conflicts.map(when));
-      if (when(record) > newestDestination && canReplace) writes.push({ sourceId: record.id, replacesId: main.id, onConflict: "replace" });
+      if (when(record) > newestDestination && canReplace)
+        writes.push({ sourceId: record.id, replacesId: replaceable?.id, onConflict: replaceable ? "replace" : "report" });
       else skipped.push({ sourceId: record.id, reason: "older_than_destination", destinationId: main.id });
     }
   }

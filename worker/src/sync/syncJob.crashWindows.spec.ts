@@ -69,6 +69,37 @@ describe("crash windows of the hot path (SPEC §14): every two-write step surviv
     );
   });
 
+  it("an upload that failed after it landed (still processing) is taken for SyncWell's copy on the retry", async () => {
+    const hot = new HotPath();
+    const now = () => hot.clock;
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN, { now }));
+    // A Strava that has not listed the processed upload's external id yet.
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA, { now, dropsExternalIds: true }));
+    const config = hot.config("garmin", "strava");
+    const record = garmin.add(hot.workout(0, 40, "a"));
+    const push = strava.pushData.bind(strava);
+    strava.pushData = async (c, records) => {
+      strava.pushData = push;
+      return (await push(c, records)).map((r) => ({
+        externalId: r.externalId,
+        status: "failed",
+        message: "upload still processing",
+        retryable: true,
+      }));
+    };
+    await assert.rejects(hot.run(config), /still processing/);
+    await hot.run(config);
+    assert.equal(strava.records.length, 1);
+    assert.equal(hot.store.ledgers.get(config.syncConfigId)?.get(record.id)?.written, true);
+    hot.clock += 60_000;
+    garmin.edit(record.id, { name: "renamed" });
+    await hot.run(config);
+    assert.deepEqual(
+      strava.records.map((r) => r.name),
+      ["renamed"],
+    );
+  });
+
   it("replace (delete, then upload): killed in between, the retry writes the edited record again", async () => {
     const hot = new HotPath();
     const now = () => hot.clock;
