@@ -25,7 +25,7 @@ import { classify } from "./classify.ts";
 import { confidenceUpdate, destinationFetchDecision } from "./confidence.ts";
 import { resolveConflicts } from "./conflicts.ts";
 import type { JobOutcome } from "./outcome.ts";
-import { decideEdit, type Triage, triage } from "./triage.ts";
+import { changedFields, decideEdit, type Triage, triage } from "./triage.ts";
 
 export interface SyncJobOptions {
   syncConfidenceThreshold: number;
@@ -251,7 +251,7 @@ export class SyncJobHandler {
       const canChange = destApi.applyChanges !== undefined;
       const pushes: Push[] = [];
       const changes: Change[] = [];
-      for (const e of edits) {
+      const decide = (e: { record: ActivityMetadata; entry: LedgerEntry }) => {
         const d = decideEdit({
           sourceProvider: source.provider,
           record: e.record,
@@ -269,7 +269,8 @@ export class SyncJobHandler {
           const change: RecordChange = { kind: "update", destinationId: d.destinationId, record: e.record, fields: d.fields };
           changes.push({ change, sourceId: e.record.id, entry: e.entry, unapplied: d.unapplied });
         } else pushes.push({ record: e.record, replacesId: d.destinationId, onConflict: "report", why: "changed_at_source" });
-      }
+      };
+      for (const e of edits) decide(e);
       const plan = resolveConflicts({
         sourceProvider: source.provider,
         source: fresh,
@@ -282,8 +283,16 @@ export class SyncJobHandler {
         comparableModificationTimes: comparable,
       });
       const byId = new Map(fresh.map((r) => [r.id, r]));
-      for (const s of plan.skipped)
-        book.skip(byId.get(s.sourceId) as ActivityMetadata, s.reason, { destinationId: s.destinationId, ours: s.ours });
+      for (const s of plan.skipped) {
+        const record = byId.get(s.sourceId) as ActivityMetadata;
+        // SyncWell's copy found there after a cut-short run shows the record as it was then: an edit
+        // since is applied now, as any edit.
+        const copy = s.ours ? destination?.find((d) => d.id === s.destinationId) : undefined;
+        if (copy && changedFields(record, copy).length > 0) {
+          const entry = { sourceId: record.id, sourceUpdatedAt: record.updatedAt, destinationId: copy.id, written: true };
+          decide({ record, entry: { ...entry, startTime: copy.startTime, endTime: copy.endTime } });
+        } else book.skip(record, s.reason, { destinationId: s.destinationId, ours: s.ours, copy });
+      }
       pushes.push(...plan.writes.map((p): Push => ({ record: byId.get(p.sourceId) as ActivityMetadata, ...p, why: "new" })));
       for (const d of deletes) {
         const change: RecordChange = { kind: "delete", destinationId: d.entry.destinationId as string };

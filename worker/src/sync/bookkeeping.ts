@@ -93,15 +93,23 @@ export class Bookkeeping {
    * ledger names a destination record only where it is this record there (already there; `ours`:
    * SyncWell's own copy); a record kept in a conflict is the user's, named in the log only.
    */
-  skip(record: ActivityMetadata, reason: SyncReason, at: { destinationId?: string; entry?: LedgerEntry; ours?: boolean } = {}): void {
+  skip(
+    record: ActivityMetadata,
+    reason: SyncReason,
+    at: { destinationId?: string; entry?: LedgerEntry; ours?: boolean; copy?: ActivityMetadata } = {},
+  ): void {
     const there = reason === "already_at_destination" ? at.destinationId : undefined;
+    // SyncWell's copy found at the destination (after a cut-short run) shows the record as it was
+    // written, which an edit since may have changed: its own fingerprint makes the next job compare.
+    const copy = at.ours && there ? at.copy : undefined;
+    const as = copy ? { ...copy, private: copy.private ?? record.private } : record;
     this.entries.push({
       ...at.entry,
       sourceId: record.id,
       sourceUpdatedAt: record.updatedAt,
-      fingerprint: this.#fingerprint(record),
+      fingerprint: this.#fingerprint(as),
       destinationId: at.entry?.destinationId ?? there,
-      ...(at.ours && there ? { written: true, writtenAt: this.at, startTime: record.startTime, endTime: record.endTime } : {}),
+      ...(at.ours && there ? { written: true, writtenAt: this.at, startTime: as.startTime, endTime: as.endTime } : {}),
     });
     this.#line({ sourceId: record.id, destinationId: at.destinationId, outcome: "skipped", reason });
   }

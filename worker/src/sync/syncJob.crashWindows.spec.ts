@@ -60,6 +60,14 @@ describe("crash windows of the hot path (SPEC §14): every two-write step surviv
     await hot.run(config);
     assert.equal(garmin.records.length, 1);
     assert.equal(hot.store.ledgers.get(config.syncConfigId)?.get(record.id)?.written, true, "SyncWell's copy, not the user's twin");
+    // Killed again, and the user renames the workout before the retry: the retry applies the rename.
+    const other = strava.add(hot.workout(100, 40, "b"));
+    crashOnce(hot, "markWritten", 2);
+    await assert.rejects(hot.run(config), /killed in markWritten/);
+    hot.clock += 60_000;
+    strava.edit(other.id, { name: "b renamed" });
+    await hot.run(config);
+    assert.deepEqual(garmin.records.map((r) => r.name).sort(), ["a", "b renamed"]);
     hot.clock += 60_000;
     strava.edit(record.id, { name: "renamed" });
     await hot.run(config);
