@@ -255,9 +255,13 @@ function withEdits(
     const from = Math.max(recorded, edited, configs.length - 1);
     out.splice(Math.min(out.length, from + 1 + after), 0, action);
   };
+  const shortened = new Map<string, number>();
   for (const e of d.edits) {
     const activity = targets[e.pick % targets.length] as ActivitySpec;
-    const shorten = e.shorten && alone(activity) ? { shortenSeconds: 300 } : {};
+    // Each shortening takes 5 minutes; a workout keeps at least 5 of its own.
+    const room = activity.durationSeconds - 300 * ((shortened.get(activity.key) ?? 0) + 1) >= 300;
+    const shorten = e.shorten && alone(activity) && room ? { shortenSeconds: 300 } : {};
+    if (shorten.shortenSeconds) shortened.set(activity.key, (shortened.get(activity.key) ?? 0) + 1);
     insert(activity, e.after, { kind: "edit", activity: activity.key, ...shorten });
   }
   for (const e of d.deletes) {

@@ -157,17 +157,17 @@ export class InMemoryPartner implements DataProvider {
         this.pushesLeft -= 1;
       }
       const p = record.payload;
-      // The record replaced goes first: an edit written anew replaces its own copy, same external id.
-      if (record.replacesId) {
-        if (!this.capabilities.canDelete) throw new Error(`${this.provider} cannot delete`);
-        this.remove(record.replacesId);
-      }
-      const identical = this.records.find(
-        (r) => r.externalId === record.externalId || (r.startTime === p.startTime && r.endTime === p.endTime && r.type === p.type),
-      );
+      if (record.replacesId && !this.capabilities.canDelete) throw new Error(`${this.provider} cannot delete`);
+      const same = (r: HeldRecord) =>
+        r.externalId === record.externalId || (r.startTime === p.startTime && r.endTime === p.endTime && r.type === p.type);
+      // As Garmin: what the record replaces goes after its upload, unless it is the record's own copy
+      // (an edit written anew, same external id), which would refuse the upload as a duplicate.
+      if (record.replacesId && this.records.find(same)?.id === record.replacesId) this.remove(record.replacesId);
+      const identical = this.records.find(same);
       if (identical) return { externalId: record.externalId, status: "duplicate", destinationId: identical.id };
       const { id: _sourceId, ...copy } = p;
       const held = this.add({ ...copy, externalId: record.externalId });
+      if (record.replacesId) this.remove(record.replacesId);
       return { externalId: record.externalId, status: "written", destinationId: held.id };
     });
   }

@@ -138,11 +138,24 @@ export function createGarminAdapter(options: AdapterOptions): { dataProvider: Da
     }
   };
 
+  const remove = (token: string, id: string) => http.request("update", activityPath(id), { token, method: "DELETE", accept: [404] });
+
+  /**
+   * Uploads first and deletes what the record replaces after: a failed upload never leaves the user
+   * without the record it was to replace. An edit written anew carries its copy's own external id,
+   * which Garmin refuses as a duplicate of that copy: then the copy goes first (the engine marked the
+   * replacement before, so a cut-short one is written again).
+   */
   const push = async (token: string, record: PushRecord): Promise<PushResult> => {
-    if (record.replacesId) await http.request("update", activityPath(record.replacesId), { token, method: "DELETE", accept: [404] });
     // A record without samples (a manual activity) goes the same way: the file carries its start, end and external id.
-    const reply = await upload(token, record);
-    const result = reply.json<ImportResult>().detailedImportResult;
+    let reply = await upload(token, record);
+    let result = reply.json<ImportResult>().detailedImportResult;
+    const refused = result.failures[0];
+    if (record.replacesId && refused?.messages[0]?.code === 202 && String(refused.internalId) === record.replacesId) {
+      await remove(token, record.replacesId);
+      reply = await upload(token, record);
+      result = reply.json<ImportResult>().detailedImportResult;
+    } else if (record.replacesId && reply.status !== 409 && result.successes[0]) await remove(token, record.replacesId);
     const success = result.successes[0];
     if (reply.status !== 409 && success) {
       if (isPrivate(record.payload)) await keepPrivate(token, String(success.internalId));

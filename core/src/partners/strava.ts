@@ -184,7 +184,7 @@ export function createStravaAdapter(options: AdapterOptions): { dataProvider: Da
     // Not processed yet: nothing says it will become an activity. The job retries, and the re-upload
     // answers "duplicate of activity N" once Strava has made it one.
     if (done.activity_id === null)
-      return { externalId: record.externalId, status: "failed", message: "upload still processing", retryable: true };
+      return { externalId: record.externalId, status: "failed", message: "upload still processing", retryable: true, mayHaveLanded: true };
     return { externalId: record.externalId, status: "written", destinationId: String(done.activity_id) };
   };
 

@@ -38,7 +38,8 @@ export type PushResult =
   | { externalId: string; status: "written"; destinationId: string }
   | { externalId: string; status: "duplicate"; destinationId?: string }
   | { externalId: string; status: "conflict"; message: string }
-  | { externalId: string; status: "failed"; message: string; retryable: boolean };
+  /** `mayHaveLanded`: the partner may still create it (an upload still processing); absent: it did not. */
+  | { externalId: string; status: "failed"; message: string; retryable: boolean; mayHaveLanded?: boolean };
 
 /**
  * A change to a record SyncWell wrote at the destination, after the source record was edited or

@@ -185,7 +185,7 @@ export class Bookkeeping {
         this.#line({ sourceId: record.id, destinationId: r.destinationId, outcome: "skipped", reason: "already_at_destination" });
       } else {
         // A refusal or a rate limit never landed; a failure may have (an upload still processing).
-        this.#failed(record.id, failureReason(r), undefined, r.status === "failed" && r.retryable ? "landed?" : "refused");
+        this.#failed(record.id, failureReason(r), undefined, r.status === "failed" && r.mayHaveLanded ? "landed?" : "refused");
       }
     });
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { InMemoryPartner, type SyncStateStore } from "@syncwell/core";
+import { InMemoryPartner, PartnerError, type SyncStateStore } from "@syncwell/core";
 import { GARMIN, HotPath, SOURCE, STRAVA } from "./testkit.ts";
 
 /** Makes the store's `method` die once, at its call number `at` (the process is killed there); the next job starts afresh. */
@@ -90,6 +90,7 @@ describe("crash windows of the hot path (SPEC §14): every two-write step surviv
         status: "failed",
         message: "upload still processing",
         retryable: true,
+        mayHaveLanded: true,
       }));
     };
     await assert.rejects(hot.run(config), /still processing/);
@@ -102,6 +103,48 @@ describe("crash windows of the hot path (SPEC §14): every two-write step surviv
     assert.deepEqual(
       strava.records.map((r) => r.name),
       ["renamed"],
+    );
+  });
+
+  it("a refused push (a 503) is not taken for a landed one: the user's identical record it then meets stays the user's", async () => {
+    const hot = new HotPath();
+    const now = () => hot.clock;
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN, { now }));
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA, { now, dropsExternalIds: true }));
+    const config = hot.config("garmin", "strava");
+    const record = garmin.add(hot.workout(0, 40, "a"));
+    strava.failNext("create", new PartnerError("transient", "503", { provider: "strava", operation: "create", status: 503 }));
+    await assert.rejects(hot.run(config), /503/);
+    strava.add({ ...hot.workout(0, 40, "the user's own"), type: "run" });
+    await hot.run(config);
+    assert.notEqual(hot.store.ledgers.get(config.syncConfigId)?.get(record.id)?.written, true);
+    hot.clock += 60_000;
+    garmin.edit(record.id, { name: "renamed" });
+    await hot.run(config);
+    assert.deepEqual(
+      strava.records.map((r) => r.name),
+      ["the user's own"],
+      "an edit never reaches the user's own record",
+    );
+  });
+
+  it("source_wins at Garmin uploads before it deletes: a failed upload leaves the user's conflicting record", async () => {
+    const hot = new HotPath();
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN));
+    const config = hot.config("strava", "garmin");
+    garmin.add(hot.workout(5, 40, "watch"));
+    strava.add(hot.workout(0, 40, "run"));
+    garmin.failNext("create", new PartnerError("transient", "500", { provider: "garmin", operation: "create", status: 500 }));
+    await assert.rejects(hot.run(config), /500/);
+    assert.deepEqual(
+      garmin.records.map((r) => r.name),
+      ["watch"],
+    );
+    await hot.run(config);
+    assert.deepEqual(
+      garmin.records.map((r) => r.name),
+      ["run"],
     );
   });
 
