@@ -29,4 +29,9 @@ export class ConfigCache {
   forget(userId: string, syncConfigId: string): void {
     this.#known.delete(`${userId}\n${syncConfigId}`);
   }
+
+  /** Several of a user's configs changed at once (a disconnect disabled them): read them all afresh. */
+  forgetUser(userId: string): void {
+    for (const key of this.#known.keys()) if (key.startsWith(`${userId}\n`)) this.#known.delete(key);
+  }
 }

@@ -58,7 +58,8 @@ export const TASK_GRANTS: Record<ServiceName, Grant[]> = {
   ],
   coalescer: [
     RESOLVE_QUEUES,
-    { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessageBatch", "sqs:SendMessage"], on: ["webhook"] },
+    // ChangeMessageVisibility: a failed event or flush is retried after its backoff (JobConsumer's hide).
+    { actions: ["sqs:ReceiveMessage", "sqs:DeleteMessageBatch", "sqs:SendMessage", "sqs:ChangeMessageVisibility"], on: ["webhook"] },
     { actions: ["sqs:SendMessage"], on: ["hot"] },
     { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], on: ["table"] },
     { actions: ["dynamodb:Query"], on: ["gsi1"] },
@@ -80,6 +81,13 @@ export const TASK_GRANTS: Record<ServiceName, Grant[]> = {
 
 /** Grants no recorded run exercises, each with why it must stay. */
 export const UNRECORDED_GRANTS: { service: ServiceName; action: string; on: Resource; reason: string }[] = [
+  {
+    service: "coalescer",
+    action: "sqs:ChangeMessageVisibility",
+    on: "webhook",
+    reason:
+      "a webhook event or flush whose handling failed (Redis down, the store throttled) is hidden for its backoff and retried; the features never fail one, npm run chaos (Redis restart) and coalescer/test do",
+  },
   {
     service: "support",
     action: "sqs:SendMessage",

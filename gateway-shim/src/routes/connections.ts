@@ -14,6 +14,7 @@ import {
 import express from "express";
 import { z } from "zod";
 import { userOf } from "../auth.ts";
+import type { ConfigCache } from "../configCache.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { Disconnector } from "../disconnect.ts";
 
@@ -53,7 +54,7 @@ const view = (c: Pick<ConnectionRecord, "connectionId" | "provider" | "status" |
  * Connect a provider account (exchange the OAuth code at the partner and keep the tokens encrypted),
  * list and read the user's connections, and disconnect one. Another user's connection answers 404.
  */
-export function connectionRoutes(deps: GatewayDeps): express.Router {
+export function connectionRoutes(deps: GatewayDeps, configs?: Pick<ConfigCache, "forgetUser">): express.Router {
   const router = express.Router();
   const tokens = new TokenManager({ store: deps.store, adapters: deps.adapters, redis: deps.redis, logger: deps.logger });
   const disconnector = new Disconnector({ store: deps.store, adapters: deps.adapters, tokens, logger: deps.logger });
@@ -104,6 +105,8 @@ export function connectionRoutes(deps: GatewayDeps): express.Router {
   // Idempotent: a disconnected connection stays listed as `revoked`, and deleting it again is 204 too.
   router.delete("/v1/connections/:connectionId", async (req, res) => {
     await disconnector.disconnect(userOf(res), String(req.params.connectionId));
+    // Its configs were disabled: a sync asked for now answers 409 at once, not after the cache's 30 s.
+    configs?.forgetUser(userOf(res));
     res.status(204).end();
   });
 
