@@ -104,7 +104,11 @@ export function syncConfigRoutes(
     if (!destination) throw new HttpProblem(422, "destinationConnectionId: no such connection");
     if (source.connectionId === destination.connectionId)
       throw new HttpProblem(422, "source and destination must be different connections");
-    if (!DESTINATIONS.has(destination.provider)) throw new HttpProblem(422, `${destination.provider} can only be a source`);
+    if (!DESTINATIONS.has(destination.provider))
+      throw new HttpProblem(
+        422,
+        `destinationConnectionId: ${source.provider} → ${destination.provider} is not a supported pair for ${body.dataType} (${destination.provider} can only be a source)`,
+      );
     refuseDisconnected("sourceConnectionId", source);
     refuseDisconnected("destinationConnectionId", destination);
     const config: SyncConfig = { syncConfigId: randomUUID(), userId, ...body, version: 1 };
