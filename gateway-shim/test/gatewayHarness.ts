@@ -35,10 +35,12 @@ export class GatewayHarness {
   stack!: EmbeddedStack;
   url = "";
   #server?: Server;
-  readonly #redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { keyPrefix: `gw-${this.run}:` });
+  /** Opened by start(): a harness used only for its helpers holds no connection open. */
+  #redis?: ReturnType<typeof createRedis>;
 
   async start(): Promise<this> {
     this.stack = await startEmbeddedStack(`gw-${this.run}-`);
+    this.#redis = createRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { keyPrefix: `gw-${this.run}:` });
     const app = createGateway(
       {
         store: this.stack.store,
@@ -69,7 +71,7 @@ export class GatewayHarness {
   async stop(): Promise<void> {
     this.#server?.closeAllConnections();
     await new Promise((resolve) => this.#server?.close(resolve));
-    this.#redis.disconnect();
+    this.#redis?.disconnect();
     await this.stack?.stop();
   }
 

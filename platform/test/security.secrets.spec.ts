@@ -82,6 +82,7 @@ describe("no built-in secret outside development mode", () => {
       OURA_VERIFICATION_TOKEN: "prod-verification",
       AUTH_ISSUER: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool",
       AUTH_AUDIENCE: "appclient",
+      DEVICE_UPLOAD_BUCKET: "syncwell-prod-device-uploads",
     };
     const published = await run("gateway-shim/src/main.ts", { ...production, TOKEN_ENCRYPTION_KEY: DEV_TOKEN_ENCRYPTION_KEY });
     assert.equal(published.code, 78);

@@ -44,7 +44,13 @@ describe("a Strava upload that is still processing when the adapter stops pollin
 
     const pushed = record();
     const [first] = await adapters.dataProvider("strava").pushData(creds, [pushed]);
-    assert.deepEqual(first, { externalId: pushed.externalId, status: "failed", message: "upload still processing", retryable: true });
+    assert.deepEqual(first, {
+      externalId: pushed.externalId,
+      status: "failed",
+      message: "upload still processing",
+      retryable: true,
+      mayHaveLanded: true,
+    });
 
     // Processing finishes; the job's retry uploads the same file again.
     await mock.api.call("PUT", "/strava/_admin/upload-processing", { json: { processingMs: 50 } });
