@@ -121,6 +121,24 @@ for (const subject of subjects) {
       assert.equal(back.ledger.size, 0);
     });
 
+    it("keeps a push's mark with its times, and takes the last of two entries for one record in a batch", async () => {
+      const mark = { sourceId: "m1", sourceUpdatedAt: "1970-01-01T00:00:00.000Z", pushing: true };
+      const times = { pushedStart: "2026-11-20T06:00:00.000Z", pushedEnd: "2026-11-20T06:45:00.000Z" };
+      await s.store.markWritten("mark-cfg", [{ ...mark, ...times }], 3600);
+      const got = (await s.store.recall("mark-cfg", "conn-src", ["m1"])).ledger.get("m1");
+      assert.deepEqual([got?.pushing, got?.pushedStart, got?.pushedEnd], [true, times.pushedStart, times.pushedEnd]);
+      await s.store.markWritten(
+        "mark-cfg",
+        [
+          { ...mark, destinationId: "a", written: true },
+          { ...mark, destinationId: "b", deleted: true },
+        ],
+        3600,
+        "conn-d",
+      );
+      assert.equal((await s.store.recall("mark-cfg", "conn-src", ["m1"])).ledger.get("m1")?.destinationId, "b");
+    });
+
     it("records job status in one write, creating the item where missing, with atomic counters", async () => {
       const job = {
         jobId: "job-1",

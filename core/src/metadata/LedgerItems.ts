@@ -87,7 +87,9 @@ export class LedgerItems extends TableItems {
     log?: SyncLogBatch,
   ): Promise<void> {
     const expiresAt = Math.floor(this.now() / 1000) + ttlSeconds;
-    const items: Record<string, unknown>[] = entries.map((e) => ({
+    // One item per record (BatchWriteItem refuses a key twice): the last word on a record wins.
+    const last = [...new Map(entries.map((e) => [e.sourceId, e])).values()];
+    const items: Record<string, unknown>[] = last.map((e) => ({
       pk: keys.ledger(syncConfigId),
       sk: e.sourceId,
       type: "ledger",
@@ -95,7 +97,7 @@ export class LedgerItems extends TableItems {
       expiresAt,
     }));
     if (destinationConnectionId)
-      for (const e of entries)
+      for (const e of last)
         if (e.destinationId && e.written)
           items.push({
             pk: keys.wrote(destinationConnectionId),
@@ -131,6 +133,8 @@ function toEntry(item: Record<string, unknown>): LedgerEntry {
     ...(typeof item.startTime === "string" ? { startTime: item.startTime } : {}),
     ...(typeof item.endTime === "string" ? { endTime: item.endTime } : {}),
     ...(typeof item.writtenAt === "string" ? { writtenAt: item.writtenAt } : {}),
+    ...(typeof item.pushedStart === "string" ? { pushedStart: item.pushedStart } : {}),
+    ...(typeof item.pushedEnd === "string" ? { pushedEnd: item.pushedEnd } : {}),
     ...(typeof item.fingerprint === "string" ? { fingerprint: item.fingerprint } : {}),
   };
 }

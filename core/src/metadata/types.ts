@@ -68,6 +68,12 @@ export interface LedgerEntry {
    * a retry that finds the same activity there knows it may be SyncWell's own copy.
    */
   pushing?: boolean | undefined;
+  /**
+   * The times the `pushing` push carried: a record deleted at its source before that job's ledger
+   * write finds the copy the push may have left by them (the destination kept no external id).
+   */
+  pushedStart?: string | undefined;
+  pushedEnd?: string | undefined;
   /** The source record was deleted and the copy deleted (or kept, where the destination cannot delete). */
   deleted?: boolean | undefined;
 }

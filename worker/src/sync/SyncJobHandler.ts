@@ -25,7 +25,7 @@ import { classify } from "./classify.ts";
 import { confidenceUpdate, destinationFetchDecision } from "./confidence.ts";
 import { resolveConflicts } from "./conflicts.ts";
 import type { JobOutcome } from "./outcome.ts";
-import { changedFields, decideEdit, type Triage, triage } from "./triage.ts";
+import { changedFields, copiesToDelete, decideEdit, pushedSpan, type Triage, triage } from "./triage.ts";
 
 export interface SyncJobOptions {
   syncConfidenceThreshold: number;
@@ -226,9 +226,11 @@ export class SyncJobHandler {
       });
       const overlap = this.options.conflictOverlapSeconds;
       const overlapSeconds = typeof overlap === "function" ? overlap() : overlap;
-      const spans = [...fresh, ...edits.flatMap((e) => [e.record, ...writtenSpan(e.entry)])];
+      // A delete whose push was cut short looks for the copy it may have left.
+      const located = deletes.flatMap((d) => pushedSpan(d.entry));
+      const spans = [...fresh, ...edits.flatMap((e) => [e.record, ...writtenSpan(e.entry)]), ...located];
       let destination: ActivityMetadata[] | undefined;
-      if (spans.length > 0 && (edits.length > 0 || decision.fetch)) {
+      if (spans.length > 0 && (edits.length > 0 || located.length > 0 || decision.fetch)) {
         const pad = overlapSeconds * 1000;
         const from = new Date(Math.min(...spans.map((r) => Date.parse(r.startTime))) - pad).toISOString();
         const to = new Date(Math.max(...spans.map((r) => Date.parse(r.endTime))) + pad).toISOString();
@@ -295,9 +297,12 @@ export class SyncJobHandler {
       }
       pushes.push(...plan.writes.map((p): Push => ({ record: byId.get(p.sourceId) as ActivityMetadata, ...p, why: "new" })));
       for (const d of deletes) {
-        const change: RecordChange = { kind: "delete", destinationId: d.entry.destinationId as string };
-        if (caps.canDelete && canChange) changes.push({ change, sourceId: d.sourceId, entry: d.entry });
-        else book.keepDeleted(d.sourceId, d.entry);
+        const copies = copiesToDelete(d.entry, destination ?? [], oursThere);
+        if (copies.length === 0) book.forget(d.sourceId, d.entry);
+        else if (!caps.canDelete || !canChange) book.keepDeleted(d.sourceId, d.entry);
+        else
+          for (const destinationId of copies)
+            changes.push({ change: { kind: "delete", destinationId }, sourceId: d.sourceId, entry: { ...d.entry, destinationId } });
       }
 
       // Steps 8-9: hydrate only what is written (once per job, whatever the number of pairs), push with deterministic external ids.
@@ -341,7 +346,7 @@ export class SyncJobHandler {
       judge(dest.provider, records.length + changes.length, [...results, ...changed]);
       return written + changed.filter((c) => c.status === "done").length;
     } catch (error) {
-      book.failRest(candidates, classify(error).category);
+      book.failRest(candidates, classify(error).category, error instanceof PartnerError);
       throw error;
     }
   }

@@ -62,15 +62,20 @@ export class Bookkeeping {
    * A record that failed before the ledger knew it is remembered as never synced (an entry older than
    * any version), so it stays pending and a resync of it finds it is the user's.
    */
-  #failed(sourceId: string, reason: SyncReason, destinationId?: string, push: "landed?" | "refused" | "none" = "none"): void {
+  #failed(
+    sourceId: string,
+    reason: SyncReason,
+    destinationId?: string,
+    push: { landed: ActivityMetadata } | "refused" | "none" = "none",
+  ): void {
     const known = this.known.get(sourceId);
     if (this.#intended.has(sourceId)) {
       // Marked before a push that never landed (a rate limit, a refusal): the mark goes again.
       if (push === "refused") this.entries.push(known ?? { sourceId, sourceUpdatedAt: NEVER });
-    } else if (push === "landed?") {
+    } else if (typeof push === "object") {
       // A push that failed after it may have landed (an upload still processing): marked now, so the
       // retry takes the duplicate it meets for SyncWell's copy.
-      this.entries.push({ ...(known ?? { sourceId, sourceUpdatedAt: NEVER }), pushing: true });
+      this.entries.push(pushingMark(known ?? { sourceId, sourceUpdatedAt: NEVER }, push.landed));
     } else if (!known && !this.entries.some((e) => e.sourceId === sourceId)) this.entries.push({ sourceId, sourceUpdatedAt: NEVER });
     this.#line({ sourceId, destinationId, outcome: "failed", reason });
   }
@@ -127,11 +132,9 @@ export class Bookkeeping {
       if (!replacing && !markPushes) return [];
       this.#intended.add(p.record.id);
       return [
-        {
-          ...(known ?? { sourceId: p.record.id, sourceUpdatedAt: NEVER }),
-          ...(replacing ? { replacing: true } : {}),
-          ...(markPushes ? { pushing: true } : {}),
-        },
+        markPushes
+          ? pushingMark(known ?? { sourceId: p.record.id, sourceUpdatedAt: NEVER }, p.record, replacing)
+          : { ...(known as LedgerEntry), replacing: true },
       ];
     });
   }
@@ -145,6 +148,12 @@ export class Bookkeeping {
   keepDeleted(sourceId: string, entry: LedgerEntry): void {
     this.entries.push({ ...entry, deleted: true });
     this.#line({ sourceId, destinationId: entry.destinationId, outcome: "skipped", reason: "destination_cannot_delete" });
+  }
+
+  /** A record deleted at its source whose cut-short push left no copy: nothing to delete, never asked again. */
+  forget(sourceId: string, entry: LedgerEntry): void {
+    const { pushing: _, pushedStart: __, pushedEnd: ___, ...rest } = entry;
+    this.entries.push({ ...rest, sourceId, deleted: true });
   }
 
   #written(push: Push, destinationId: string | undefined): void {
@@ -185,12 +194,14 @@ export class Bookkeeping {
         this.#line({ sourceId: record.id, destinationId: r.destinationId, outcome: "skipped", reason: "already_at_destination" });
       } else {
         // A refusal or a rate limit never landed; a failure may have (an upload still processing).
-        this.#failed(record.id, failureReason(r), undefined, r.status === "failed" && r.mayHaveLanded ? "landed?" : "refused");
+        this.#failed(record.id, failureReason(r), undefined, r.status === "failed" && r.mayHaveLanded ? { landed: record } : "refused");
       }
     });
   }
 
   changed(changes: readonly Change[], results: readonly ChangeResult[]): void {
+    // A record with two copies to delete (a cut-short push left one) is deleted when both are.
+    const unfinished = new Set(results.flatMap((r, i) => (r.status === "deferred" || r.status === "failed" ? [changes[i]?.sourceId] : [])));
     results.forEach((r, i) => {
       const c = changes[i];
       if (!c) return;
@@ -198,7 +209,7 @@ export class Bookkeeping {
       if (r.status === "deferred" || r.status === "failed") {
         this.#failed(sourceId, failureReason(r), change.destinationId);
       } else if (change.kind === "delete") {
-        this.entries.push({ ...entry, deleted: true });
+        if (!unfinished.has(sourceId)) this.entries.push({ ...entry, deleted: true });
         this.#line({ sourceId, destinationId: change.destinationId, outcome: "deleted", reason: "deleted_at_source" });
       } else if (r.status === "gone") {
         this.entries.push({ ...entry, sourceUpdatedAt: change.record.updatedAt, fingerprint: this.#fingerprint(change.record) });
@@ -220,12 +231,16 @@ export class Bookkeeping {
     });
   }
 
-  /** After a failure part-way, every candidate not yet decided is logged as failed with its category. */
-  failRest(candidates: readonly Triage[], category: ErrorCategory): void {
+  /**
+   * After a failure part-way, every candidate not yet decided is logged as failed with its category.
+   * `partnerAnswered`: the partner answered the call that failed (a refusal, an expired token), so
+   * no push that was about to start landed and the marks saved before them are taken back.
+   */
+  failRest(candidates: readonly Triage[], category: ErrorCategory, partnerAnswered = false): void {
     const reason: SyncReason = category === "invalid_message" ? "unknown" : category;
     for (const c of candidates) {
       const sourceId = c.kind === "delete" ? c.sourceId : c.record.id;
-      if (!this.#logged.has(sourceId)) this.#failed(sourceId, reason);
+      if (!this.#logged.has(sourceId)) this.#failed(sourceId, reason, undefined, partnerAnswered ? "refused" : "none");
     }
   }
 }
@@ -257,6 +272,15 @@ export function judge(provider: string, expected: number, results: ReadonlyArray
 }
 
 /** The times a copy was written with (an edit that moved them still finds it), where the ledger has them. */
+/**
+ * The mark saved before a push to a destination that keeps no external id (`pushing`, with the
+ * pushed record's times): a retry that meets the same activity there takes it for SyncWell's copy,
+ * and a record deleted at its source before the ledger write finds and deletes the copy by them.
+ */
+function pushingMark(entry: LedgerEntry, record: ActivityMetadata, replacing = false): LedgerEntry {
+  return { ...entry, ...(replacing ? { replacing: true } : {}), pushing: true, pushedStart: record.startTime, pushedEnd: record.endTime };
+}
+
 export function writtenSpan(entry: LedgerEntry): { startTime: string; endTime: string }[] {
   return entry.startTime && entry.endTime ? [{ startTime: entry.startTime, endTime: entry.endTime }] : [];
 }

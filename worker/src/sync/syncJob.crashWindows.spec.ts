@@ -74,6 +74,41 @@ describe("crash windows of the hot path (SPEC §14): every two-write step surviv
     assert.deepEqual(garmin.records.map((r) => r.name).sort(), ["b renamed", "renamed"]);
   });
 
+  it("killed after a push the partner keeps no external id for, then the record is deleted at its source: the copy is found by its times and deleted", async () => {
+    const hot = new HotPath();
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN, { dropsExternalIds: true }));
+    const config = hot.config("strava", "garmin");
+    const record = strava.add(hot.workout(0, 40, "a"));
+    const users = garmin.add(hot.workout(120, 40, "the user's own"));
+    crashOnce(hot, "markWritten", 2);
+    await assert.rejects(hot.run(config), /killed in markWritten/);
+    assert.equal(garmin.records.length, 2, "the push landed; its ledger write did not");
+    strava.remove(record.id);
+    await hot.run(config, { trigger: "webhook", recordIds: [record.id] });
+    assert.deepEqual(
+      garmin.records.map((r) => r.id),
+      [users.id],
+      "SyncWell's copy is gone, the user's workout stays",
+    );
+    assert.equal(hot.store.ledgers.get(config.syncConfigId)?.get(record.id)?.deleted, true);
+    // Killed the same way before the upload reached the partner: nothing to delete, and the record is never asked about again.
+    const other = strava.add(hot.workout(200, 40, "b"));
+    const pushData = garmin.pushData.bind(garmin);
+    garmin.pushData = async () => {
+      garmin.pushData = pushData;
+      throw new Error("killed before the upload");
+    };
+    await assert.rejects(hot.run(config), /killed before the upload/);
+    strava.remove(other.id);
+    await hot.run(config, { trigger: "webhook", recordIds: [other.id] });
+    assert.deepEqual(
+      garmin.records.map((r) => r.id),
+      [users.id],
+    );
+    assert.equal(hot.store.ledgers.get(config.syncConfigId)?.get(other.id)?.deleted, true);
+  });
+
   it("an upload that failed after it landed (still processing) is taken for SyncWell's copy on the retry", async () => {
     const hot = new HotPath();
     const now = () => hot.clock;
@@ -125,6 +160,29 @@ describe("crash windows of the hot path (SPEC §14): every two-write step surviv
       strava.records.map((r) => r.name),
       ["the user's own"],
       "an edit never reaches the user's own record",
+    );
+  });
+
+  it("a push the partner answered with a refusal that fails the job (a 401 after the refresh) takes its mark back: the user's identical workout met on the retry stays the user's", async () => {
+    const hot = new HotPath();
+    const polar = hot.connect(new InMemoryPartner("polar", STRAVA));
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN, { dropsExternalIds: true }));
+    const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
+    const toGarmin = hot.config("polar", "garmin");
+    const onwards = hot.config("garmin", "strava");
+    const record = polar.add(hot.workout(0, 40, "walk"));
+    const denied = () => new PartnerError("auth", "401", { provider: "garmin", operation: "create", status: 401 });
+    garmin.failNext("create", denied());
+    garmin.failNext("create", denied());
+    await assert.rejects(hot.run(toGarmin), /401/);
+    const users = garmin.add(hot.workout(0, 40, "walk, from the watch"));
+    await hot.run(toGarmin);
+    assert.notEqual(hot.store.ledgers.get(toGarmin.syncConfigId)?.get(record.id)?.written, true, "not taken for SyncWell's copy");
+    await hot.run(onwards);
+    assert.deepEqual(
+      strava.records.map((r) => r.name),
+      [users.name],
+      "so the user's workout goes on to Strava",
     );
   });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ActivityMetadata, DestinationCapabilities, LedgerEntry } from "@syncwell/core";
-import { changedFields, decideEdit, fingerprint, passesFilters, triage } from "./triage.ts";
+import { changedFields, copiesToDelete, decideEdit, fingerprint, passesFilters, triage } from "./triage.ts";
 
 const run = (over: Partial<ActivityMetadata> = {}): ActivityMetadata => ({
   id: "s1",
@@ -182,5 +182,39 @@ describe("decideEdit", () => {
     assert.deepEqual(changedFields(run({ private: true }), copyOf(run(), { private: undefined })), []);
     assert.deepEqual(changedFields(run({ private: true }), copyOf(run())), ["private"]);
     assert.deepEqual(changedFields(run(), copyOf(run(), { endTime: "2026-11-20T06:45:00.400Z" })), []);
+  });
+});
+
+describe("copiesToDelete: what a record deleted at its source takes with it", () => {
+  const record = run();
+  const marked: LedgerEntry = {
+    sourceId: record.id,
+    sourceUpdatedAt: new Date(0).toISOString(),
+    pushing: true,
+    pushedStart: record.startTime,
+    pushedEnd: record.endTime,
+  };
+  it("the copy the ledger names", () => {
+    assert.deepEqual(copiesToDelete(written(record), [copyOf(record)], new Set()), ["d1"]);
+  });
+  it("a cut-short push: the record at the pushed times (±1 s), not one SyncWell wrote for another record, nor one at other times", () => {
+    const landed = copyOf(record, { id: "d9", startTime: "2026-11-20T06:00:00.600Z" });
+    const other = copyOf(record, { id: "d2", startTime: "2026-11-20T06:00:05.000Z" });
+    assert.deepEqual(copiesToDelete(marked, [other, landed], new Set()), ["d9"]);
+    assert.deepEqual(copiesToDelete(marked, [landed], new Set(["d9"])), []);
+    assert.deepEqual(copiesToDelete(marked, [other], new Set()), []);
+  });
+  it("a replacement cut short: the old copy and the new one", () => {
+    const entry = { ...written(record), ...marked, written: true, destinationId: "d1", replacing: true };
+    assert.deepEqual(copiesToDelete(entry, [copyOf(record, { id: "d1", name: "old" }), copyOf(record, { id: "d7" })], new Set()), [
+      "d1",
+      "d7",
+    ]);
+  });
+  it("triage sends a gone record with a mark to be looked for, and one already deleted nowhere", () => {
+    const input = { records: [], gone: [record.id], config: {}, canKeepPrivate: true, resync: new Set<string>(), salt: "cfg" };
+    assert.equal(triage({ ...input, ledger: new Map([[record.id, marked]]) })[0]?.kind, "delete");
+    assert.deepEqual(triage({ ...input, ledger: new Map([[record.id, { ...marked, deleted: true }]]) }), []);
+    assert.deepEqual(triage({ ...input, ledger: new Map() }), []);
   });
 });

@@ -16,7 +16,7 @@ import {
  * ledger before anything is read from the destination:
  * - `new`: never written for this config (conflict resolution decides how);
  * - `edit`: written before and changed at the source since (or named by a resync);
- * - `delete`: written before and gone at the source (a webhook named it, the source no longer has it);
+ * - `delete`: written before (or its push cut short) and gone at the source (a webhook named it, the source no longer has it);
  * - `skip`: filtered out or private, before any payload is read.
  */
 export type Triage =
@@ -61,7 +61,7 @@ function nothingToDo(entry: LedgerEntry, record: ActivityMetadata, salt: string)
 }
 
 /** True when a copy of the record was written at the destination and is still meant to be there. */
-const hasCopy = (entry: LedgerEntry | undefined): entry is LedgerEntry & { destinationId: string } =>
+export const hasCopy = (entry: LedgerEntry | undefined): entry is LedgerEntry & { destinationId: string } =>
   entry?.written === true && entry.destinationId !== undefined && entry.deleted !== true;
 
 /** Whether the config's filters let the record through (name matches are case-insensitive). */
@@ -98,9 +98,35 @@ export function triage(input: TriageInput): Triage[] {
   }
   for (const sourceId of [...new Set(input.gone)].sort()) {
     const entry = input.ledger.get(sourceId);
-    if (hasCopy(entry)) out.push({ kind: "delete", sourceId, entry });
+    // A marked push cut short before its ledger write may have left a copy: it is looked for.
+    if (hasCopy(entry) || (entry?.pushing && !entry.deleted)) out.push({ kind: "delete", sourceId, entry });
   }
   return out;
+}
+
+/**
+ * The destination records to delete for a record deleted at its source: the copy the ledger names,
+ * and where a marked push was cut short before its ledger write (`pushing`), the copy it may have
+ * left, found by the pushed times (±1 s); never a record SyncWell wrote for another source record.
+ */
+export function copiesToDelete(
+  entry: LedgerEntry,
+  destination: readonly ActivityMetadata[],
+  writtenForOthers: ReadonlySet<string>,
+): string[] {
+  const ids = hasCopy(entry) ? [entry.destinationId] : [];
+  const { pushedStart, pushedEnd } = entry;
+  if (!entry.pushing || !pushedStart || !pushedEnd) return ids;
+  const near = (a: string, b: string) => Math.abs(Date.parse(a) - Date.parse(b)) < 1000;
+  const left = destination.find(
+    (d) => near(d.startTime, pushedStart) && near(d.endTime, pushedEnd) && !writtenForOthers.has(d.id) && !ids.includes(d.id),
+  );
+  return left ? [...ids, left.id] : ids;
+}
+
+/** The times a delete must look at the destination for: those of a marked push that may have left a copy. */
+export function pushedSpan(entry: LedgerEntry): { startTime: string; endTime: string }[] {
+  return entry.pushing && entry.pushedStart && entry.pushedEnd ? [{ startTime: entry.pushedStart, endTime: entry.pushedEnd }] : [];
 }
 
 /** How an edit reaches the destination's copy, or why it does not. */
