@@ -121,6 +121,33 @@ for (const subject of subjects) {
       assert.equal(back.ledger.size, 0);
     });
 
+    it("tells SyncWell's copies at a destination from the user's records that stand for a source record, in one read", async () => {
+      await s.store.markWritten(
+        "marks-cfg",
+        [
+          { sourceId: "s1", sourceUpdatedAt: "2026-11-20T06:00:00.000Z", destinationId: "copy", written: true },
+          { sourceId: "s2", sourceUpdatedAt: "2026-11-20T06:00:00.000Z", destinationId: "twin", written: false },
+          { sourceId: "s3", sourceUpdatedAt: "2026-11-20T06:00:00.000Z", destinationId: "gone", deleted: true },
+        ],
+        3600,
+        "conn-marks",
+      );
+      // Another config meets SyncWell's copy as the twin of its own record: the copy stays SyncWell's.
+      await s.store.markWritten(
+        "other-cfg",
+        [{ sourceId: "o1", sourceUpdatedAt: "2026-11-20T06:00:00.000Z", destinationId: "copy" }],
+        3600,
+        "conn-marks",
+      );
+      const marks = await s.store.marksAt("conn-marks", ["copy", "twin", "gone", "unknown"]);
+      assert.deepEqual([[...marks.written], [...marks.standIns]], [["copy"], ["twin"]]);
+      assert.equal(
+        (await s.store.recall("back", "conn-marks", ["twin", "copy"])).ours.size,
+        1,
+        "a stand-in is the user's: it syncs onwards",
+      );
+    });
+
     it("keeps a push's mark with its times, and takes the last of two entries for one record in a batch", async () => {
       const mark = { sourceId: "m1", sourceUpdatedAt: "1970-01-01T00:00:00.000Z", pushing: true };
       const times = { pushedStart: "2026-11-20T06:00:00.000Z", pushedEnd: "2026-11-20T06:45:00.000Z" };

@@ -1,6 +1,15 @@
 import type { SyncLogEntry } from "../contracts/domain.ts";
 import type { JobMessage } from "../contracts/jobMessage.ts";
-import type { JobClaim, JobPatch, Recall, SyncLogBatch, SyncStateStore, UserState, WatermarkResult } from "../ports/SyncStateStore.ts";
+import type {
+  DestinationMarks,
+  JobClaim,
+  JobPatch,
+  Recall,
+  SyncLogBatch,
+  SyncStateStore,
+  UserState,
+  WatermarkResult,
+} from "../ports/SyncStateStore.ts";
 import type { ConnectionRecord, JobRecord, LedgerEntry, SyncConfig } from "./types.ts";
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -13,6 +22,7 @@ export class InMemorySyncStateStore implements SyncStateStore {
   readonly ledgers = new Map<string, Map<string, LedgerEntry>>();
   /** Records SyncWell wrote, by connection. */
   readonly wrote = new Map<string, Set<string>>();
+  readonly standIns = new Map<string, Set<string>>();
   /** The sync log by config, oldest first. */
   readonly syncLog = new Map<string, SyncLogEntry[]>();
   /** Every call made, by name: what a cost test counts. */
@@ -104,14 +114,24 @@ export class InMemorySyncStateStore implements SyncStateStore {
     this.ledgers.set(syncConfigId, ledger);
     if (!destinationConnectionId) return;
     const wrote = this.wrote.get(destinationConnectionId) ?? new Set<string>();
-    for (const e of entries) if (e.written && e.destinationId) wrote.add(e.destinationId);
+    const standIns = this.standIns.get(destinationConnectionId) ?? new Set<string>();
+    for (const e of entries) {
+      if (!e.destinationId) continue;
+      if (e.written) wrote.add(e.destinationId);
+      else if (!e.deleted) standIns.add(e.destinationId);
+    }
     this.wrote.set(destinationConnectionId, wrote);
+    this.standIns.set(destinationConnectionId, standIns);
   }
 
-  async writtenBySyncWellAt(connectionId: string, recordIds: readonly string[]): Promise<Set<string>> {
-    this.#count("writtenBySyncWellAt");
+  async marksAt(connectionId: string, recordIds: readonly string[]): Promise<DestinationMarks> {
+    this.#count("marksAt");
     const wrote = this.wrote.get(connectionId);
-    return new Set(recordIds.filter((id) => wrote?.has(id)));
+    const standIns = this.standIns.get(connectionId);
+    return {
+      written: new Set(recordIds.filter((id) => wrote?.has(id))),
+      standIns: new Set(recordIds.filter((id) => standIns?.has(id) && !wrote?.has(id))),
+    };
   }
 
   async claimJob(job: JobMessage, _ttlSeconds: number, replayWindowMs: number): Promise<JobClaim> {

@@ -1,9 +1,13 @@
 import { BatchGetCommand, BatchWriteCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { isExpired, keys } from "../aws/tableDesign.ts";
-import type { Recall } from "../ports/SyncStateStore.ts";
+import type { DestinationMarks, Recall } from "../ports/SyncStateStore.ts";
 import { type SyncLogBatch, syncLogItem } from "./SyncLogItems.ts";
 import { TableItems } from "./TableItems.ts";
 import type { LedgerEntry } from "./types.ts";
+
+/** The key of a destination record that is the user's own and stands for a source record (its identical twin). */
+const STAND_IN_PREFIX = "STANDIN#";
+const standInKey = (destinationId: string) => `${STAND_IN_PREFIX}${destinationId}`;
 
 /** The ledger of source records a config already wrote (`LEDGER#config`, with a TTL). */
 export class LedgerItems extends TableItems {
@@ -20,9 +24,26 @@ export class LedgerItems extends TableItems {
     return Item && !isExpired(Item, this.now()) ? toEntry(Item) : undefined;
   }
 
-  /** Which of these records at a connection SyncWell itself wrote there (never to be synced back). */
-  async writtenBySyncWellAt(connectionId: string, recordIds: readonly string[]): Promise<Set<string>> {
-    return new Set((await this.#batchGet(keys.wrote(connectionId), recordIds)).keys());
+  /**
+   * What SyncWell knows of these records at a connection: which it wrote there (never to be synced
+   * back) and which stand for a source record already (never replaced). One partition, one read.
+   */
+  async marksAt(connectionId: string, recordIds: readonly string[]): Promise<DestinationMarks> {
+    const pk = keys.wrote(connectionId);
+    const ids = [...new Set(recordIds)];
+    const found = await this.#batchGetKeys(
+      ids.flatMap((id) => [
+        { pk, sk: id },
+        { pk, sk: standInKey(id) },
+      ]),
+    );
+    const marks: DestinationMarks = { written: new Set(), standIns: new Set() };
+    for (const [, sk] of found) {
+      if (sk.startsWith(STAND_IN_PREFIX)) marks.standIns.add(sk.slice(STAND_IN_PREFIX.length));
+      else marks.written.add(sk);
+    }
+    for (const id of marks.written) marks.standIns.delete(id);
+    return marks;
   }
 
   /**
@@ -38,7 +59,7 @@ export class LedgerItems extends TableItems {
     ]);
     const ledger = new Map<string, LedgerEntry>();
     const ours = new Set<string>();
-    for (const [pk, entry] of found) {
+    for (const [pk, , entry] of found) {
       if (pk === ledgerPk) ledger.set(entry.sourceId, entry);
       else ours.add(entry.sourceId);
     }
@@ -46,12 +67,12 @@ export class LedgerItems extends TableItems {
   }
 
   async #batchGet(pk: string, sourceIds: readonly string[]): Promise<Map<string, LedgerEntry>> {
-    return new Map((await this.#batchGetKeys([...new Set(sourceIds)].map((sk) => ({ pk, sk })))).map(([, e]) => [e.sourceId, e]));
+    return new Map((await this.#batchGetKeys([...new Set(sourceIds)].map((sk) => ({ pk, sk })))).map(([, , e]) => [e.sourceId, e]));
   }
 
-  /** BatchGetItem in chunks of 100 keys; answers each found, unexpired item as [pk, entry keyed by its sk]. */
-  async #batchGetKeys(all: { pk: string; sk: string }[]): Promise<[string, LedgerEntry][]> {
-    const found: [string, LedgerEntry][] = [];
+  /** BatchGetItem in chunks of 100 keys; answers each found, unexpired item as [pk, sk, entry keyed by its sk]. */
+  async #batchGetKeys(all: { pk: string; sk: string }[]): Promise<[string, string, LedgerEntry][]> {
+    const found: [string, string, LedgerEntry][] = [];
     for (let i = 0; i < all.length; i += 100) {
       let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
         [this.options.table]: { Keys: all.slice(i, i + 100) },
@@ -66,7 +87,7 @@ export class LedgerItems extends TableItems {
         } = await this.deps.db.send(new BatchGetCommand({ RequestItems: request }));
         for (const item of Responses?.[this.options.table] ?? []) {
           if (isExpired(item, this.now())) continue;
-          found.push([String(item.pk), toEntry(item)]);
+          found.push([String(item.pk), String(item.sk), toEntry(item)]);
         }
         request = UnprocessedKeys as typeof request;
       }
@@ -96,17 +117,24 @@ export class LedgerItems extends TableItems {
       ...e,
       expiresAt,
     }));
-    if (destinationConnectionId)
-      for (const e of last)
-        if (e.destinationId && e.written)
-          items.push({
-            pk: keys.wrote(destinationConnectionId),
-            sk: e.destinationId,
-            type: "wrote",
-            sourceId: e.sourceId,
-            sourceUpdatedAt: e.sourceUpdatedAt,
-            expiresAt,
-          });
+    if (destinationConnectionId) {
+      // SyncWell's copies, and the user's records that stand for a source record (under their own
+      // keys: a stand-in never hides a copy), once per batch (identical source records share one).
+      const marks = new Map<string, Record<string, unknown>>();
+      for (const e of last) {
+        if (!e.destinationId || (!e.written && e.deleted)) continue;
+        const sk = e.written ? e.destinationId : standInKey(e.destinationId);
+        marks.set(sk, {
+          pk: keys.wrote(destinationConnectionId),
+          sk,
+          type: e.written ? "wrote" : "standin",
+          sourceId: e.sourceId,
+          sourceUpdatedAt: e.sourceUpdatedAt,
+          expiresAt,
+        });
+      }
+      items.push(...marks.values());
+    }
     if (log && log.entries.length > 0) items.push(syncLogItem(syncConfigId, log, this.now()));
     for (let i = 0; i < items.length; i += 25) {
       let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {

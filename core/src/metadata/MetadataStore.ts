@@ -3,7 +3,7 @@ import { GSI1, keys } from "../aws/tableDesign.ts";
 import type { SyncConfig } from "../contracts/domain.ts";
 import type { JobMessage } from "../contracts/jobMessage.ts";
 import type { TokenCipher } from "../crypto/tokenCipher.ts";
-import type { Recall, SyncStateStore, UserState, WatermarkResult } from "../ports/SyncStateStore.ts";
+import type { DestinationMarks, Recall, SyncStateStore, UserState, WatermarkResult } from "../ports/SyncStateStore.ts";
 import { ConnectionItems, type ConnectionStatus } from "./ConnectionItems.ts";
 import { IdempotencyItems } from "./IdempotencyItems.ts";
 import { type JobClaim, JobItems, type JobPatch } from "./JobItems.ts";
@@ -343,8 +343,8 @@ export class MetadataStore implements SyncStateStore {
     return this.#ledger.getLedgerEntry(syncConfigId, sourceId);
   }
 
-  writtenBySyncWellAt(connectionId: string, recordIds: readonly string[]): Promise<Set<string>> {
-    return this.#ledger.writtenBySyncWellAt(connectionId, recordIds);
+  marksAt(connectionId: string, recordIds: readonly string[]): Promise<DestinationMarks> {
+    return this.#ledger.marksAt(connectionId, recordIds);
   }
 
   recall(syncConfigId: string, sourceConnectionId: string, sourceIds: readonly string[]): Promise<Recall> {

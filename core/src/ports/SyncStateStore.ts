@@ -12,6 +12,17 @@ export interface UserState {
 }
 
 /** What the store remembers of listed source records. */
+/** What SyncWell knows of records at a destination. */
+export interface DestinationMarks {
+  /** Records SyncWell wrote there: copies of source records, never a conflict, never synced back. */
+  written: Set<string>;
+  /**
+   * The user's own records that stand for a source record already (the identical record was there):
+   * a conflict never replaces one, whichever job meets it.
+   */
+  standIns: Set<string>;
+}
+
 export interface Recall {
   /** Records the config already handled, with the source version it handled. */
   ledger: Map<string, LedgerEntry>;
@@ -37,8 +48,8 @@ export interface SyncStateStore {
   advanceWatermark(userId: string, syncConfigId: string, to: string, seen?: SyncConfig): Promise<WatermarkResult>;
   /** The ledger and the records SyncWell wrote at the source, for listed source records, in one batch. */
   recall(syncConfigId: string, sourceConnectionId: string, sourceIds: readonly string[]): Promise<Recall>;
-  /** Which of these records at a connection SyncWell itself wrote there (read where a destination was listed). */
-  writtenBySyncWellAt(connectionId: string, recordIds: readonly string[]): Promise<Set<string>>;
+  /** What SyncWell knows of these records at a connection, in one read (where a destination was listed). */
+  marksAt(connectionId: string, recordIds: readonly string[]): Promise<DestinationMarks>;
   /**
    * Saves handled records; those `written` at `destinationConnectionId` are remembered there too (no
    * echo); `log`, the job's decisions, joins the sync log in the same write where the store allows.

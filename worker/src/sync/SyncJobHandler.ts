@@ -241,13 +241,15 @@ export class SyncJobHandler {
 
       // Step 7: decide on metadata. Records SyncWell wrote at the destination are copies of source
       // records, not the user's own: never a conflict (two source records never replace each other).
-      const oursThere =
+      // Nor is a user's record replaced that stands for a source record already (its identical twin).
+      const marks =
         destination && destination.length > 0
-          ? await this.deps.store.writtenBySyncWellAt(
+          ? await this.deps.store.marksAt(
               dest.connectionId,
               destination.map((d) => d.id),
             )
-          : new Set<string>();
+          : { written: new Set<string>(), standIns: new Set<string>() };
+      const oursThere = marks.written;
       const comparable = sourceApi.capabilities.reportsModificationTime && caps.reportsModificationTime;
       // Updates and deletes need the partner's change call; without one the destination can do neither.
       const canChange = destApi.applyChanges !== undefined;
@@ -278,6 +280,7 @@ export class SyncJobHandler {
         source: fresh,
         destination,
         writtenBySyncWell: oursThere,
+        standIns: marks.standIns,
         ledger: w.ledger,
         strategy,
         overlapSeconds,
@@ -297,7 +300,7 @@ export class SyncJobHandler {
       }
       pushes.push(...plan.writes.map((p): Push => ({ record: byId.get(p.sourceId) as ActivityMetadata, ...p, why: "new" })));
       for (const d of deletes) {
-        const copies = copiesToDelete(d.entry, destination ?? [], oursThere);
+        const copies = copiesToDelete(d.entry, destination ?? [], new Set([...oursThere, ...marks.standIns]));
         if (copies.length === 0) book.forget(d.sourceId, d.entry);
         else if (!caps.canDelete || !canChange) book.keepDeleted(d.sourceId, d.entry);
         else

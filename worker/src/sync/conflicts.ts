@@ -37,6 +37,8 @@ export interface ConflictInput {
   comparableModificationTimes?: boolean;
   /** Destination records SyncWell itself wrote (copies of source records): never a conflict. */
   writtenBySyncWell?: ReadonlySet<string>;
+  /** The user's destination records that stand for a source record already (any config's, any job's): never replaced. */
+  standIns?: ReadonlySet<string>;
   /** Where the config wrote source records before (source id → destination id), for partners that drop external ids. */
   ledger?: ReadonlyMap<string, { destinationId?: string | undefined; written?: boolean | undefined; pushing?: boolean | undefined }>;
   /**
@@ -80,7 +82,7 @@ export function resolveConflicts(input: ConflictInput): ConflictResolution {
   const ordered = [...input.source].sort((a, b) => a.startTime.localeCompare(b.startTime) || a.id.localeCompare(b.id));
   // Destination records that stand for a source record (the same activity, or one the ledger holds as
   // already there) are that record: a winning record of the same job never replaces one.
-  const standIns = new Set<string>();
+  const standIns = new Set<string>(input.standIns);
   for (const d of input.destination ?? [])
     if (ordered.some((r) => sameActivity(r, d)) || [...(input.ledger?.values() ?? [])].some((e) => e.destinationId === d.id))
       standIns.add(d.id);

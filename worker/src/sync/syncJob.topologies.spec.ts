@@ -266,4 +266,19 @@ describe("a duplicate at the destination stays the user's record", () => {
       ["watch run"],
     );
   });
+
+  it("the user's record that stands for a source record is never replaced by a later job's conflicting record (model run #711)", async () => {
+    const hot = new HotPath();
+    const polar = hot.connect(new InMemoryPartner("polar", SOURCE, { destructiveReads: true }));
+    const garmin = hot.connect(new InMemoryPartner("garmin", GARMIN, { dropsExternalIds: true }));
+    const config = hot.config("polar", "garmin", "source_wins");
+    polar.add(hot.workout(0, 51, "walk from the strap"));
+    const watch = garmin.add(hot.workout(0, 51, "walk from the watch"));
+    assert.deepEqual(await hot.run(config), { kind: "succeeded", recordsWritten: 0 }, "already there: the watch's walk stands for it");
+    hot.clock += 60_000;
+    // A run recorded later overlaps the walk by 15 minutes; the next job reads only the run.
+    polar.add(hot.workout(36, 29, "run"));
+    assert.deepEqual(await hot.run(config), { kind: "succeeded", recordsWritten: 1 });
+    assert.deepEqual(garmin.records.map((r) => r.name).sort(), ["run", watch.name], "the walk stays: it is the strap's walk there too");
+  });
 });
