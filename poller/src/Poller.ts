@@ -106,7 +106,7 @@ export class Poller {
     let hadData: boolean;
     try {
       hadData = await this.deps.adapters
-        .dataProvider(connection.provider)
+        .dataProvider(connection.provider, config.dataType)
         .hasNewData(await this.deps.tokens.credentials(connection), since);
     } catch (error) {
       log.warn({ err: (error as Error).message }, "pre-flight failed");

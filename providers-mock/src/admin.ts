@@ -1,11 +1,17 @@
 import {
   ActivityTypeSchema,
+  type Body,
+  BodySchema,
+  type DailyActivity,
+  DailyActivitySchema,
   HttpProblem,
   OperationSchema,
   type Provider,
   ProviderSchema,
   parseOrThrow,
   SampleSchema,
+  type Sleep,
+  SleepSchema,
   sendProblem,
 } from "@syncwell/core";
 import express, { type Request } from "express";
@@ -15,7 +21,7 @@ import type { OAuthService } from "./oauth.ts";
 import type { PartnerModule } from "./providers/types.ts";
 import type { RateLimiter } from "./rateLimit.ts";
 import type { CallStats } from "./stats.ts";
-import type { PartnerStore, StoredActivity } from "./store.ts";
+import { type PartnerStore, RECORD_KINDS, type RecordData, type RecordKind, type StoredActivity } from "./store.ts";
 import type { WebhookSender } from "./webhooks.ts";
 
 const iso = z.iso.datetime({ offset: true });
@@ -40,9 +46,25 @@ const NewActivitySchema = z
       .max(14 * 3600)
       .optional(),
     samples: z.array(SampleSchema).max(100_000).optional(),
+    /** Issue #15: a sleep session, a day's totals or a body measurement, with what it says. @defaultValue "workout" */
+    kind: z.enum(RECORD_KINDS).optional(),
+    sleep: SleepSchema.optional(),
+    daily: DailyActivitySchema.optional(),
+    body: BodySchema.optional(),
   })
   .strict()
-  .refine((a) => Date.parse(a.endTime) > Date.parse(a.startTime), { message: "endTime must be after startTime", path: ["endTime"] });
+  // A body measurement is a moment (start = end); everything else lasts.
+  .refine((a) => Date.parse(a.endTime) > Date.parse(a.startTime) || (a.kind === "body" && a.endTime === a.startTime), {
+    message: "endTime must be after startTime",
+    path: ["endTime"],
+  })
+  .refine((a) => (a.kind ?? "workout") === "workout" || DATA_KEY[a.kind as Exclude<RecordKind, "workout">] in a, {
+    message: "a sleep, daily_activity or body record carries what it says: sleep, daily or body",
+    path: ["kind"],
+  });
+
+/** Where a record of a kind keeps what it says. */
+const DATA_KEY = { sleep: "sleep", daily_activity: "daily", body: "body" } as const;
 
 /** What a user can change about an activity at the partner (SPEC §13): any of these, nothing else. */
 const EDITABLE = ["name", "type", "private", "startTime", "endTime"] as const;
@@ -86,7 +108,15 @@ export function normalise(a: StoredActivity) {
     private: a.private,
     ...(a.externalId ? { externalId: a.externalId } : {}),
     samples: a.samples,
+    ...(a.kind === "workout" ? {} : { kind: a.kind, ...a.data }),
   };
+}
+
+function recordData(a: { sleep?: Sleep | undefined; daily?: DailyActivity | undefined; body?: Body | undefined }): RecordData | null {
+  if (a.sleep) return { sleep: a.sleep };
+  if (a.daily) return { daily: a.daily };
+  if (a.body) return { body: a.body };
+  return null;
 }
 
 /** Test-control API: create partner users, add/list their activities, inject faults, read stats. */
@@ -166,6 +196,8 @@ export function createAdminRouter(deps: {
         updatedAt: a.updatedAt ? new Date(a.updatedAt) : now,
         visibleAt: now,
         samples: a.samples ?? [],
+        kind: a.kind ?? "workout",
+        data: recordData(a),
       });
     }
     let stored: StoredActivity[];
@@ -228,7 +260,9 @@ export function createAdminRouter(deps: {
 
   router.get("/:provider/_admin/users/:partnerUserId/activities", async (req, res) => {
     const { module, partnerUserId } = await userOf(req);
-    res.json((await store.listActivities({ provider: module.provider, partnerUserId })).map(normalise));
+    // `?kind=sleep` (daily_activity, body): that kind's records instead of the workouts.
+    const kind = parseOrThrow(z.enum(RECORD_KINDS).optional(), req.query.kind);
+    res.json((await store.listActivities({ provider: module.provider, partnerUserId, ...(kind ? { kind } : {}) })).map(normalise));
   });
 
   router.post("/:provider/_admin/users/:partnerUserId/expire-tokens", async (req, res) => {

@@ -91,4 +91,24 @@ export const migrations: readonly Migration[] = [
       await knex.schema.alterTable("activities", (t) => t.dropColumn("private"));
     },
   },
+  {
+    // Issue #15: the partners keep sleep sessions, daily totals and body measurements beside
+    // workouts, each in its own endpoints; one table holds them all, told apart by `kind`, with what
+    // a record of that kind says in `data` (stages, totals, a measurement).
+    name: "003_health_records",
+    async up(knex: Knex) {
+      await knex.schema.alterTable("activities", (t) => {
+        t.string("kind", 32).notNullable().defaultTo("workout");
+        t.jsonb("data");
+        t.index(["provider", "partner_user_id", "kind"]);
+      });
+    },
+    async down(knex: Knex) {
+      await knex.schema.alterTable("activities", (t) => {
+        t.dropIndex(["provider", "partner_user_id", "kind"]);
+        t.dropColumn("data");
+        t.dropColumn("kind");
+      });
+    },
+  },
 ];

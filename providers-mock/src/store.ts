@@ -1,4 +1,11 @@
-import type { ActivityType, Knex, Provider, Sample } from "@syncwell/core";
+import type { ActivityType, Body, DailyActivity, Knex, Provider, Sample, Sleep } from "@syncwell/core";
+
+/** What a partner keeps: workouts, and (issue #15) sleep sessions, daily totals and body measurements. */
+export const RECORD_KINDS = ["workout", "sleep", "daily_activity", "body"] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/** What a record of a kind other than a workout says. */
+export type RecordData = { sleep: Sleep } | { daily: DailyActivity } | { body: Body };
 
 /** An activity as a partner stores it (provider-neutral columns, mapped to each native format). */
 export interface StoredActivity {
@@ -18,9 +25,16 @@ export interface StoredActivity {
   visibleAt: Date;
   samples: Sample[];
   delivered: boolean;
+  kind: RecordKind;
+  /** Null for a workout. */
+  data: RecordData | null;
 }
 
-export type NewActivity = Omit<StoredActivity, "pk" | "delivered" | "private"> & { private?: boolean };
+export type NewActivity = Omit<StoredActivity, "pk" | "delivered" | "private" | "kind" | "data"> & {
+  private?: boolean;
+  kind?: RecordKind;
+  data?: RecordData | null;
+};
 
 /** What an edit may change (test control, or the partner's own update call). */
 export type ActivityChanges = Partial<
@@ -43,6 +57,8 @@ interface ActivityRow {
   visible_at: Date;
   samples: Sample[];
   delivered: boolean;
+  kind: RecordKind;
+  data: RecordData | null;
 }
 
 function fromRow(row: ActivityRow): StoredActivity {
@@ -62,6 +78,8 @@ function fromRow(row: ActivityRow): StoredActivity {
     visibleAt: row.visible_at,
     samples: row.samples,
     delivered: row.delivered,
+    kind: row.kind,
+    data: row.data,
   };
 }
 
@@ -74,6 +92,8 @@ export interface ActivityQuery {
   updatedFrom?: Date;
   updatedTo?: Date;
   visibleAt?: Date;
+  /** Which records: workouts unless asked. @defaultValue "workout" */
+  kind?: RecordKind;
   /** false: leave out activities only their owner may see. @defaultValue true */
   includePrivate?: boolean;
   order?: "asc" | "desc";
@@ -127,6 +147,8 @@ export class PartnerStore {
           updated_at: a.updatedAt,
           visible_at: a.visibleAt,
           samples: JSON.stringify(a.samples),
+          kind: a.kind ?? "workout",
+          data: a.data ? JSON.stringify(a.data) : null,
         })),
       )
       .returning("*");
@@ -134,7 +156,11 @@ export class PartnerStore {
   }
 
   async listActivities(q: ActivityQuery): Promise<StoredActivity[]> {
-    const query = this.db<ActivityRow>("activities").where({ provider: q.provider, partner_user_id: q.partnerUserId });
+    const query = this.db<ActivityRow>("activities").where({
+      provider: q.provider,
+      partner_user_id: q.partnerUserId,
+      kind: q.kind ?? "workout",
+    });
     if (q.startAfter) query.where("start_time", ">", q.startAfter);
     if (q.startBefore) query.where("start_time", "<", q.startBefore);
     if (q.updatedFrom) query.where("updated_at", ">=", q.updatedFrom);
@@ -156,10 +182,16 @@ export class PartnerStore {
     return (await this.db<ActivityRow>("activities").whereIn("pk", pks).orderBy("pk")).map(fromRow);
   }
 
-  /** Activities of a user that overlap `[start, end)` in time (duplicate/overlap detection). */
-  async overlapping(provider: Provider, partnerUserId: string, start: Date, end: Date): Promise<StoredActivity[]> {
+  /** Records of a kind (workouts unless asked) of a user that overlap `[start, end)` in time (duplicate/overlap detection). */
+  async overlapping(
+    provider: Provider,
+    partnerUserId: string,
+    start: Date,
+    end: Date,
+    kind: RecordKind = "workout",
+  ): Promise<StoredActivity[]> {
     const rows = await this.db<ActivityRow>("activities")
-      .where({ provider, partner_user_id: partnerUserId })
+      .where({ provider, partner_user_id: partnerUserId, kind })
       .where("start_time", "<", end)
       .where("end_time", ">", start);
     return rows.map(fromRow);

@@ -2,7 +2,7 @@ import { sleep } from "../client.ts";
 import { type GatewayUser, isTerminal, type JobView } from "./gatewayClient.ts";
 import { oracle } from "./oracle.ts";
 import type { ModelContext } from "./scenarioRun.ts";
-import type { JobObservation, Observation, PartnerRecord, Provider } from "./types.ts";
+import type { JobObservation, Observation, PartnerRecord, Provider, ViolationKind } from "./types.ts";
 
 export interface SettleInput {
   ctx: ModelContext;
@@ -24,6 +24,9 @@ export interface SettleInput {
  * user in the table (webhook and poll jobs too) has ended — or the deadline passed.
  * The job table is scanned only to confirm a quiet moment; the deadline ends the wait anyway.
  */
+/** What the engine does eventually: the wait goes on while one of these is still to come (until the deadline). */
+const EVENTUAL: ReadonlySet<ViolationKind> = new Set(["missing", "copy_not_deleted", "edit_not_applied"]);
+
 export async function settle(input: SettleInput): Promise<Observation> {
   const { ctx, user, deadline } = input;
   const clientJobs = new Map<string, JobView | undefined>();
@@ -39,14 +42,15 @@ export async function settle(input: SettleInput): Promise<Observation> {
     }
     const now = JSON.stringify([final, [...clientJobs.values()].map((j) => [j?.status, j?.attempts])]);
     if (now !== fingerprint) [fingerprint, lastChange] = [now, Date.now()];
-    const complete = !oracle({ ...input.base, final, jobs: [] }).some((v) => v.kind === "missing");
+    const complete = !oracle({ ...input.base, final, jobs: [] }).some((v) => EVENTUAL.has(v.kind));
     // Quiet long enough for a webhook of the last action to have become a job (coalescing window + a receive).
     const quiet = Date.now() - Math.max(lastChange, input.acted + 2000) >= ctx.quietMs;
     const clientsEnded = [...clientJobs.values()].every((j) => j && isTerminal(j.status));
     const late = Date.now() > deadline;
-    // While a record the oracle requires is missing, only the deadline ends the wait: under load a
-    // webhook's job (window, queue, retries) may take longer than any quiet while, and a record
-    // that arrives late is not lost.
+    // While a record the oracle requires is missing (or a deletion or edit has not reached its
+    // copy yet), only the deadline ends the wait: under load a webhook's job (window, queue,
+    // retries) may take longer than any quiet while, and a coalescer killed holding the event
+    // hands it on only when the webhook queue's visibility timeout (30 s) ends.
     if ((quiet && clientsEnded && complete) || late) {
       const table = await ctx.jobs.jobsOf(user.userId, iteration);
       if (late || table.every((j) => isTerminal(j.status)))

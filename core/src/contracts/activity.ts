@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BodySchema, DailyActivitySchema, SleepSchema } from "./healthData.ts";
 
 /** Normalised activity types; every partner adapter maps its own vocabulary to these. */
 export const ACTIVITY_TYPES = ["run", "ride", "swim", "walk", "hike", "workout", "other"] as const;
@@ -26,6 +27,11 @@ export const ActivityMetadataSchema = z
      * engine then treats the record as private (SPEC §15).
      */
     private: z.boolean().optional(),
+    /**
+     * What a daily total or a body measurement says, canonical (`valuesOf`): such a record is
+     * its values, so a change of them is an edit. Absent for workouts and sleep.
+     */
+    values: z.string().max(200).optional(),
     /** The partner's local offset from UTC for this record, where it reports one (times above are UTC). */
     utcOffsetSeconds: z
       .number()
@@ -48,12 +54,20 @@ export const SampleSchema = z
   .strict();
 export type Sample = z.infer<typeof SampleSchema>;
 
-/** The heavy part: metadata plus the samples (the GPX-like body). */
-export const ActivityPayloadSchema = ActivityMetadataSchema.extend({ samples: z.array(SampleSchema).max(100_000) }).strict();
+/**
+ * The heavy part: metadata plus the samples (the GPX-like body) of a workout, or what a record of
+ * another data type holds (SPEC §18): a sleep session's stages, a day's totals, a measurement.
+ */
+export const ActivityPayloadSchema = ActivityMetadataSchema.extend({
+  samples: z.array(SampleSchema).max(100_000),
+  sleep: SleepSchema.optional(),
+  daily: DailyActivitySchema.optional(),
+  body: BodySchema.optional(),
+}).strict();
 export type ActivityPayload = z.infer<typeof ActivityPayloadSchema>;
 
 /** The fields of a synced record an edit at the source can change (SPEC §15). */
-export const EDITABLE_FIELDS = ["name", "type", "private", "times"] as const;
+export const EDITABLE_FIELDS = ["name", "type", "private", "times", "values"] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
 /** True when the record counts as private: marked so, or its privacy was not reported. */

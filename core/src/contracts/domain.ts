@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ActivityTypeSchema } from "./activity.ts";
+import { DataTypeSchema } from "./healthData.ts";
 import { ProviderSchema } from "./providers.ts";
 
 export const CONNECTION_STATUSES = ["active", "reauth_required", "revoked"] as const;
@@ -15,9 +16,6 @@ export const ConnectionSchema = z.object({
   createdAt: z.iso.datetime(),
 });
 export type Connection = z.infer<typeof ConnectionSchema>;
-
-export const DATA_TYPES = ["workouts"] as const;
-export const DataTypeSchema = z.enum(DATA_TYPES);
 
 export const CONFLICT_STRATEGIES = ["source_wins", "dest_wins", "newest_wins"] as const;
 export const ConflictStrategySchema = z.enum(CONFLICT_STRATEGIES);

@@ -1,4 +1,5 @@
 import type { BatchStore } from "../batches/BatchStore.ts";
+import type { DataType } from "../contracts/healthData.ts";
 import type { Partner, Provider } from "../contracts/providers.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { DataProvider, OAuthClient } from "../ports/DataProvider.ts";
@@ -11,8 +12,16 @@ import { createPolarAdapter } from "./polar.ts";
 import { createStravaAdapter } from "./strava.ts";
 
 export interface PartnerAdapters {
-  dataProvider(provider: Provider): DataProvider;
+  /** The provider's adapter for one data type (workouts unless asked); a type it does not serve throws. */
+  dataProvider(provider: Provider, dataType?: DataType): DataProvider;
   oauth(provider: Provider): OAuthClient;
+}
+
+/** What a partner's factory builds: its workouts adapter, its OAuth client, and its adapters for the other types it serves. */
+export interface BuiltPartner {
+  dataProvider: DataProvider;
+  oauth: OAuthClient;
+  records?: Partial<Record<Exclude<DataType, "workouts">, DataProvider>>;
 }
 
 const FACTORIES = { strava: createStravaAdapter, garmin: createGarminAdapter, polar: createPolarAdapter, oura: createOuraAdapter } as const;
@@ -42,7 +51,15 @@ export function createPartnerAdapters(
         ...(shared.logger ? { logger: shared.logger.child({ partner: p }) } : {}),
       } as AdapterOptions),
     ]),
-  ) as Record<Provider, { dataProvider: DataProvider; oauth: OAuthClient }>;
+  ) as Record<Provider, BuiltPartner>;
   built.apple_health = createAppleHealthAdapter({ batches: shared.batches ?? NO_BATCH_STORE });
-  return { dataProvider: (p) => built[p].dataProvider, oauth: (p) => built[p].oauth };
+  return {
+    dataProvider: (p, dataType = "workouts") => {
+      const adapter = dataType === "workouts" ? built[p].dataProvider : built[p].records?.[dataType];
+      // Config creation refuses a pair a provider cannot serve (SUPPORTED_TYPES): reaching this is a bug.
+      if (!adapter) throw new Error(`${p} has no adapter for ${dataType}`);
+      return adapter;
+    },
+    oauth: (p) => built[p].oauth,
+  };
 }

@@ -2,22 +2,33 @@ import { randomUUID } from "node:crypto";
 import {
   ConflictStrategySchema,
   type ConnectionRecord,
+  type DataType,
   DataTypeSchema,
   HttpProblem,
   POLLED_PROVIDERS,
   type PollSchedule,
   type SyncConfig,
   SyncFiltersSchema,
+  servesAs,
+  supports,
 } from "@syncwell/core";
 import express from "express";
 import { z } from "zod";
 import { userOf } from "../auth.ts";
+
+/** The filters that make sense per data type (SPEC §15, §18): a night has a length, a day's totals and a weigh-in have neither name nor type. */
+const FILTERS: Record<DataType, readonly string[]> = {
+  workouts: ["activityTypes", "excludeNameContains", "minDurationSeconds"],
+  sleep: ["minDurationSeconds"],
+  daily_activity: [],
+  body: [],
+};
+
 import type { ConfigCache } from "../configCache.ts";
 import type { GatewayDeps } from "../deps.ts";
 import { parseBody } from "../fieldProblems.ts";
 
 /** Partners SyncWell can write to. */
-const DESTINATIONS = new Set(["strava", "garmin"]);
 
 const CreateBody = z
   .object({
@@ -104,11 +115,15 @@ export function syncConfigRoutes(
     if (!destination) throw new HttpProblem(422, "destinationConnectionId: no such connection");
     if (source.connectionId === destination.connectionId)
       throw new HttpProblem(422, "source and destination must be different connections");
-    if (!DESTINATIONS.has(destination.provider))
-      throw new HttpProblem(
-        422,
-        `destinationConnectionId: ${source.provider} → ${destination.provider} is not a supported pair for ${body.dataType} (${destination.provider} can only be a source)`,
-      );
+    // SPEC §18: which provider serves which data type, as a source or a destination (the README's table).
+    const pair = `${source.provider} → ${destination.provider} is not a supported pair for ${body.dataType}`;
+    const refuse = (field: string, detail: string) => new HttpProblem(422, `${field}: ${detail}`, { field });
+    if (!supports(source.provider, body.dataType, "source"))
+      throw refuse("sourceConnectionId", `${pair} (${source.provider} ${servesAs(source.provider, body.dataType)})`);
+    if (!supports(destination.provider, body.dataType, "destination"))
+      throw refuse("destinationConnectionId", `${pair} (${destination.provider} ${servesAs(destination.provider, body.dataType)})`);
+    const unfiltered = Object.keys(body.filters ?? {}).filter((f) => !FILTERS[body.dataType].includes(f));
+    if (unfiltered[0]) throw refuse(`filters.${unfiltered[0]}`, `not a filter of ${body.dataType} records`);
     refuseDisconnected("sourceConnectionId", source);
     refuseDisconnected("destinationConnectionId", destination);
     const config: SyncConfig = { syncConfigId: randomUUID(), userId, ...body, version: 1 };

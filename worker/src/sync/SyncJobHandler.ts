@@ -1,6 +1,7 @@
 import {
   type ActivityMetadata,
   type ActivityPayload,
+  CONFLICT_RULES,
   type ConnectionRecord,
   type DataProvider,
   externalIdFor,
@@ -82,7 +83,7 @@ export class SyncJobHandler {
     const unusable = this.#unusable(source) ?? this.#unusable(dest);
     if (unusable) return { kind: "cancelled", reason: unusable };
     const sourceConn = source as ConnectionRecord;
-    const sourceApi = this.deps.adapters.dataProvider(sourceConn.provider);
+    const sourceApi = this.deps.adapters.dataProvider(sourceConn.provider, config.dataType);
 
     // Step 3: metadata only, all pages, plus the records a webhook named (whatever the lookback).
     const listing = await this.#withAuth(sourceConn, (c) => sourceApi.fetchMetadata(c, config.lastSyncTime, { batchKey: job.batchKey }));
@@ -159,7 +160,7 @@ export class SyncJobHandler {
         ? { ledger: new Map<string, LedgerEntry>(), ours: new Set<string>() }
         : await store.recall(config.syncConfigId, source.connectionId, asked);
     const resync = new Set(job.resync ? (job.recordIds ?? []) : []);
-    const destApi = this.deps.adapters.dataProvider(dest.provider);
+    const destApi = this.deps.adapters.dataProvider(dest.provider, config.dataType);
     const canKeepPrivate = destApi.capabilities.updatable.includes("private");
     const salt = config.syncConfigId;
     const records = unmarked.filter((r) => !ours.has(r.id));
@@ -285,6 +286,7 @@ export class SyncJobHandler {
         strategy,
         overlapSeconds,
         canReplace: caps.canDelete,
+        rule: CONFLICT_RULES[config.dataType],
         comparableModificationTimes: comparable,
       });
       const byId = new Map(fresh.map((r) => [r.id, r]));

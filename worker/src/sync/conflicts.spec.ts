@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ActivityMetadata } from "@syncwell/core";
-import { overlapSeconds, resolveConflicts } from "./conflicts.ts";
+import { sharedSeconds as overlapSeconds } from "@syncwell/core";
+import { resolveConflicts } from "./conflicts.ts";
 
 const rec = (id: string, start: string, minutes: number, updatedAt = "2026-11-24T12:00:00Z", externalId?: string): ActivityMetadata => ({
   id,

@@ -1,4 +1,11 @@
-import { type ActivityMetadata, type ConflictStrategy, externalIdFor, writtenBySyncWell } from "@syncwell/core";
+import {
+  type ActivityMetadata,
+  CONFLICT_RULES,
+  type ConflictRule,
+  type ConflictStrategy,
+  externalIdFor,
+  writtenBySyncWell,
+} from "@syncwell/core";
 
 /** One source record to write, and what it replaces at the destination. */
 export interface WritePlan {
@@ -47,19 +54,8 @@ export interface ConflictInput {
    * @defaultValue true
    */
   canReplace?: boolean;
-}
-
-/** The same activity: same type, start and end within a second (what the partners call a duplicate upload). */
-export function sameActivity(a: ActivityMetadata, b: ActivityMetadata): boolean {
-  const near = (x: string, y: string) => Math.abs(Date.parse(x) - Date.parse(y)) < 1000;
-  return a.type === b.type && near(a.startTime, b.startTime) && near(a.endTime, b.endTime);
-}
-
-/** Seconds two records' time ranges share (0 when they do not touch). */
-export function overlapSeconds(a: { startTime: string; endTime: string }, b: { startTime: string; endTime: string }): number {
-  const start = Math.max(Date.parse(a.startTime), Date.parse(b.startTime));
-  const end = Math.min(Date.parse(a.endTime), Date.parse(b.endTime));
-  return Math.max(0, (end - start) / 1000);
+  /** How the data type's records conflict and when two are the same record (SPEC §18). @defaultValue workouts' */
+  rule?: ConflictRule;
 }
 
 /**
@@ -79,12 +75,13 @@ export function overlapSeconds(a: { startTime: string; endTime: string }, b: { s
 export function resolveConflicts(input: ConflictInput): ConflictResolution {
   const writes: WritePlan[] = [];
   const skipped: SkippedRecord[] = [];
+  const rule = input.rule ?? CONFLICT_RULES.workouts;
   const ordered = [...input.source].sort((a, b) => a.startTime.localeCompare(b.startTime) || a.id.localeCompare(b.id));
   // Destination records that stand for a source record (the same activity, or one the ledger holds as
   // already there) are that record: a winning record of the same job never replaces one.
   const standIns = new Set<string>(input.standIns);
   for (const d of input.destination ?? [])
-    if (ordered.some((r) => sameActivity(r, d)) || [...(input.ledger?.values() ?? [])].some((e) => e.destinationId === d.id))
+    if (ordered.some((r) => rule.same(r, d)) || [...(input.ledger?.values() ?? [])].some((e) => e.destinationId === d.id))
       standIns.add(d.id);
   for (const record of ordered) {
     if (input.destination === undefined) {
@@ -104,14 +101,14 @@ export function resolveConflicts(input: ConflictInput): ConflictResolution {
     // The same activity already there (the watch uploaded it too): nothing to write, nothing to
     // replace. Where an earlier push of this record may have landed (`pushing`: cut short before its
     // ledger write) and the partner drops external ids, it is SyncWell's own copy.
-    const twin = users.find((d) => sameActivity(record, d));
+    const twin = users.find((d) => rule.same(record, d));
     if (twin) {
       const ours = input.ledger?.get(record.id)?.pushing === true;
       skipped.push({ sourceId: record.id, reason: "already_at_destination", destinationId: twin.id, ...(ours ? { ours } : {}) });
       continue;
     }
     const conflicts = users
-      .map((d) => ({ d, overlap: overlapSeconds(record, d) }))
+      .map((d) => ({ d, overlap: rule.overlapSeconds(record, d) }))
       .filter(({ overlap }) => overlap > input.overlapSeconds)
       .sort((a, b) => b.overlap - a.overlap || a.d.id.localeCompare(b.d.id))
       .map(({ d }) => d);

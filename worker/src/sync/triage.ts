@@ -41,13 +41,15 @@ export interface TriageInput {
 }
 
 /**
- * A digest of what an edit can change (name, type, privacy, times), salted with the config's id: the
+ * A digest of what an edit can change (name, type, privacy, times, and the values of a daily total or a measurement), salted with the config's id: the
  * ledger keeps it, not the name. Strava, Garmin and Oura report no modification time for an edit, so
  * this is how it is seen.
  */
 export function fingerprint(record: ActivityMetadata, salt: string): string {
-  const what = [salt, record.name, record.type, isPrivate(record), Date.parse(record.startTime), Date.parse(record.endTime)].join("\n");
-  return createHash("sha256").update(what).digest("base64url").slice(0, 22);
+  const what = [salt, record.name, record.type, isPrivate(record), Date.parse(record.startTime), Date.parse(record.endTime)];
+  // A daily total or a measurement is its values (absent for workouts, whose digests stay as they were).
+  if (record.values !== undefined) what.push(record.values);
+  return createHash("sha256").update(what.join("\n")).digest("base64url").slice(0, 22);
 }
 
 /**
@@ -161,6 +163,8 @@ export function changedFields(record: ActivityMetadata, copy: ActivityMetadata):
   if (copy.private !== undefined && copy.private !== isPrivate(record)) fields.push("private");
   const apart = (a: string, b: string) => Math.abs(Date.parse(a) - Date.parse(b)) >= 1000;
   if (apart(copy.startTime, record.startTime) || apart(copy.endTime, record.endTime)) fields.push("times");
+  // A day's totals or a measurement, where both sides say them.
+  if (copy.values !== undefined && record.values !== undefined && copy.values !== record.values) fields.push("values");
   return fields;
 }
 
