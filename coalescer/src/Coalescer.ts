@@ -157,7 +157,12 @@ export class Coalescer {
     if (event.kind === "deauthorized") return this.#deauthorized(event, connections);
     const configs: SyncConfig[] = [];
     for (const c of connections.filter((c) => c.status === "active"))
-      configs.push(...(await this.deps.store.findConfigsBySource(c.connectionId)).filter((cfg) => cfg.enabled));
+      configs.push(
+        ...(await this.deps.store.findConfigsBySource(c.connectionId)).filter(
+          // Only the configs of the type the event is about (a sleep event starts no workout sync).
+          (cfg) => cfg.enabled && (event.dataType === undefined || cfg.dataType === event.dataType),
+        ),
+      );
     if (configs.length === 0) return void this.deps.metrics.eventsDropped.inc({ reason: "no_sync_config" });
     for (const config of configs) await this.#open(config, event.recordId);
   }

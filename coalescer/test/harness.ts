@@ -4,6 +4,7 @@ import {
   createLogger,
   createMetricsRegistry,
   createRedis,
+  type DataType,
   type JobMessage,
   type Logger,
   type Provider,
@@ -100,7 +101,7 @@ export class CoalescerHarness {
   /** The gateway's part: a verified partner event put on WebhookEventQueue. Answers when it was received. */
   async webhook(
     kind: WebhookEvent["kind"] = "data",
-    from: { provider?: Provider; ownerId?: string; recordId?: string } = {},
+    from: { provider?: Provider; ownerId?: string; recordId?: string; dataType?: DataType } = {},
   ): Promise<number> {
     const receivedAt = Date.now();
     const event: WebhookEvent = {
@@ -110,6 +111,7 @@ export class CoalescerHarness {
       ownerId: from.ownerId ?? this.athlete,
       kind,
       ...(from.recordId ? { recordId: from.recordId } : {}),
+      ...(from.dataType ? { dataType: from.dataType } : {}),
       receivedAt: new Date(receivedAt).toISOString(),
     };
     await this.stack.sqs.send(new SendMessageCommand({ QueueUrl: this.stack.queues.webhookQueueUrl, MessageBody: JSON.stringify(event) }));

@@ -131,6 +131,56 @@ describe("webhook events: creates, edits and deletions name their record", () =>
     assert.match(queued[1]?.eventId ?? "", /:delete:/);
   });
 
+  it("oura: sleep and daily activity events name their record and their type; a type SyncWell does not sync queues nothing", async () => {
+    const stamp = (n: number) => new Date(Date.now() + n).toISOString();
+    assert.equal(
+      (await oura({ event_type: "create", data_type: "sleep", object_id: "s-1", user_id: "OURA1", event_time: stamp(1) })).status,
+      200,
+    );
+    assert.equal(
+      (await oura({ event_type: "update", data_type: "daily_activity", object_id: "d-1", user_id: "OURA1", event_time: stamp(2) })).status,
+      200,
+    );
+    assert.equal(
+      (await oura({ event_type: "create", data_type: "daily_readiness", object_id: "r-1", user_id: "OURA1", event_time: stamp(3) })).status,
+      200,
+    );
+    assert.deepEqual(
+      queued.map((e) => [e.dataType, e.recordId]),
+      [
+        ["sleep", "s-1"],
+        ["daily_activity", "d-1"],
+      ],
+    );
+  });
+
+  it("garmin: a ping per summary type queues an event of that type; a callback off Garmin's host is refused", async () => {
+    const entry = (userId: string) => ({
+      userId,
+      uploadStartTimeInSeconds: 100,
+      uploadEndTimeInSeconds: 200,
+      callbackURL: "http://garmin.test/x",
+    });
+    const ping = (body: unknown) => post("garmin", JSON.stringify(body), { "garmin-client-id": OPTIONS.garminClientId });
+    assert.equal(
+      (await ping({ activities: [entry("G1")], sleeps: [entry("G1")], dailies: [entry("G2")], bodyComps: [entry("G3")] })).status,
+      200,
+    );
+    assert.deepEqual(
+      queued.map((e) => [e.ownerId, e.dataType, e.eventId]),
+      [
+        ["G1", "workouts", "ping:G1:100:200"],
+        ["G1", "sleep", "ping:sleeps:G1:100:200"],
+        ["G2", "daily_activity", "ping:dailies:G2:100:200"],
+        ["G3", "body", "ping:bodyComps:G3:100:200"],
+      ],
+    );
+    queued.length = 0;
+    assert.equal((await ping({ sleeps: [{ ...entry("G1"), callbackURL: "http://evil.test/x" }] })).status, 400);
+    assert.equal((await ping({})).status, 400, "neither summaries nor deregistrations");
+    assert.equal(queued.length, 0);
+  });
+
   it("oura: a stale or badly signed deletion is refused and nothing is queued", async () => {
     const stale = await oura({ event_type: "delete", object_id: "w-2", user_id: "OURA1" }, String(Math.floor(Date.now() / 1000) - 3600));
     assert.equal(stale.status, 401);

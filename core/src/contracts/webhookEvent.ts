@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DataTypeSchema } from "./healthData.ts";
 import { ProviderSchema } from "./providers.ts";
 
 /**
@@ -20,6 +21,11 @@ export const WebhookEventSchema = z
      * `deauthorized`: the user withdrew SyncWell's access (confirmed with the partner before acting).
      */
     kind: z.enum(["data", "deauthorized"]),
+    /**
+     * What the event is about, where the partner says (Oura's `data_type`, the summary type of a
+     * Garmin ping): only configs of that type get a job. Absent: any (Strava's are workouts).
+     */
+    dataType: DataTypeSchema.optional(),
     /** The partner's id of the record the event names, where it names one: the job reads it whatever its age. */
     recordId: z.string().min(1).max(128).optional(),
     receivedAt: z.iso.datetime(),

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { HttpProblem, type Provider, type WebhookEvent } from "@syncwell/core";
+import { type DataType, HttpProblem, type Provider, type WebhookEvent } from "@syncwell/core";
 import express, { type ErrorRequestHandler, type Request } from "express";
 import { z } from "zod";
 import type { GatewayDeps, WebhookOptions } from "../deps.ts";
@@ -18,25 +18,43 @@ const StravaEvent = z.object({
   event_time: z.number().int(),
 });
 
+const GarminUploads = z
+  .array(
+    z.object({
+      userId: z.string().min(1).max(128),
+      uploadStartTimeInSeconds: z.number().int(),
+      uploadEndTimeInSeconds: z.number().int(),
+      callbackURL: z.string().max(2048),
+    }),
+  )
+  .max(1000)
+  .optional();
+
+/** Garmin pings by summary type: which of SyncWell's data types each one is about. */
+const GARMIN_SUMMARIES = {
+  activities: "workouts",
+  sleeps: "sleep",
+  dailies: "daily_activity",
+  bodyComps: "body",
+} as const satisfies Record<string, DataType>;
+
 const GarminPing = z
   .object({
-    activities: z
-      .array(
-        z.object({
-          userId: z.string().min(1).max(128),
-          uploadStartTimeInSeconds: z.number().int(),
-          uploadEndTimeInSeconds: z.number().int(),
-          callbackURL: z.string().max(2048),
-        }),
-      )
-      .max(1000)
-      .optional(),
+    activities: GarminUploads,
+    sleeps: GarminUploads,
+    dailies: GarminUploads,
+    bodyComps: GarminUploads,
     deregistrations: z
       .array(z.object({ userId: z.string().min(1).max(128) }))
       .max(1000)
       .optional(),
   })
-  .refine((p) => p.activities || p.deregistrations, { message: "neither activities nor deregistrations" });
+  .refine((p) => p.deregistrations || Object.keys(GARMIN_SUMMARIES).some((k) => p[k as keyof typeof GARMIN_SUMMARIES]), {
+    message: "no summaries and no deregistrations",
+  });
+
+/** Oura's data types SyncWell syncs, as SyncWell's (others, like readiness or tags, start no job). */
+const OURA_TYPES: Record<string, DataType> = { workout: "workouts", sleep: "sleep", daily_activity: "daily_activity" };
 
 const OuraEvent = z.object({
   event_type: z.enum(["create", "update", "delete"]),
@@ -121,7 +139,7 @@ export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): expre
         eventId: `${event.object_type}:${event.object_id}:${event.aspect_type}${changed ? `(${changed})` : ""}:${event.event_time}`,
         ownerId: String(event.owner_id),
         kind: deauthorized ? "deauthorized" : "data",
-        ...(event.object_type === "activity" ? { recordId: String(event.object_id) } : {}),
+        ...(event.object_type === "activity" ? { dataType: "workouts" as const, recordId: String(event.object_id) } : {}),
       },
     ]);
     res.status(200).json({});
@@ -132,15 +150,18 @@ export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): expre
     const clientId = req.get("garmin-client-id") ?? "";
     if (!safeEqual(clientId, options.garminClientId)) return refuse("garmin", "unverified", 401, "missing or wrong garmin-client-id");
     const ping = parseJson(GarminPing, body(req));
-    for (const a of ping.activities ?? []) {
-      if (!a.callbackURL.startsWith(`${options.garminBaseUrl}/`))
-        return refuse("garmin", "unverified", 400, "callbackURL is not on the Garmin API host");
-    }
+    const uploads = Object.entries(GARMIN_SUMMARIES).flatMap(([summary, dataType]) =>
+      (ping[summary as keyof typeof GARMIN_SUMMARIES] ?? []).map((a) => ({ ...a, summary, dataType })),
+    );
+    if (uploads.some((a) => !a.callbackURL.startsWith(`${options.garminBaseUrl}/`)))
+      return refuse("garmin", "unverified", 400, "callbackURL is not on the Garmin API host");
     await enqueue("garmin", [
-      ...(ping.activities ?? []).map((a) => ({
-        eventId: `ping:${a.userId}:${a.uploadStartTimeInSeconds}:${a.uploadEndTimeInSeconds}`,
+      ...uploads.map((a) => ({
+        // Activities keep the id they always had (a ping redelivered across a deploy is still a replay).
+        eventId: `ping:${a.summary === "activities" ? "" : `${a.summary}:`}${a.userId}:${a.uploadStartTimeInSeconds}:${a.uploadEndTimeInSeconds}`,
         ownerId: a.userId,
         kind: "data" as const,
+        dataType: a.dataType,
       })),
       ...(ping.deregistrations ?? []).map((d) => ({
         eventId: `deregistration:${d.userId}`,
@@ -168,6 +189,11 @@ export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): expre
     if (!safeEqual(signature.toLowerCase(), expected)) return refuse("oura", "unverified", 401, "bad signature");
     if (Math.abs(Date.now() / 1000 - Number(timestamp)) > options.maxAgeSeconds) return refuse("oura", "stale", 401, "stale timestamp");
     const event = parseJson(OuraEvent, raw);
+    const dataType = OURA_TYPES[event.data_type];
+    if (!dataType) {
+      deps.metrics.webhookEvents.inc({ provider: "oura", result: "ignored" });
+      return void res.status(200).json({});
+    }
     // create, update and delete of a workout name it, as Strava's events do.
     const eventId = `${event.user_id}:${event.data_type}:${event.object_id}:${event.event_type}:${event.event_time}`;
     const seen = `webhook:seen:oura:${sha(eventId)}`;
@@ -177,7 +203,8 @@ export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): expre
       return void res.status(200).json({});
     }
     await enqueue("oura", [
-      { eventId, ownerId: event.user_id, kind: "data", ...(event.data_type === "workout" ? { recordId: event.object_id } : {}) },
+      // create, update and delete name the record, whatever its type.
+      { eventId, ownerId: event.user_id, kind: "data", dataType, recordId: event.object_id },
     ]).catch(async (error) => {
       // Not queued (rate-limited, SQS down): Oura's retry of this event must not count as a replay.
       await deps.redis.del(seen).catch(() => {});
