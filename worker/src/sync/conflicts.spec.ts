@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ActivityMetadata } from "@syncwell/core";
-import { sharedSeconds as overlapSeconds } from "@syncwell/core";
+import { type ActivityMetadata, CONFLICT_RULES, sharedSeconds as overlapSeconds, valuesOf } from "@syncwell/core";
 import { resolveConflicts } from "./conflicts.ts";
 
 const rec = (id: string, start: string, minutes: number, updatedAt = "2026-11-24T12:00:00Z", externalId?: string): ActivityMetadata => ({
@@ -186,5 +185,49 @@ describe("newest_wins compares like with like", () => {
     });
     assert.deepEqual(plan.writes, [{ sourceId: "s1", replacesId: undefined, onConflict: "report" }]);
     assert.deepEqual(plan.skipped, [{ sourceId: "s2", reason: "already_at_destination", destinationId: "d" }]);
+  });
+});
+
+describe("conflict resolution per data type (SPEC §18)", () => {
+  const day = (id: string, steps: number): ActivityMetadata => ({
+    id,
+    startTime: "2026-11-27T23:00:00.000Z",
+    endTime: "2026-11-28T23:00:00.000Z",
+    utcOffsetSeconds: 3600,
+    type: "other",
+    name: "2026-11-28",
+    updatedAt: "2026-11-28T23:00:00.000Z",
+    values: valuesOf({ daily: { date: "2026-11-28", steps, activeCalories: 400, distanceMeters: 6000 } }),
+  });
+  const weighIn = (id: string, at: string, kg: number): ActivityMetadata => ({
+    id,
+    startTime: at,
+    endTime: at,
+    type: "other",
+    name: "Weigh-in",
+    updatedAt: at,
+    values: valuesOf({ body: { weightKg: kg } }),
+  });
+  const daily = { ...base, rule: CONFLICT_RULES.daily_activity };
+  const body = { ...base, rule: CONFLICT_RULES.body };
+
+  it("a day's totals: the same date at the destination is the conflict, whatever the threshold; the same totals are already there", () => {
+    const plan = (strategy: "source_wins" | "dest_wins", there: ActivityMetadata) =>
+      resolveConflicts({ ...daily, strategy, source: [day("s", 9000)], destination: [there] });
+    assert.deepEqual(plan("source_wins", day("d", 8000)).writes, [{ sourceId: "s", replacesId: "d", onConflict: "replace" }]);
+    assert.equal(plan("dest_wins", day("d", 8000)).skipped[0]?.reason, "conflict_kept_destination");
+    assert.equal(plan("source_wins", day("d", 9000)).skipped[0]?.reason, "already_at_destination");
+    const nextDay = { ...day("d", 8000), startTime: "2026-11-28T23:00:00.000Z", endTime: "2026-11-29T23:00:00.000Z" };
+    assert.deepEqual(plan("dest_wins", nextDay).writes, [{ sourceId: "s", onConflict: "report" }], "adjacent days do not conflict");
+  });
+
+  it("a weigh-in: within 60 s is the same moment (a conflict, or the same measurement); further apart is another", () => {
+    const source = [weighIn("s", "2026-11-29T07:00:00.000Z", 72.4)];
+    const plan = (there: ActivityMetadata) => resolveConflicts({ ...body, strategy: "source_wins", source, destination: [there] });
+    assert.equal(plan(weighIn("d", "2026-11-29T07:00:40.000Z", 72.4)).skipped[0]?.reason, "already_at_destination");
+    assert.deepEqual(plan(weighIn("d", "2026-11-29T07:00:40.000Z", 73)).writes, [
+      { sourceId: "s", replacesId: "d", onConflict: "replace" },
+    ]);
+    assert.deepEqual(plan(weighIn("d", "2026-11-29T07:02:00.000Z", 73)).writes, [{ sourceId: "s", onConflict: "replace" }]);
   });
 });
