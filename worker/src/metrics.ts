@@ -51,7 +51,7 @@ export function createWorkerMetrics(registry: Registry = createMetricsRegistry("
     recordsWritten: new Counter({
       name: "syncwell_records_written_total",
       help: "Records written to destinations",
-      labelNames: ["destination"],
+      labelNames: ["destination", "data_type"],
       registers: [registry],
     }),
     queueWait: new Histogram({

@@ -46,3 +46,25 @@ describe("device upload body (POST /v1/device-uploads)", () => {
     assert.notEqual(deviceBatchKey("u-1", "c-1", body), deviceBatchKey("u-1", "c-1", `${body} `));
   });
 });
+
+describe("device records of every kind (SPEC §18)", () => {
+  const base = { id: "HK-9", startTime: "2026-11-28T06:30:00.000Z", endTime: "2026-11-28T06:30:00.000Z", type: "other", name: "Weigh-in" };
+  const upload = (record: Record<string, unknown>) => DeviceUploadSchema.safeParse({ connectionId: "c-1", records: [record] });
+
+  it("a record carries its kind's block, and no other", () => {
+    assert.equal(upload({ ...base, kind: "body", body: { weightKg: 70 } }).success, true);
+    assert.deepEqual(
+      upload({ ...base, kind: "body" }).error?.issues.map((i) => i.path.join(".")),
+      ["records.0.body"],
+    );
+    assert.deepEqual(
+      upload({ ...base, kind: "body", body: { weightKg: 70 }, sleep: { stages: [] } }).error?.issues.map((i) => i.path.join(".")),
+      ["records.0.sleep"],
+    );
+    assert.equal(upload({ ...base, endTime: "2026-11-28T07:00:00.000Z", type: "run", name: "Run" }).data?.records[0]?.kind, "workout");
+  });
+
+  it("values are the engine's to derive, never the app's", () => {
+    assert.equal(upload({ ...base, kind: "body", body: { weightKg: 70 }, values: "kg=1" }).success, false);
+  });
+});

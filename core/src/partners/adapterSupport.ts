@@ -1,10 +1,18 @@
 import type { ActivityMetadata, ActivityPayload, ActivityType } from "../contracts/activity.ts";
+import type { DataType } from "../contracts/healthData.ts";
 import type { Provider } from "../contracts/providers.ts";
 import { PartnerError } from "../errors/PartnerError.ts";
 import { fromGpx, toGpx } from "../gpx.ts";
 import { createLogger, type Logger } from "../logging/logger.ts";
-import type { ChangeResult, PushRecord, PushResult, RecordChange } from "../ports/DataProvider.ts";
+import type { ChangeResult, DataProvider, OAuthClient, PushRecord, PushResult, RecordChange } from "../ports/DataProvider.ts";
 import type { PartnerCallObserver } from "./PartnerHttp.ts";
+
+/** What a partner's factory builds: its workouts adapter, its OAuth client, and its adapters for the other types it serves. */
+export interface BuiltPartner {
+  dataProvider: DataProvider;
+  oauth: OAuthClient;
+  records?: Partial<Record<Exclude<DataType, "workouts">, DataProvider>>;
+}
 
 /** What every adapter is built from. */
 export interface AdapterOptions {

@@ -77,3 +77,73 @@ describe("apple_health source: the uploaded batch a job names", () => {
     await assert.rejects(api.pushData(credentials, []), /source only/);
   });
 });
+
+describe("apple_health source: sleep, daily totals and body measurements from the same batches (SPEC §18)", () => {
+  const mixed = {
+    connectionId: "c-1",
+    records: [
+      { ...batch.records[0] },
+      {
+        id: "HK-S1",
+        kind: "sleep",
+        startTime: "2026-11-27T22:40:00.000Z",
+        endTime: "2026-11-28T06:10:00.000Z",
+        type: "other",
+        name: "Sleep",
+        sleep: {
+          stages: [
+            { stage: "light", startOffsetSeconds: 0, seconds: 5400 },
+            { stage: "deep", startOffsetSeconds: 5400, seconds: 3600 },
+          ],
+        },
+      },
+      {
+        id: "HK-D1",
+        kind: "daily_activity",
+        startTime: "2026-11-27T23:00:00.000Z",
+        endTime: "2026-11-28T23:00:00.000Z",
+        utcOffsetSeconds: 3600,
+        type: "other",
+        name: "2026-11-28",
+        daily: { date: "2026-11-28", steps: 10234, activeCalories: 512.6, distanceMeters: 7400 },
+      },
+      {
+        id: "HK-B1",
+        kind: "body",
+        startTime: "2026-11-28T06:30:00.000Z",
+        endTime: "2026-11-28T06:30:00.000Z",
+        type: "other",
+        name: "Weigh-in",
+        body: { weightKg: 71.8, fatPercent: 17.9 },
+      },
+    ],
+  };
+  const setup = async () => {
+    const batches = new InMemoryBatchStore();
+    const key = "device-uploads/u-1/c-1/mixed.json";
+    await batches.put(key, JSON.stringify(mixed));
+    return { built: createAppleHealthAdapter({ batches }), key };
+  };
+
+  it("each type's adapter lists only its kind; a day's totals and a measurement carry their values", async () => {
+    const { built, key } = await setup();
+    const ids = async (api: typeof built.dataProvider | undefined) =>
+      (await api?.fetchMetadata(credentials, undefined, { batchKey: key }))?.records.map((r) => [r.id, r.values]);
+    assert.deepEqual(await ids(built.dataProvider), [["HK-1", undefined]]);
+    assert.deepEqual(await ids(built.records?.sleep), [["HK-S1", undefined]]);
+    assert.deepEqual(await ids(built.records?.daily_activity), [["HK-D1", "steps=10234;kcal=513;m=7400"]]);
+    assert.deepEqual(await ids(built.records?.body), [["HK-B1", "kg=71.80;fat=17.9"]]);
+  });
+
+  it("a payload carries its kind's block: stages, totals, the measurement", async () => {
+    const { built, key } = await setup();
+    const sleep = built.records?.sleep as NonNullable<typeof built.records>["sleep"] & object;
+    const [meta] = (await sleep.fetchMetadata(credentials, undefined, { batchKey: key })).records;
+    const [payload] = await sleep.fetchPayloads(credentials, [meta as NonNullable<typeof meta>]);
+    assert.deepEqual(
+      payload?.sleep?.stages.map((s) => s.stage),
+      ["light", "deep"],
+    );
+    assert.equal(payload?.daily, undefined);
+  });
+});

@@ -1,9 +1,17 @@
 import type { BatchStore } from "../batches/BatchStore.ts";
 import type { ActivityMetadata, ActivityPayload } from "../contracts/activity.ts";
-import { DeviceBatchSchema, type DeviceWorkout, deviceUserPrefix } from "../contracts/deviceUpload.ts";
+import {
+  DEVICE_KIND_TYPES,
+  DEVICE_RECORD_KINDS,
+  DeviceBatchSchema,
+  type DeviceRecord,
+  type DeviceRecordKind,
+  deviceUserPrefix,
+} from "../contracts/deviceUpload.ts";
+import { valuesOf } from "../contracts/healthData.ts";
 import { PartnerError } from "../errors/PartnerError.ts";
 import type { DataProvider, OAuthClient, ProviderCredentials } from "../ports/DataProvider.ts";
-import { notADestination, SOURCE_ONLY } from "./adapterSupport.ts";
+import { type BuiltPartner, notADestination, SOURCE_ONLY } from "./adapterSupport.ts";
 
 const PROVIDER = "apple_health" as const;
 
@@ -19,16 +27,18 @@ const failure = (message: string, operation: "list_metadata" | "get_payload") =>
   new PartnerError("permanent", message, { provider: PROVIDER, operation });
 
 /**
- * The device-native source of SPEC §18: HealthKit workouts the mobile app uploaded
+ * The device-native source of SPEC §18: HealthKit records the mobile app uploaded
  * (`POST /v1/device-uploads`). A job carries its batch's key (claim-check); the listing is the
  * batch's records, whatever the watermark (the ledger tells what was synced before, so a batch
  * uploaded again writes nothing twice), and each record's `sourceRef` is the batch, where the
- * payloads are read from. Never polled (`hasNewData` is false) and never a destination.
+ * payloads are read from. Never polled (`hasNewData` is false) and never a destination. One
+ * adapter per data type: each reads the batch's records of its kind (workouts, sleep sessions,
+ * days' totals, body measurements).
  *
  * A record's privacy is what the app says, false when it says nothing: HealthKit has no sharing
  * setting, and the user chose to sync their own workouts by uploading them to a sync config.
  */
-export function createAppleHealthAdapter(deps: { batches: BatchStore }): { dataProvider: DataProvider; oauth: OAuthClient } {
+export function createAppleHealthAdapter(deps: { batches: BatchStore }): BuiltPartner {
   const read = async (credentials: ProviderCredentials, key: string, operation: "list_metadata" | "get_payload") => {
     // A key is only ever this user's: the gateway stores under the user's prefix, and a job cannot name another's.
     if (!key.startsWith(deviceUserPrefix(credentials.providerUserId))) throw failure("the batch is not this user's upload", operation);
@@ -38,7 +48,7 @@ export function createAppleHealthAdapter(deps: { batches: BatchStore }): { dataP
     if (!parsed.success) throw failure("the uploaded batch is not a device batch", operation);
     return parsed.data.records;
   };
-  const toMetadata = (r: DeviceWorkout, batchKey: string): ActivityMetadata => ({
+  const toMetadata = (r: DeviceRecord, batchKey: string): ActivityMetadata => ({
     id: r.id,
     startTime: r.startTime,
     endTime: r.endTime,
@@ -48,9 +58,10 @@ export function createAppleHealthAdapter(deps: { batches: BatchStore }): { dataP
     sourceRef: batchKey,
     private: r.private ?? false,
     ...(r.utcOffsetSeconds === undefined ? {} : { utcOffsetSeconds: r.utcOffsetSeconds }),
+    ...(valuesOf(r) === undefined ? {} : { values: valuesOf(r) }),
   });
 
-  const dataProvider: DataProvider = {
+  const forKind = (kind: DeviceRecordKind): DataProvider => ({
     provider: PROVIDER,
     // HealthKit samples are immutable: updatedAt is the workout's end unless the app gives one.
     capabilities: SOURCE_ONLY,
@@ -58,10 +69,11 @@ export function createAppleHealthAdapter(deps: { batches: BatchStore }): { dataP
       // A job without a batch (a manual sync of the config) has nothing to read: the data is on the phone.
       if (!context?.batchKey) return { records: [] };
       const batchKey = context.batchKey;
-      return { records: (await read(credentials, batchKey, "list_metadata")).map((r) => toMetadata(r, batchKey)) };
+      const records = (await read(credentials, batchKey, "list_metadata")).filter((r) => r.kind === kind);
+      return { records: records.map((r) => toMetadata(r, batchKey)) };
     },
     async fetchPayloads(credentials, records) {
-      const batches = new Map<string, Map<string, DeviceWorkout>>();
+      const batches = new Map<string, Map<string, DeviceRecord>>();
       for (const key of new Set(records.map((r) => r.sourceRef ?? ""))) {
         if (!key) throw failure("a record without its batch", "get_payload");
         batches.set(key, new Map((await read(credentials, key, "get_payload")).map((r) => [r.id, r])));
@@ -70,7 +82,8 @@ export function createAppleHealthAdapter(deps: { batches: BatchStore }): { dataP
         const record = batches.get(meta.sourceRef ?? "")?.get(meta.id);
         if (!record) throw failure(`record ${meta.id} is not in its batch`, "get_payload");
         const { sourceRef: _ref, ...rest } = toMetadata(record, meta.sourceRef ?? "");
-        return { ...rest, samples: record.samples };
+        const block = DEVICE_KIND_TYPES[record.kind].block;
+        return { ...rest, samples: record.samples, ...(block ? { [block]: record[block] } : {}) };
       });
     },
     async fetchOverlapping() {
@@ -82,7 +95,7 @@ export function createAppleHealthAdapter(deps: { batches: BatchStore }): { dataP
     async hasNewData() {
       return false;
     },
-  };
+  });
 
   const oauth: OAuthClient = {
     async exchangeCode() {
@@ -104,5 +117,6 @@ export function createAppleHealthAdapter(deps: { batches: BatchStore }): { dataP
       return "authorized";
     },
   };
-  return { dataProvider, oauth };
+  const [workout, ...others] = DEVICE_RECORD_KINDS.map((kind) => [DEVICE_KIND_TYPES[kind].dataType, forKind(kind)] as const);
+  return { dataProvider: (workout as readonly [string, DataProvider])[1], oauth, records: Object.fromEntries(others) };
 }

@@ -3,7 +3,7 @@ import type { DataType } from "../contracts/healthData.ts";
 import type { Partner, Provider } from "../contracts/providers.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { DataProvider, OAuthClient } from "../ports/DataProvider.ts";
-import type { AdapterOptions } from "./adapterSupport.ts";
+import type { AdapterOptions, BuiltPartner } from "./adapterSupport.ts";
 import { createAppleHealthAdapter } from "./appleHealth.ts";
 import { createGarminAdapter } from "./garmin.ts";
 import { createOuraAdapter } from "./oura.ts";
@@ -17,12 +17,7 @@ export interface PartnerAdapters {
   oauth(provider: Provider): OAuthClient;
 }
 
-/** What a partner's factory builds: its workouts adapter, its OAuth client, and its adapters for the other types it serves. */
-export interface BuiltPartner {
-  dataProvider: DataProvider;
-  oauth: OAuthClient;
-  records?: Partial<Record<Exclude<DataType, "workouts">, DataProvider>>;
-}
+export type { BuiltPartner } from "./adapterSupport.ts";
 
 const FACTORIES = { strava: createStravaAdapter, garmin: createGarminAdapter, polar: createPolarAdapter, oura: createOuraAdapter } as const;
 

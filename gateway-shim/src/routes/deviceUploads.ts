@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import {
   type BatchStore,
+  DEVICE_KIND_TYPES,
   DEVICE_UPLOAD_MAX_BYTES,
   type DeviceBatch,
   DeviceUploadSchema,
@@ -94,9 +95,16 @@ export function deviceUploadRoutes(
       throw new HttpProblem(422, `connectionId: the ${connection.provider} connection is disconnected; connect it again first`, {
         field: "connectionId",
       });
-    const configs = (await deps.store.listConfigs(userId)).filter((c) => c.enabled && c.sourceConnectionId === connection.connectionId);
+    // Jobs for the configs of the types the batch holds (a batch of workouts starts no sleep sync).
+    const types = new Set(upload.records.map((r) => DEVICE_KIND_TYPES[r.kind].dataType));
+    const configs = (await deps.store.listConfigs(userId)).filter(
+      (c) => c.enabled && c.sourceConnectionId === connection.connectionId && types.has(c.dataType),
+    );
     if (configs.length === 0)
-      throw new HttpProblem(409, `no enabled sync config takes data from this ${connection.provider} connection: create one first`);
+      throw new HttpProblem(
+        409,
+        `no enabled sync config takes ${[...types].join(" or ")} from this ${connection.provider} connection: create one first`,
+      );
 
     const batchKey = deviceBatchKey(userId, connection.connectionId, raw);
     const requestedAt = new Date().toISOString();

@@ -338,7 +338,7 @@ export class SyncJobHandler {
             );
       book.changed(changes, changed);
       const written = results.filter((r) => r.status === "written").length;
-      if (written > 0) this.deps.metrics.recordsWritten.inc({ destination: dest.provider }, written);
+      if (written > 0) this.deps.metrics.recordsWritten.inc({ destination: dest.provider, data_type: w.config.dataType }, written);
 
       // Step 12 (before failing: a conflict at push time is exactly what must reset the counter).
       if (caps.reportsConflicts && fresh.length > 0) {
