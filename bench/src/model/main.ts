@@ -94,7 +94,7 @@ export async function modelMain(argv: readonly string[]): Promise<number> {
   log(
     `done: ${result.scenarios} scenarios in ${result.seconds} s, ${result.failed.length} failed; seed ${seed}; ` +
       `worker/coalescer/poller kills ${result.events.crashes} (${result.events.crashesSkipped} skipped: one at a time), ` +
-      `faults ${result.events.faults}, duplicate webhooks ${result.events.duplicateWebhooks}, edits and deletions ${result.events.edits}, job-table scans ${result.scans.scans} (${result.scans.seconds} s; ${result.scans.lastScanned} items at the end)`,
+      `faults ${result.events.faults}, duplicate webhooks ${result.events.duplicateWebhooks}, edits and deletions ${result.events.edits}, job-table scans ${result.scans.scans} (${result.scans.seconds.toFixed(1)} s; ${result.scans.lastScanned} items at the end)`,
   );
   if (result.cpu)
     log(
