@@ -1,7 +1,9 @@
 import type { ActivityMetadata, ActivityType } from "../contracts/activity.ts";
 import type { DataProvider, OAuthClient } from "../ports/DataProvider.ts";
-import { type AdapterOptions, notADestination, SOURCE_ONLY, typeFrom, utcOffset } from "./adapterSupport.ts";
+import { type AdapterOptions, notADestination, SOURCE_ONLY, typeFrom } from "./adapterSupport.ts";
+import { createOuraRecords } from "./ouraRecords.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
+import { offsetOf, type RecordProviders } from "./recordSupport.ts";
 import { verifyAccess } from "./verifyAccess.ts";
 
 const TYPES: Record<ActivityType, string> = {
@@ -24,13 +26,7 @@ interface Workout {
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** The offset an Oura datetime is written in (`2026-03-01T08:00:00+02:00`), in seconds; undefined without one. */
-export function offsetOf(datetime: string): number | undefined {
-  const m = /(Z|([+-])(\d{2}):?(\d{2}))$/.exec(datetime);
-  if (!m) return undefined;
-  if (m[1] === "Z") return 0;
-  return utcOffset((m[2] === "-" ? -1 : 1) * (Number(m[3]) * 3600 + Number(m[4]) * 60));
-}
+export { offsetOf } from "./recordSupport.ts";
 
 /**
  * Oura's authentication docs revoke an access token at `/oauth/revoke?access_token=…` (a GET there, no
@@ -46,8 +42,13 @@ const revokeToken =
  * Oura API v2: a source only; workouts by day (read with a lookback), heart rate as the payload.
  * Workout datetimes are local with their offset. Oura has no privacy at all — its data is the
  * user's own — so its records are not private. Webhooks name created, updated and deleted workouts.
+ * Sleep and daily activity come from `records` (ouraRecords.ts), on the same HTTP client.
  */
-export function createOuraAdapter(options: AdapterOptions): { dataProvider: DataProvider; oauth: OAuthClient } {
+export function createOuraAdapter(options: AdapterOptions): {
+  dataProvider: DataProvider;
+  oauth: OAuthClient;
+  records: RecordProviders;
+} {
   const now = options.now ?? Date.now;
   const http = new PartnerHttp(
     { provider: "oura", observe: options.observe, now },
@@ -164,5 +165,5 @@ export function createOuraAdapter(options: AdapterOptions): { dataProvider: Data
     verifyAccess: ({ accessToken }) => verifyAccess(http, "/v2/usercollection/personal_info", accessToken),
     revoke: revokeToken(http),
   };
-  return { dataProvider, oauth };
+  return { dataProvider, oauth, records: createOuraRecords({ http, now }, { lookbackSeconds: lookback, initialWindowSeconds: initial }) };
 }

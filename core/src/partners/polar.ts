@@ -2,6 +2,8 @@ import type { ActivityMetadata, ActivityType } from "../contracts/activity.ts";
 import type { DataProvider, OAuthClient } from "../ports/DataProvider.ts";
 import { type AdapterOptions, notADestination, payloadFromGpx, SOURCE_ONLY, typeFrom, utcOffset } from "./adapterSupport.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
+import { createPolarRecords } from "./polarRecords.ts";
+import type { RecordProviders } from "./recordSupport.ts";
 import { verifyAccess } from "./verifyAccess.ts";
 
 const TYPES: Record<ActivityType, string> = {
@@ -50,8 +52,13 @@ const deregister =
  * Start-time is the time set on the training computer" — a local time — with its
  * `start-time-utc-offset` in minutes, which places it in UTC. Exercises carry no visibility:
  * AccessLink hands over the user's own training data, so its records are not private.
+ * Sleep and daily activity come from `records` (polarRecords.ts), on the same HTTP client.
  */
-export function createPolarAdapter(options: AdapterOptions): { dataProvider: DataProvider; oauth: OAuthClient } {
+export function createPolarAdapter(options: AdapterOptions): {
+  dataProvider: DataProvider;
+  oauth: OAuthClient;
+  records: RecordProviders;
+} {
   const now = options.now ?? Date.now;
   const http = new PartnerHttp(
     { provider: "polar", observe: options.observe, now },
@@ -112,9 +119,10 @@ export function createPolarAdapter(options: AdapterOptions): { dataProvider: Dat
     async hasNewData({ providerUserId }) {
       const reply = await http.request("preflight", "/v3/notifications", { headers: { authorization: basic }, accept: [204] });
       if (reply.status === 204) return false;
+      // Training sessions only: a daily summary waiting is the daily-activity adapter's news.
       return reply
-        .json<{ "available-user-data": { "user-id": number }[] }>()
-        ["available-user-data"].some((n) => String(n["user-id"]) === providerUserId);
+        .json<{ "available-user-data": { "user-id": number; "data-type"?: string }[] }>()
+        ["available-user-data"].some((n) => String(n["user-id"]) === providerUserId && (n["data-type"] ?? "EXERCISE") === "EXERCISE");
     },
   };
 
@@ -141,5 +149,9 @@ export function createPolarAdapter(options: AdapterOptions): { dataProvider: Dat
     verifyAccess: ({ accessToken, providerUserId }) => verifyAccess(http, `/v3/users/${encodeURIComponent(providerUserId)}`, accessToken),
     revoke: deregister(http),
   };
-  return { dataProvider, oauth };
+  return {
+    dataProvider,
+    oauth,
+    records: createPolarRecords({ http, basic }, { lookbackSeconds: options.lookbackSeconds ?? 2 * 86400 }),
+  };
 }

@@ -2,9 +2,10 @@ import { createHmac, randomUUID } from "node:crypto";
 import type { ActivityType } from "@syncwell/core";
 import express, { type Response } from "express";
 import type { WindowLimit } from "../rateLimit.ts";
-import type { StoredActivity } from "../store.ts";
+import type { RecordKind, StoredActivity } from "../store.ts";
 import { bearer, epochSeconds, opaqueId, userOf } from "./common.ts";
 import { standardTokenEndpoint } from "./oauthStandard.ts";
+import { ouraPhases, stageSeconds } from "./sleepFormats.ts";
 import type { PartnerContext, PartnerModule } from "./types.ts";
 
 const TO_OURA: Record<ActivityType, string> = {
@@ -35,9 +36,22 @@ function localIso(date: Date, offsetSeconds: number): string {
   return `${local}${sign}${String(Math.floor(abs / 3600)).padStart(2, "0")}:${String(Math.floor((abs % 3600) / 60)).padStart(2, "0")}`;
 }
 
-const localDay = (a: StoredActivity) => new Date(a.startTime.getTime() + a.utcOffsetSeconds * 1000).toISOString().slice(0, 10);
+const localDay = (a: StoredActivity, at: Date = a.startTime) =>
+  new Date(at.getTime() + a.utcOffsetSeconds * 1000).toISOString().slice(0, 10);
 
-/** Oura API v2: daily-collection workouts with next_token paging, heart-rate series, signed webhooks. */
+/** Oura's `data_type` of a webhook event for each kind of record it holds. */
+const DATA_TYPE: Partial<Record<RecordKind, string>> = { workout: "workout", sleep: "sleep", daily_activity: "daily_activity" };
+
+/**
+ * The day a document belongs to: a workout's start, a sleep's morning (Oura files a night under the
+ * day it ends), a daily activity's own date.
+ */
+function dayOf(a: StoredActivity): string {
+  if (a.data && "daily" in a.data) return a.data.daily.date;
+  return a.kind === "sleep" ? localDay(a, a.endTime) : localDay(a);
+}
+
+/** Oura API v2: workouts, sleep periods and daily activity by day with next_token paging, heart-rate series, signed webhooks. */
 export function createOura(ctx: PartnerContext): PartnerModule {
   const rateLimits: WindowLimit[] = [
     { name: "app:5min", bucket: "app", windowSeconds: 300, limit: ctx.options.oura.limits["app:5min"] ?? 5000 },
@@ -58,6 +72,54 @@ export function createOura(ctx: PartnerContext): PartnerModule {
     start_datetime: localIso(a.startTime, a.utcOffsetSeconds),
   });
 
+  /** A sleep period (API v2 `sleep`): bedtimes local with their offset, stage totals and the 5-minute hypnogram. */
+  const sleep = (a: StoredActivity) => {
+    const stages = a.data && "sleep" in a.data ? a.data.sleep.stages : [];
+    const inBed = Math.round((a.endTime.getTime() - a.startTime.getTime()) / 1000);
+    const totals = stageSeconds(stages);
+    return {
+      id: a.nativeId,
+      average_breath: null,
+      average_heart_rate: null,
+      average_hrv: null,
+      awake_time: totals.awake,
+      bedtime_end: localIso(a.endTime, a.utcOffsetSeconds),
+      bedtime_start: localIso(a.startTime, a.utcOffsetSeconds),
+      day: dayOf(a),
+      deep_sleep_duration: totals.deep,
+      efficiency: inBed > 0 ? Math.round(((totals.deep + totals.light + totals.rem) / inBed) * 100) : null,
+      latency: null,
+      light_sleep_duration: totals.light,
+      low_battery_alert: false,
+      lowest_heart_rate: null,
+      movement_30_sec: null,
+      period: 0,
+      rem_sleep_duration: totals.rem,
+      restless_periods: null,
+      sleep_phase_5_min: ouraPhases(stages, inBed),
+      time_in_bed: inBed,
+      total_sleep_duration: totals.deep + totals.light + totals.rem,
+      type: "long_sleep",
+    };
+  };
+
+  /** A daily activity (API v2 `daily_activity`): the day's totals; `timestamp` is the day's start, 4 a.m. local, with its offset. */
+  const dailyActivity = (a: StoredActivity) => {
+    const daily = a.data && "daily" in a.data ? a.data.daily : { date: localDay(a), steps: 0, activeCalories: 0, distanceMeters: 0 };
+    const fourAm = Date.parse(`${daily.date}T04:00:00Z`) - a.utcOffsetSeconds * 1000;
+    return {
+      id: a.nativeId,
+      class_5_min: null,
+      score: null,
+      active_calories: Math.round(daily.activeCalories),
+      equivalent_walking_distance: Math.round(daily.distanceMeters),
+      steps: daily.steps,
+      total_calories: null,
+      day: daily.date,
+      timestamp: localIso(new Date(fourAm), a.utcOffsetSeconds),
+    };
+  };
+
   const page = <T>(items: T[], token: unknown) => {
     const offset =
       typeof token === "string" && /^\d+$/.test(Buffer.from(token, "base64url").toString())
@@ -74,37 +136,51 @@ export function createOura(ctx: PartnerContext): PartnerModule {
     standardTokenEndpoint(ctx, "oura", 86400, (_set, base) => base),
   );
 
-  router.get("/v2/usercollection/workout", ctx.op("list_metadata"), auth, async (req, res) => {
-    const today = ctx.now().toISOString().slice(0, 10);
-    const end = req.query.end_date ?? today;
-    const start = req.query.start_date ?? new Date(Date.parse(`${String(end)}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
-    if (
-      typeof start !== "string" ||
-      typeof end !== "string" ||
-      !DAY.test(start) ||
-      !DAY.test(end) ||
-      Number.isNaN(Date.parse(start)) ||
-      Number.isNaN(Date.parse(end))
-    ) {
-      return res.status(400).json({ detail: "start_date and end_date must be dates (YYYY-MM-DD)" });
-    }
-    if (start > end) return res.status(400).json({ detail: "Start date is greater than end date" });
-    const all = (await ctx.store.listActivities({ provider: "oura", partnerUserId: userOf(res), visibleAt: ctx.now() })).filter((a) => {
-      const day = localDay(a);
-      return day >= start && day <= end;
-    });
-    res.json(page(all.map(workout), req.query.next_token));
-  });
+  /** A collection's documents of one kind whose day lies in `start_date`..`end_date` (default: yesterday and today). */
+  const collection = (kind: RecordKind, render: (a: StoredActivity) => unknown) =>
+    (async (req, res) => {
+      const today = ctx.now().toISOString().slice(0, 10);
+      const end = req.query.end_date ?? today;
+      const start = req.query.start_date ?? new Date(Date.parse(`${String(end)}T00:00:00Z`) - 86400_000).toISOString().slice(0, 10);
+      if (
+        typeof start !== "string" ||
+        typeof end !== "string" ||
+        !DAY.test(start) ||
+        !DAY.test(end) ||
+        Number.isNaN(Date.parse(start)) ||
+        Number.isNaN(Date.parse(end))
+      ) {
+        return res.status(400).json({ detail: "start_date and end_date must be dates (YYYY-MM-DD)" });
+      }
+      if (start > end) return res.status(400).json({ detail: "Start date is greater than end date" });
+      const all = (await ctx.store.listActivities({ provider: "oura", partnerUserId: userOf(res), visibleAt: ctx.now(), kind })).filter(
+        (a) => {
+          const day = dayOf(a);
+          return day >= start && day <= end;
+        },
+      );
+      res.json(page(all.map(render), req.query.next_token));
+    }) satisfies express.RequestHandler;
+
+  /** One document of a kind by id; another kind's or another user's is Not Found. */
+  const single = (kind: RecordKind, render: (a: StoredActivity) => unknown) =>
+    (async (req, res) => {
+      const a = await ctx.store.getActivity("oura", String(req.params.id));
+      if (!a || a.kind !== kind || a.partnerUserId !== userOf(res)) return res.status(404).json({ detail: "Not Found" });
+      res.json(render(a));
+    }) satisfies express.RequestHandler;
+
+  router.get("/v2/usercollection/workout", ctx.op("list_metadata"), auth, collection("workout", workout));
+  router.get("/v2/usercollection/sleep", ctx.op("list_metadata"), auth, collection("sleep", sleep));
+  router.get("/v2/usercollection/daily_activity", ctx.op("list_metadata"), auth, collection("daily_activity", dailyActivity));
+  router.get("/v2/usercollection/sleep/:id", ctx.op("list_metadata"), auth, single("sleep", sleep));
+  router.get("/v2/usercollection/daily_activity/:id", ctx.op("list_metadata"), auth, single("daily_activity", dailyActivity));
 
   router.get("/v2/usercollection/personal_info", ctx.op("list_metadata"), auth, (_req, res) => {
     res.json({ id: userOf(res), age: null, weight: null, height: null, biological_sex: null, email: null });
   });
 
-  router.get("/v2/usercollection/workout/:id", ctx.op("list_metadata"), auth, async (req, res) => {
-    const a = await ctx.store.getActivity("oura", String(req.params.id));
-    if (!a || a.partnerUserId !== userOf(res)) return res.status(404).json({ detail: "Not Found" });
-    res.json(workout(a));
-  });
+  router.get("/v2/usercollection/workout/:id", ctx.op("list_metadata"), auth, single("workout", workout));
 
   router.get("/v2/usercollection/heartrate", ctx.op("get_payload"), auth, async (req, res) => {
     const from = Date.parse(String(req.query.start_datetime ?? ""));
@@ -129,10 +205,11 @@ export function createOura(ctx: PartnerContext): PartnerModule {
   /** A signed event (Oura webhooks: `event_type` create / update / delete of a `data_type`). */
   const notify = (eventType: "create" | "update" | "delete", partnerUserId: string, a: StoredActivity) => {
     const target = ctx.options.webhookBaseUrl;
-    if (!target) return;
+    const dataType = DATA_TYPE[a.kind];
+    if (!target || !dataType) return;
     const body = JSON.stringify({
       event_type: eventType,
-      data_type: "workout",
+      data_type: dataType,
       object_id: a.nativeId,
       event_time: ctx.now().toISOString(),
       user_id: partnerUserId,

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { type ActivityType, toGpx } from "@syncwell/core";
 import express, { type Response } from "express";
 import type { RateDecision, WindowLimit } from "../rateLimit.ts";
-import type { StoredActivity } from "../store.ts";
+import type { RecordKind, StoredActivity } from "../store.ts";
 import { basicCredentials, bearer, heartRateSummary, opaqueId, userOf } from "./common.ts";
 import { standardTokenEndpoint } from "./oauthStandard.ts";
+import { polarHypnogram, stageSeconds } from "./sleepFormats.ts";
 import type { PartnerContext, PartnerModule } from "./types.ts";
 
 const TO_POLAR: Record<ActivityType, string> = {
@@ -30,6 +31,47 @@ const POLAR_ERROR_TYPES: Record<number, string> = { 401: "unauthorized", 403: "f
 /** An uncommitted transaction is abandoned after 10 minutes and its data offered again. */
 const TRANSACTION_TTL_MS = 10 * 60_000;
 
+/** Local ISO time with its offset, as AccessLink writes sleep times (`2020-01-01T00:39:07+03:00`). */
+function localWithOffset(date: Date, offsetSeconds: number): string {
+  const local = new Date(date.getTime() + offsetSeconds * 1000).toISOString().slice(0, 19);
+  const abs = Math.abs(offsetSeconds);
+  return `${local}${offsetSeconds < 0 ? "-" : "+"}${String(Math.floor(abs / 3600)).padStart(2, "0")}:${String(Math.floor((abs % 3600) / 60)).padStart(2, "0")}`;
+}
+
+/** The nights AccessLink's sleep resource serves: the last 28 days. */
+const SLEEP_DAYS = 28;
+
+/**
+ * The two transactional resources: training sessions and daily activity summaries. Each offers what
+ * was never committed, at most 50 items per transaction (AccessLink: "Each transaction will consist of
+ * at most 50 …").
+ */
+interface TransactionKind {
+  kind: RecordKind;
+  /** Path segment of the transactions, e.g. `exercise-transactions`. */
+  resource: string;
+  /** The pull-notification `data-type`. */
+  dataType: string;
+  /** Key of the item list in a transaction, and the path segment of one item. */
+  listKey: string;
+  itemSegment: string;
+}
+const EXERCISES: TransactionKind = {
+  kind: "workout",
+  resource: "exercise-transactions",
+  dataType: "EXERCISE",
+  listKey: "exercises",
+  itemSegment: "exercises",
+};
+const ACTIVITIES: TransactionKind = {
+  kind: "daily_activity",
+  resource: "activity-transactions",
+  dataType: "ACTIVITY_SUMMARY",
+  listKey: "activity-log",
+  itemSegment: "activities",
+};
+const TRANSACTION_SIZE = 50;
+
 interface TransactionRow {
   id: string;
   partner_user_id: string;
@@ -37,7 +79,10 @@ interface TransactionRow {
   committed_at: Date | null;
 }
 
-/** Polar AccessLink v3: pull notifications, exercise transactions (create → list → get → commit). */
+/**
+ * Polar AccessLink v3: pull notifications, exercise and daily-activity transactions (create → list →
+ * get → commit), and the last 28 days of sleep with their hypnograms.
+ */
 export function createPolar(ctx: PartnerContext): PartnerModule {
   const limits = ctx.options.polar.limits;
   const rateLimits: WindowLimit[] = [
@@ -71,6 +116,29 @@ export function createPolar(ctx: PartnerContext): PartnerModule {
     };
   };
 
+  /**
+   * A daily activity summary (AccessLink "Daily activity"): the local date with no time zone, when
+   * AccessLink received it (`created`), the day's calories and `active-steps`. AccessLink's
+   * transactional summary has no distance (its newer daily-activity resource reports
+   * `distance_from_steps`); the mock adds it here as `distance-from-steps`, in meters.
+   */
+  const activitySummary = (a: StoredActivity, transactionId: string) => {
+    const daily = a.data && "daily" in a.data ? a.data.daily : { date: "", steps: 0, activeCalories: 0, distanceMeters: 0 };
+    const date = daily.date || new Date(a.startTime.getTime() + a.utcOffsetSeconds * 1000).toISOString().slice(0, 10);
+    return {
+      id: a.nativeId,
+      "polar-user": `${base}/users/${a.partnerUserId}`,
+      "transaction-id": Number(transactionId),
+      date,
+      created: a.updatedAt.toISOString(),
+      calories: Math.round(daily.activeCalories),
+      "active-calories": Math.round(daily.activeCalories),
+      duration: isoDuration(Math.round((a.endTime.getTime() - a.startTime.getTime()) / 1000)),
+      "active-steps": daily.steps,
+      "distance-from-steps": daily.distanceMeters,
+    };
+  };
+
   router.post(
     "/v2/oauth2/token",
     ctx.op("oauth_token"),
@@ -81,18 +149,22 @@ export function createPolar(ctx: PartnerContext): PartnerModule {
     const creds = basicCredentials(req);
     if (creds?.id !== client.clientId || creds.secret !== client.clientSecret)
       return module.sendError(res, 401, "invalid client credentials");
-    const users = await ctx.store
+    const pending: { partner_user_id: string; kind: RecordKind }[] = await ctx.store
       .db("activities")
-      .distinct("partner_user_id")
+      .distinct("partner_user_id", "kind")
       .where({ provider: "polar", delivered: false })
-      .orderBy("partner_user_id");
-    if (users.length === 0) return res.status(204).end();
+      .whereIn("kind", [EXERCISES.kind, ACTIVITIES.kind])
+      .orderBy(["partner_user_id", "kind"]);
+    if (pending.length === 0) return res.status(204).end();
     res.json({
-      "available-user-data": users.map((u: { partner_user_id: string }) => ({
-        "user-id": Number(u.partner_user_id),
-        "data-type": "EXERCISE",
-        url: `${base}/users/${u.partner_user_id}/exercise-transactions`,
-      })),
+      "available-user-data": pending.map((u) => {
+        const tx = u.kind === ACTIVITIES.kind ? ACTIVITIES : EXERCISES;
+        return {
+          "user-id": Number(u.partner_user_id),
+          "data-type": tx.dataType,
+          url: `${base}/users/${u.partner_user_id}/${tx.resource}`,
+        };
+      }),
     });
   });
 
@@ -101,18 +173,87 @@ export function createPolar(ctx: PartnerContext): PartnerModule {
     module.sendError(res, 403, "access token does not belong to this user");
     return false;
   };
-  const openTransaction = async (req: express.Request, res: Response): Promise<TransactionRow | undefined> => {
+  /** Transactions of one resource: those whose data is of its kind. */
+  const ofKind = (tx: TransactionKind) =>
+    ctx.store.db.raw("exists (select 1 from activities a where a.pk = (polar_transactions.activity_pks->>0)::bigint and a.kind = ?)", [
+      tx.kind,
+    ]);
+  const openTransaction = async (tx: TransactionKind, req: express.Request, res: Response): Promise<TransactionRow | undefined> => {
     const id = String(req.params.transactionId);
     const row = /^\d+$/.test(id)
       ? await ctx.store
           .db<TransactionRow>("polar_transactions")
           .where({ id, partner_user_id: userOf(res) })
           .whereNull("committed_at")
+          .where(ofKind(tx))
           .first()
       : undefined;
     if (!row) module.sendError(res, 404, "transaction not found or already committed");
     return row;
   };
+
+  /** AccessLink's nights: one per date, the date the user woke up (local). */
+  const night = (a: StoredActivity) => {
+    const stages = a.data && "sleep" in a.data ? a.data.sleep.stages : [];
+    const totals = stageSeconds(stages);
+    return {
+      polar_user: `${base}/users/${a.partnerUserId}`,
+      date: sleepDate(a),
+      sleep_start_time: localWithOffset(a.startTime, a.utcOffsetSeconds),
+      sleep_end_time: localWithOffset(a.endTime, a.utcOffsetSeconds),
+      device_id: "1111AAAA",
+      continuity: null,
+      continuity_class: null,
+      light_sleep: totals.light,
+      deep_sleep: totals.deep,
+      rem_sleep: totals.rem,
+      unrecognized_sleep_stage: 0,
+      sleep_score: null,
+      total_interruption_duration: totals.awake,
+      sleep_charge: null,
+      sleep_goal: 28800,
+      sleep_rating: 0,
+      short_interruption_duration: 0,
+      long_interruption_duration: totals.awake,
+      sleep_cycles: null,
+      group_duration_score: null,
+      group_solidity_score: null,
+      group_regeneration_score: null,
+      hypnogram: polarHypnogram(stages, a.startTime.getTime(), a.utcOffsetSeconds),
+      heart_rate_samples: {},
+    };
+  };
+  const sleepDate = (a: StoredActivity) => new Date(a.endTime.getTime() + a.utcOffsetSeconds * 1000).toISOString().slice(0, 10);
+  /** The user's nights of the last 28 days, one per date (a second session ending that date is not a night). */
+  const nights = async (user: string) => {
+    const since = new Date(ctx.now().getTime() - SLEEP_DAYS * 86400_000).toISOString().slice(0, 10);
+    const byDate = new Map<string, StoredActivity>();
+    for (const a of await ctx.store.listActivities({ provider: "polar", partnerUserId: user, kind: "sleep", visibleAt: ctx.now() })) {
+      const date = sleepDate(a);
+      if (date >= since && !byDate.has(date)) byDate.set(date, a);
+    }
+    return [...byDate.values()];
+  };
+
+  // Sleep (AccessLink "Sleep"): no transaction; the user comes from the token. Registered before
+  // `/v3/users/:userId`, which would otherwise take `sleep` for a user id.
+  router.get("/v3/users/sleep", ctx.op("list_metadata"), auth, async (_req, res) => {
+    res.json({ nights: (await nights(userOf(res))).map(night) });
+  });
+  router.get("/v3/users/sleep/available", ctx.op("list_metadata"), auth, async (_req, res) => {
+    res.json({
+      available: (await nights(userOf(res))).map((a) => ({
+        date: sleepDate(a),
+        start_time: localWithOffset(a.startTime, a.utcOffsetSeconds),
+        end_time: localWithOffset(a.endTime, a.utcOffsetSeconds),
+      })),
+    });
+  });
+  router.get("/v3/users/sleep/:date", ctx.op("get_payload"), auth, async (req, res) => {
+    const found = (await nights(userOf(res))).find((a) => sleepDate(a) === String(req.params.date));
+    if (!found) return module.sendError(res, 404, "no sleep for that date");
+    res.json(night(found));
+  });
 
   // AccessLink's "get user information": also how a client checks that its token still works.
   router.get("/v3/users/:userId", ctx.op("list_metadata"), auth, (req, res) => {
@@ -127,81 +268,95 @@ export function createPolar(ctx: PartnerContext): PartnerModule {
     });
   });
 
-  router.post("/v3/users/:userId/exercise-transactions", ctx.op("list_metadata"), auth, async (req, res) => {
-    if (!sameUser(req, res)) return;
-    const user = userOf(res);
-    const created = await ctx.store.withUserLock("polar", user, async (store) => {
-      // One open transaction per user: asking again hands back the open one until it expires.
-      const open = await store
-        .db<TransactionRow>("polar_transactions")
-        .where({ partner_user_id: user })
-        .whereNull("committed_at")
-        .where("expires_at", ">", ctx.now())
-        .first();
-      if (open) return open;
-      const pending = await store
-        .db("activities")
-        .select("pk")
-        .where({ provider: "polar", partner_user_id: user, delivered: false })
-        .orderBy("pk");
-      if (pending.length === 0) return undefined;
-      const pks = pending.map((r: { pk: string }) => Number(r.pk));
-      const [row] = await store
-        .db("polar_transactions")
-        .insert({
-          partner_user_id: user,
-          activity_pks: JSON.stringify(pks),
-          expires_at: new Date(ctx.now().getTime() + TRANSACTION_TTL_MS),
-        })
-        .returning("*");
-      return row as TransactionRow;
+  /** create → list → get → commit for one transactional resource; `render` writes one item. */
+  const transactions = (tx: TransactionKind, render: (a: StoredActivity, transactionId: string) => unknown) => {
+    const root = `/v3/users/:userId/${tx.resource}`;
+    router.post(root, ctx.op("list_metadata"), auth, async (req, res) => {
+      if (!sameUser(req, res)) return;
+      const user = userOf(res);
+      const created = await ctx.store.withUserLock("polar", user, async (store) => {
+        // One open transaction per user and resource: asking again hands back the open one until it expires.
+        const open = await store
+          .db<TransactionRow>("polar_transactions")
+          .where({ partner_user_id: user })
+          .whereNull("committed_at")
+          .where("expires_at", ">", ctx.now())
+          .where(ofKind(tx))
+          .first();
+        if (open) return open;
+        const pending = await store
+          .db("activities")
+          .select("pk")
+          .where({ provider: "polar", partner_user_id: user, delivered: false, kind: tx.kind })
+          .orderBy("pk")
+          .limit(TRANSACTION_SIZE);
+        if (pending.length === 0) return undefined;
+        const pks = pending.map((r: { pk: string }) => Number(r.pk));
+        const [row] = await store
+          .db("polar_transactions")
+          .insert({
+            partner_user_id: user,
+            activity_pks: JSON.stringify(pks),
+            expires_at: new Date(ctx.now().getTime() + TRANSACTION_TTL_MS),
+          })
+          .returning("*");
+        return row as TransactionRow;
+      });
+      if (!created) return res.status(204).end();
+      res.status(201).json({ "transaction-id": Number(created.id), "resource-uri": `${base}/users/${user}/${tx.resource}/${created.id}` });
     });
-    if (!created) return res.status(204).end();
-    res
-      .status(201)
-      .json({ "transaction-id": Number(created.id), "resource-uri": `${base}/users/${user}/exercise-transactions/${created.id}` });
-  });
 
-  router.get("/v3/users/:userId/exercise-transactions/:transactionId", ctx.op("list_metadata"), auth, async (req, res) => {
-    if (!sameUser(req, res)) return;
-    const tx = await openTransaction(req, res);
-    if (!tx) return;
-    const activities = await ctx.store.getActivitiesByPk(tx.activity_pks);
-    res.json({
-      exercises: activities.map((a) => `${base}/users/${tx.partner_user_id}/exercise-transactions/${tx.id}/exercises/${a.nativeId}`),
+    router.get(`${root}/:transactionId`, ctx.op("list_metadata"), auth, async (req, res) => {
+      if (!sameUser(req, res)) return;
+      const open = await openTransaction(tx, req, res);
+      if (!open) return;
+      const items = await ctx.store.getActivitiesByPk(open.activity_pks);
+      res.json({
+        [tx.listKey]: items.map((a) => `${base}/users/${open.partner_user_id}/${tx.resource}/${open.id}/${tx.itemSegment}/${a.nativeId}`),
+      });
     });
-  });
 
-  const exerciseOf = async (req: express.Request, res: Response) => {
-    if (!sameUser(req, res)) return undefined;
-    const tx = await openTransaction(req, res);
-    if (!tx) return undefined;
-    const activity = await ctx.store.getActivity("polar", String(req.params.exerciseId));
-    if (!activity || !tx.activity_pks.includes(activity.pk)) {
-      module.sendError(res, 404, "exercise not found in this transaction");
-      return undefined;
-    }
-    return { tx, activity };
+    const itemOf = async (req: express.Request, res: Response) => {
+      if (!sameUser(req, res)) return undefined;
+      const open = await openTransaction(tx, req, res);
+      if (!open) return undefined;
+      const item = await ctx.store.getActivity("polar", String(req.params.itemId));
+      if (!item || !open.activity_pks.includes(item.pk)) {
+        module.sendError(res, 404, `${tx.itemSegment} not found in this transaction`);
+        return undefined;
+      }
+      return { tx: open, item };
+    };
+
+    router.get(`${root}/:transactionId/${tx.itemSegment}/:itemId`, ctx.op("list_metadata"), auth, async (req, res) => {
+      const found = await itemOf(req, res);
+      if (found) res.json(render(found.item, found.tx.id));
+    });
+
+    router.put(`${root}/:transactionId`, ctx.op("list_metadata"), auth, async (req, res) => {
+      if (!sameUser(req, res)) return;
+      const open = await openTransaction(tx, req, res);
+      if (!open) return;
+      await ctx.store.db.transaction(async (trx) => {
+        await trx("activities").whereIn("pk", open.activity_pks).update({ delivered: true });
+        await trx("polar_transactions").where({ id: open.id }).update({ committed_at: ctx.now() });
+      });
+      res.status(200).end();
+    });
+    return itemOf;
   };
 
-  router.get(
-    "/v3/users/:userId/exercise-transactions/:transactionId/exercises/:exerciseId",
-    ctx.op("list_metadata"),
-    auth,
-    async (req, res) => {
-      const found = await exerciseOf(req, res);
-      if (found) res.json(exercise(found.activity, found.tx.id));
-    },
-  );
+  const exerciseOf = transactions(EXERCISES, exercise);
+  transactions(ACTIVITIES, activitySummary);
 
   router.get(
-    "/v3/users/:userId/exercise-transactions/:transactionId/exercises/:exerciseId/gpx",
+    "/v3/users/:userId/exercise-transactions/:transactionId/exercises/:itemId/gpx",
     ctx.op("get_payload"),
     auth,
     async (req, res) => {
       const found = await exerciseOf(req, res);
       if (!found) return;
-      const a = found.activity;
+      const a = found.item;
       res
         .type("application/gpx+xml")
         .send(
@@ -209,17 +364,6 @@ export function createPolar(ctx: PartnerContext): PartnerModule {
         );
     },
   );
-
-  router.put("/v3/users/:userId/exercise-transactions/:transactionId", ctx.op("list_metadata"), auth, async (req, res) => {
-    if (!sameUser(req, res)) return;
-    const tx = await openTransaction(req, res);
-    if (!tx) return;
-    await ctx.store.db.transaction(async (trx) => {
-      await trx("activities").whereIn("pk", tx.activity_pks).update({ delivered: true });
-      await trx("polar_transactions").where({ id: tx.id }).update({ committed_at: ctx.now() });
-    });
-    res.status(200).end();
-  });
 
   const module: PartnerModule = {
     provider: "polar",
