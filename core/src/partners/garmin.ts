@@ -13,6 +13,7 @@ import {
   typeFrom,
   utcOffset,
 } from "./adapterSupport.ts";
+import { createGarminRecordProviders } from "./garminRecords.ts";
 import { PartnerHttp } from "./PartnerHttp.ts";
 import { verifyAccess } from "./verifyAccess.ts";
 
@@ -74,7 +75,11 @@ const deregister =
  * (`activityTypeDTO`) and privacy (`accessControlRuleDTO`), but not their times: a changed time is a
  * replacement. An upload takes no privacy, so a private record is made private right after it.
  */
-export function createGarminAdapter(options: AdapterOptions): { dataProvider: DataProvider; oauth: OAuthClient } {
+export function createGarminAdapter(options: AdapterOptions): {
+  dataProvider: DataProvider;
+  oauth: OAuthClient;
+  records: ReturnType<typeof createGarminRecordProviders>;
+} {
   const now = options.now ?? Date.now;
   const http = new PartnerHttp(
     { provider: "garmin", observe: options.observe, now },
@@ -250,5 +255,7 @@ export function createGarminAdapter(options: AdapterOptions): { dataProvider: Da
     verifyAccess: ({ accessToken }) => verifyAccess(http, "/wellness-api/rest/user/id", accessToken),
     revoke: deregister(http),
   };
-  return { dataProvider, oauth };
+  // Sleep, daily activity and body (SPEC §18) share this client: one rate limit, one set of metrics.
+  const records = createGarminRecordProviders(http, { now, skewSeconds: skew, initialWindowSeconds: initial });
+  return { dataProvider, oauth, records };
 }

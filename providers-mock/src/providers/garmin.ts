@@ -3,8 +3,11 @@ import { type ActivityType, fromGpx, toGpx } from "@syncwell/core";
 import express, { type Response } from "express";
 import multer from "multer";
 import type { WindowLimit } from "../rateLimit.ts";
-import type { StoredActivity } from "../store.ts";
+import type { RecordKind, StoredActivity } from "../store.ts";
 import { bearer, epochSeconds, heartRateSummary, intParam, userOf } from "./common.ts";
+import { isFit } from "./fitWeight.ts";
+import { garminRecordWrites } from "./garminRecordWrites.ts";
+import { NATIVE, SUMMARY_TYPES } from "./garminWellness.ts";
 import { standardTokenEndpoint } from "./oauthStandard.ts";
 import type { PartnerContext, PartnerModule } from "./types.ts";
 
@@ -24,7 +27,12 @@ const FROM_TYPE_KEY = Object.fromEntries(Object.entries(TO_GARMIN).map(([k, v]) 
 const PRIVACY_KEYS = ["private", "subscribers", "groups", "public"];
 const MAX_RANGE_SECONDS = 86400;
 
-/** Garmin Health/Activity API: ping/pull by upload time, activity files, uploads refusing identical duplicates (409, code 202). */
+/**
+ * Garmin Health/Activity API: ping/pull by upload time, activity files, uploads refusing identical
+ * duplicates (409, code 202). Sleeps, dailies and body compositions (SPEC §18) are pulled and pinged
+ * the same way, each under its summary type; a weigh-in is written as a FIT weight file upload, a
+ * sleep through SyncWell's assumed sleep-service (Garmin documents no sleep write).
+ */
 export function createGarmin(ctx: PartnerContext): PartnerModule {
   const rateLimits: WindowLimit[] = [
     { name: "app:minute", bucket: "app", windowSeconds: 60, limit: ctx.options.garmin.limits["app:minute"] ?? 600 },
@@ -63,30 +71,40 @@ export function createGarmin(ctx: PartnerContext): PartnerModule {
 
   router.get("/wellness-api/rest/user/id", ctx.op("list_metadata"), auth, (_req, res) => void res.json({ userId: userOf(res) }));
 
-  router.get("/wellness-api/rest/activities", ctx.op("list_metadata"), auth, async (req, res) => {
-    const from = intParam(req.query.uploadStartTimeInSeconds);
-    const to = intParam(req.query.uploadEndTimeInSeconds);
-    if (from === undefined || to === undefined || Number.isNaN(from) || Number.isNaN(to)) {
-      return module.sendError(res, 400, "uploadStartTimeInSeconds and uploadEndTimeInSeconds are required integers");
-    }
-    if (to <= from || to - from > MAX_RANGE_SECONDS) {
-      return module.sendError(res, 400, `invalid upload time range: must be positive and at most ${MAX_RANGE_SECONDS} seconds`);
-    }
-    const activities = await ctx.store.listActivities({
-      provider: "garmin",
-      partnerUserId: userOf(res),
-      updatedFrom: new Date(from * 1000),
-      updatedTo: new Date(to * 1000),
-      visibleAt: ctx.now(),
-      orderBy: "updated_at",
-    });
-    res.json(activities.map(summary));
-  });
+  /** Pull by upload time (≤ 24 h a call), as every Health API summary type is pulled. */
+  const pullByUploadTime =
+    (kind: RecordKind, toNative: (a: StoredActivity) => unknown): express.RequestHandler =>
+    async (req, res) => {
+      const from = intParam(req.query.uploadStartTimeInSeconds);
+      const to = intParam(req.query.uploadEndTimeInSeconds);
+      if (from === undefined || to === undefined || Number.isNaN(from) || Number.isNaN(to)) {
+        return module.sendError(res, 400, "uploadStartTimeInSeconds and uploadEndTimeInSeconds are required integers");
+      }
+      if (to <= from || to - from > MAX_RANGE_SECONDS) {
+        return module.sendError(res, 400, `invalid upload time range: must be positive and at most ${MAX_RANGE_SECONDS} seconds`);
+      }
+      const records = await ctx.store.listActivities({
+        provider: "garmin",
+        partnerUserId: userOf(res),
+        updatedFrom: new Date(from * 1000),
+        updatedTo: new Date(to * 1000),
+        visibleAt: ctx.now(),
+        orderBy: "updated_at",
+        kind,
+      });
+      res.json(records.map(toNative));
+    };
+
+  router.get("/wellness-api/rest/activities", ctx.op("list_metadata"), auth, pullByUploadTime("workout", summary));
+  for (const kind of ["sleep", "daily_activity", "body"] as const) {
+    router.get(`/wellness-api/rest/${SUMMARY_TYPES[kind]}`, ctx.op("list_metadata"), auth, pullByUploadTime(kind, NATIVE[kind]));
+  }
 
   router.get("/wellness-api/rest/activityFile", ctx.op("get_payload"), auth, async (req, res) => {
     const id = typeof req.query.id === "string" ? req.query.id : "";
     const activity = await ctx.store.getActivity("garmin", id);
-    if (!activity || activity.partnerUserId !== userOf(res)) return module.sendError(res, 404, "activity file not found");
+    if (activity?.kind !== "workout" || activity.partnerUserId !== userOf(res))
+      return module.sendError(res, 404, "activity file not found");
     res.type("application/gpx+xml").send(
       toGpx({
         name: activity.name,
@@ -101,6 +119,7 @@ export function createGarmin(ctx: PartnerContext): PartnerModule {
 
   router.post("/upload-service/upload", ctx.op("create"), auth, upload.single("file"), async (req, res) => {
     if (!req.file) return module.sendError(res, 400, "file is required");
+    if (isFit(req.file.buffer)) return uploadWeighIn(req.file, res);
     let file: ReturnType<typeof fromGpx>;
     try {
       file = fromGpx(req.file.buffer.toString("utf8"));
@@ -172,7 +191,7 @@ export function createGarmin(ctx: PartnerContext): PartnerModule {
    */
   router.put("/activity-service/activity/:id", ctx.op("update"), auth, async (req, res) => {
     const activity = await ctx.store.getActivity("garmin", String(req.params.id));
-    if (!activity || activity.partnerUserId !== userOf(res)) return module.sendError(res, 404, "activity not found");
+    if (activity?.kind !== "workout" || activity.partnerUserId !== userOf(res)) return module.sendError(res, 404, "activity not found");
     const body = (req.body ?? {}) as {
       activityName?: unknown;
       activityType?: unknown;
@@ -211,10 +230,12 @@ export function createGarmin(ctx: PartnerContext): PartnerModule {
 
   router.delete("/activity-service/activity/:id", ctx.op("update"), auth, async (req, res) => {
     const activity = await ctx.store.getActivity("garmin", String(req.params.id));
-    if (!activity || activity.partnerUserId !== userOf(res)) return module.sendError(res, 404, "activity not found");
+    if (activity?.kind !== "workout" || activity.partnerUserId !== userOf(res)) return module.sendError(res, 404, "activity not found");
     await ctx.store.deleteActivity("garmin", activity.nativeId);
     res.status(204).end();
   });
+
+  const { uploadWeighIn } = garminRecordWrites(ctx, () => module, router, auth);
 
   const ping = (body: Record<string, unknown>) => {
     if (!ctx.options.webhookBaseUrl) return;
@@ -234,13 +255,17 @@ export function createGarmin(ctx: PartnerContext): PartnerModule {
     sendError: (res: Response, status: number, message: string) => void res.status(status).json({ errorMessage: message }),
     newUserId: async () => randomUUID(),
     newActivityId: () => ctx.store.nextNumericId(),
+    // One ping per summary type, under its own key, with a callbackURL pulling that type's upload window.
     announce(partnerUserId, activities) {
-      if (activities.length === 0) return;
-      const times = activities.map((a) => epochSeconds(a.updatedAt));
-      const from = Math.min(...times);
-      const to = Math.max(...times) + 1;
-      const callbackURL = `${ctx.options.publicUrl}/garmin/wellness-api/rest/activities?uploadStartTimeInSeconds=${from}&uploadEndTimeInSeconds=${to}`;
-      ping({ activities: [{ userId: partnerUserId, uploadStartTimeInSeconds: from, uploadEndTimeInSeconds: to, callbackURL }] });
+      for (const [kind, key] of Object.entries(SUMMARY_TYPES) as [RecordKind, string][]) {
+        const ofKind = activities.filter((a) => a.kind === kind);
+        if (ofKind.length === 0) continue;
+        const times = ofKind.map((a) => epochSeconds(a.updatedAt));
+        const from = Math.min(...times);
+        const to = Math.max(...times) + 1;
+        const callbackURL = `${ctx.options.publicUrl}/garmin/wellness-api/rest/${key}?uploadStartTimeInSeconds=${from}&uploadEndTimeInSeconds=${to}`;
+        ping({ [key]: [{ userId: partnerUserId, uploadStartTimeInSeconds: from, uploadEndTimeInSeconds: to, callbackURL }] });
+      }
     },
     // An edit on Garmin Connect makes a "manually updated activity" summary: a new upload time, pinged.
     announceChange(partnerUserId, _before, after) {
