@@ -43,6 +43,7 @@ describe("two pollers and one due config", () => {
       garmin: { baseUrl: `${mock.url}/garmin`, clientId: "syncwell-garmin", clientSecret: "dev-garmin-secret" },
       polar: { baseUrl: `${mock.url}/polar`, clientId: "syncwell-polar", clientSecret: "dev-polar-secret" },
       oura: { baseUrl: `${mock.url}/oura`, clientId: "syncwell-oura", clientSecret: "dev-oura-secret" },
+      withings: { baseUrl: `${mock.url}/withings`, clientId: "syncwell-withings", clientSecret: "dev-withings-secret" },
     });
     return new Poller(
       {

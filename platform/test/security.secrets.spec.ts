@@ -39,6 +39,7 @@ const SERVICES: Record<string, string[]> = {
     "GARMIN_CLIENT_SECRET",
     "POLAR_CLIENT_SECRET",
     "OURA_CLIENT_SECRET",
+    "WITHINGS_CLIENT_SECRET",
     "AUTH_ISSUER",
     "AUTH_AUDIENCE",
     "STRAVA_VERIFY_TOKEN",
@@ -50,11 +51,12 @@ const SERVICES: Record<string, string[]> = {
     "GARMIN_CLIENT_SECRET",
     "POLAR_CLIENT_SECRET",
     "OURA_CLIENT_SECRET",
+    "WITHINGS_CLIENT_SECRET",
   ],
   "coalescer/src/main.ts": ["TOKEN_ENCRYPTION_KEY"],
-  "poller/src/main.ts": ["TOKEN_ENCRYPTION_KEY", "STRAVA_CLIENT_SECRET", "OURA_CLIENT_SECRET"],
+  "poller/src/main.ts": ["TOKEN_ENCRYPTION_KEY", "STRAVA_CLIENT_SECRET", "OURA_CLIENT_SECRET", "WITHINGS_CLIENT_SECRET"],
   "support/src/main.ts": ["TOKEN_ENCRYPTION_KEY", "SUPPORT_AUTH_ISSUER", "SUPPORT_AUTH_AUDIENCE", "AUTH_ISSUER", "AUTH_AUDIENCE"],
-  "providers-mock/src/main.ts": ["STRAVA_CLIENT_SECRET", "OURA_CLIENT_SECRET", "STRAVA_VERIFY_TOKEN"],
+  "providers-mock/src/main.ts": ["STRAVA_CLIENT_SECRET", "OURA_CLIENT_SECRET", "WITHINGS_CLIENT_SECRET", "STRAVA_VERIFY_TOKEN"],
 };
 
 describe("no built-in secret outside development mode", () => {
@@ -76,8 +78,10 @@ describe("no built-in secret outside development mode", () => {
     const production = {
       REDIS_URL: "redis://cache.internal:6379",
       PARTNER_API_BASE_URL: "https://partners.example",
-      ...Object.fromEntries(["STRAVA", "GARMIN", "POLAR", "OURA"].map((p) => [`${p}_CLIENT_ID`, `prod-${p.toLowerCase()}`])),
-      ...Object.fromEntries(["STRAVA", "GARMIN", "POLAR", "OURA"].map((p) => [`${p}_CLIENT_SECRET`, `secret-${p.toLowerCase()}`])),
+      ...Object.fromEntries(["STRAVA", "GARMIN", "POLAR", "OURA", "WITHINGS"].map((p) => [`${p}_CLIENT_ID`, `prod-${p.toLowerCase()}`])),
+      ...Object.fromEntries(
+        ["STRAVA", "GARMIN", "POLAR", "OURA", "WITHINGS"].map((p) => [`${p}_CLIENT_SECRET`, `secret-${p.toLowerCase()}`]),
+      ),
       STRAVA_VERIFY_TOKEN: "prod-verify",
       OURA_VERIFICATION_TOKEN: "prod-verification",
       AUTH_ISSUER: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool",
@@ -109,6 +113,7 @@ describe("no built-in secret outside development mode", () => {
       "TOKEN_ENCRYPTION_KEY",
       "STRAVA_CLIENT_SECRET",
       "OURA_CLIENT_SECRET",
+      "WITHINGS_CLIENT_SECRET",
       "STRAVA_VERIFY_TOKEN",
     ]) {
       assert.ok(env[name], `${name} is given`);

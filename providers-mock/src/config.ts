@@ -26,7 +26,7 @@ export const ProvidersMockEnv = z.object({
     .int()
     .min(1)
     .optional()
-    .describe("Overrides every partner's access-token lifetime (Strava 6 h, Garmin/Oura 24 h, Polar 1 y)"),
+    .describe("Overrides every partner's access-token lifetime (Strava 6 h, Garmin/Oura 24 h, Withings 3 h, Polar 1 y)"),
   STRAVA_CLIENT_ID: localDefault(z.string().describe("OAuth client id registered at the Strava mock"), "syncwell-strava"),
   STRAVA_CLIENT_SECRET: secret(z.string().describe("OAuth client secret at the Strava mock"), dev.STRAVA_CLIENT_SECRET),
   STRAVA_VERIFY_TOKEN: secret(z.string().describe("verify_token of the Strava push subscription"), dev.STRAVA_VERIFY_TOKEN),
@@ -46,6 +46,12 @@ export const ProvidersMockEnv = z.object({
   OURA_CLIENT_ID: localDefault(z.string().describe("Oura client id"), "syncwell-oura"),
   OURA_CLIENT_SECRET: secret(z.string().describe("Oura client secret (also the webhook signing key)"), dev.OURA_CLIENT_SECRET),
   OURA_RATE_LIMIT_5MIN: env.int(5000).describe("Oura requests per 5 minutes"),
+  WITHINGS_CLIENT_ID: localDefault(z.string().describe("Withings client id"), "syncwell-withings"),
+  WITHINGS_CLIENT_SECRET: secret(
+    z.string().describe("Withings client secret (also the key of its signed calls)"),
+    dev.WITHINGS_CLIENT_SECRET,
+  ),
+  WITHINGS_RATE_LIMIT_PER_MINUTE: env.int(120).describe("Withings requests per minute (per application; over it, status 601)"),
   LOG_LEVEL: env.logLevel().describe("pino log level"),
 });
 export type ProvidersMockConfig = z.infer<typeof ProvidersMockEnv>;
@@ -64,6 +70,7 @@ export function partnerOptions(c: ProvidersMockConfig, port: number): PartnerOpt
       garmin: { clientId: c.GARMIN_CLIENT_ID, clientSecret: c.GARMIN_CLIENT_SECRET },
       polar: { clientId: c.POLAR_CLIENT_ID, clientSecret: c.POLAR_CLIENT_SECRET },
       oura: { clientId: c.OURA_CLIENT_ID, clientSecret: c.OURA_CLIENT_SECRET },
+      withings: { clientId: c.WITHINGS_CLIENT_ID, clientSecret: c.WITHINGS_CLIENT_SECRET },
     },
     strava: {
       verifyToken: c.STRAVA_VERIFY_TOKEN,
@@ -79,5 +86,6 @@ export function partnerOptions(c: ProvidersMockConfig, port: number): PartnerOpt
     garmin: { limits: { "app:minute": c.GARMIN_RATE_LIMIT_PER_MINUTE } },
     polar: { limits: { "app:15min": c.POLAR_RATE_LIMIT_15MIN, "app:daily": c.POLAR_RATE_LIMIT_DAILY } },
     oura: { limits: { "app:5min": c.OURA_RATE_LIMIT_5MIN } },
+    withings: { limits: { "app:minute": c.WITHINGS_RATE_LIMIT_PER_MINUTE } },
   };
 }

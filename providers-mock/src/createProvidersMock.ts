@@ -11,6 +11,7 @@ import { createPolar } from "./providers/polar.ts";
 import { revokeRoutes } from "./providers/revoke.ts";
 import { createStrava } from "./providers/strava.ts";
 import type { PartnerContext, PartnerModule, PartnerOptions } from "./providers/types.ts";
+import { createWithings } from "./providers/withings.ts";
 import { RateLimiter } from "./rateLimit.ts";
 import { CallStats } from "./stats.ts";
 import { PartnerStore } from "./store.ts";
@@ -21,6 +22,7 @@ const FACTORIES: Record<Partner, (ctx: PartnerContext) => PartnerModule> = {
   garmin: createGarmin,
   polar: createPolar,
   oura: createOura,
+  withings: createWithings,
 };
 
 export interface ProvidersMock {
@@ -30,7 +32,7 @@ export interface ProvidersMock {
   stats: CallStats;
 }
 
-/** Composition root: wires storage, OAuth, instrumentation and the four partners into one HTTP app. */
+/** Composition root: wires storage, OAuth, instrumentation and the partners into one HTTP app. */
 export function createProvidersMock(
   deps: { db: Knex; logger: Logger; now?: () => Date; random?: () => number },
   options: PartnerOptions,

@@ -16,6 +16,7 @@ const CLIENTS: Record<Partner, { clientId: string; clientSecret: string }> = {
   garmin: { clientId: "syncwell-garmin", clientSecret: "dev-garmin-secret" },
   polar: { clientId: "syncwell-polar", clientSecret: "dev-polar-secret" },
   oura: { clientId: "syncwell-oura", clientSecret: "dev-oura-secret" },
+  withings: { clientId: "syncwell-withings", clientSecret: "dev-withings-secret" },
 };
 const DESTINATIONS: Provider[] = ["strava", "garmin"];
 

@@ -12,6 +12,7 @@ export const CLIENTS: Record<Partner, { clientId: string; clientSecret: string }
   garmin: { clientId: "syncwell-garmin", clientSecret: "dev-garmin-secret" },
   polar: { clientId: "syncwell-polar", clientSecret: "dev-polar-secret" },
   oura: { clientId: "syncwell-oura", clientSecret: "dev-oura-secret" },
+  withings: { clientId: "syncwell-withings", clientSecret: "dev-withings-secret" },
 };
 
 export const DATABASE_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";

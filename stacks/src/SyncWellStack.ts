@@ -174,6 +174,7 @@ export class SyncWellStack extends TerraformStack {
           GARMIN_CLIENT_ID: config.GARMIN_CLIENT_ID,
           POLAR_CLIENT_ID: config.POLAR_CLIENT_ID,
           OURA_CLIENT_ID: config.OURA_CLIENT_ID,
+          WITHINGS_CLIENT_ID: config.WITHINGS_CLIENT_ID,
         },
         worker: { ...tuning.workerEnv, DEVICE_UPLOAD_BUCKET: deviceUploads.bucket.bucket },
         gateway: {

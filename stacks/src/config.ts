@@ -32,6 +32,7 @@ export const StackEnv = z.object({
   GARMIN_CLIENT_ID: partnerClientId("garmin").describe("Garmin consumer key of this environment"),
   POLAR_CLIENT_ID: partnerClientId("polar").describe("Polar AccessLink client id of this environment"),
   OURA_CLIENT_ID: partnerClientId("oura").describe("Oura client id of this environment"),
+  WITHINGS_CLIENT_ID: partnerClientId("withings").describe("Withings client id of this environment"),
   STRAVA_SUBSCRIPTION_ID: z.coerce
     .number()
     .int()

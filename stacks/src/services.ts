@@ -53,7 +53,13 @@ export interface SyncServicesProps {
 }
 
 /** The secret keys each kind of task reads (values live in Secrets Manager, set out of band). */
-export const PARTNER_SECRET_KEYS = ["STRAVA_CLIENT_SECRET", "GARMIN_CLIENT_SECRET", "POLAR_CLIENT_SECRET", "OURA_CLIENT_SECRET"];
+export const PARTNER_SECRET_KEYS = [
+  "STRAVA_CLIENT_SECRET",
+  "GARMIN_CLIENT_SECRET",
+  "POLAR_CLIENT_SECRET",
+  "OURA_CLIENT_SECRET",
+  "WITHINGS_CLIENT_SECRET",
+];
 export const WEBHOOK_SECRET_KEYS = ["STRAVA_VERIFY_TOKEN", "OURA_VERIFICATION_TOKEN"];
 export const ALL_SECRET_KEYS = ["TOKEN_ENCRYPTION_KEY", ...PARTNER_SECRET_KEYS, ...WEBHOOK_SECRET_KEYS, "DATABASE_URL"];
 

@@ -88,6 +88,7 @@ describe("AppConfig holds the sync tuning the worker reads in production", () =>
       GARMIN_CLIENT_SECRET: "s",
       POLAR_CLIENT_SECRET: "s",
       OURA_CLIENT_SECRET: "s",
+      WITHINGS_CLIENT_SECRET: "s",
     });
     assert.deepEqual(
       [config.APPCONFIG_APPLICATION, config.APPCONFIG_ENVIRONMENT, config.APPCONFIG_PROFILE],

@@ -61,7 +61,7 @@ export function redact(message: string): string {
 
 export type TemplateName = "initial_contact" | "resolved_by_fix" | "user_action_needed";
 
-const PROVIDER_NAMES: Record<string, string> = { strava: "Strava", garmin: "Garmin", polar: "Polar", oura: "Oura" };
+const PROVIDER_NAMES: Record<string, string> = { strava: "Strava", garmin: "Garmin", polar: "Polar", oura: "Oura", withings: "Withings" };
 
 /** A partner's name as users know it. */
 export const providerName = (provider: string): string => PROVIDER_NAMES[provider] ?? provider;

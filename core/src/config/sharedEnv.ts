@@ -64,6 +64,7 @@ export const DEVELOPMENT_PARTNER_SECRETS = {
   GARMIN_CLIENT_SECRET: "dev-garmin-secret",
   POLAR_CLIENT_SECRET: "dev-polar-secret",
   OURA_CLIENT_SECRET: "dev-oura-secret",
+  WITHINGS_CLIENT_SECRET: "dev-withings-secret",
   STRAVA_VERIFY_TOKEN: "dev-strava-verify-token",
   OURA_VERIFICATION_TOKEN: "dev-oura-verification-token",
 } as const;
@@ -83,6 +84,11 @@ export const partnerEnv = {
   POLAR_CLIENT_SECRET: secret(z.string().describe("Polar AccessLink client secret"), dev.POLAR_CLIENT_SECRET),
   OURA_CLIENT_ID: localDefault(z.string().describe("Oura client id"), "syncwell-oura"),
   OURA_CLIENT_SECRET: secret(z.string().describe("Oura client secret (also the key of Oura's webhook signatures)"), dev.OURA_CLIENT_SECRET),
+  WITHINGS_CLIENT_ID: localDefault(z.string().describe("Withings client id"), "syncwell-withings"),
+  WITHINGS_CLIENT_SECRET: secret(
+    z.string().describe("Withings client secret (also the key of Withings' signed calls)"),
+    dev.WITHINGS_CLIENT_SECRET,
+  ),
   PARTNER_TIMEOUT_MS: env.int(10_000, 100).describe("Timeout of one partner call"),
 };
 
@@ -91,7 +97,7 @@ type PartnerConfig = { [K in keyof typeof partnerEnv]: z.infer<(typeof partnerEn
 export function partnerAdapterOptions(c: PartnerConfig): Record<Provider, Omit<AdapterOptions, "observe" | "now">> {
   const root = c.PARTNER_API_BASE_URL.replace(/\/$/, "");
   const client = (p: Provider) => {
-    const upper = p.toUpperCase() as "STRAVA" | "GARMIN" | "POLAR" | "OURA";
+    const upper = p.toUpperCase() as "STRAVA" | "GARMIN" | "POLAR" | "OURA" | "WITHINGS";
     return { clientId: c[`${upper}_CLIENT_ID`], clientSecret: c[`${upper}_CLIENT_SECRET`] };
   };
   return Object.fromEntries(

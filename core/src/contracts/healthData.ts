@@ -131,6 +131,7 @@ export const SUPPORTED_TYPES: Record<Provider, Partial<Record<DataType, Role>>> 
   garmin: { workouts: "both", sleep: "both", daily_activity: "source", body: "both" },
   polar: { workouts: "source", sleep: "source", daily_activity: "source" },
   oura: { workouts: "source", sleep: "source", daily_activity: "source" },
+  withings: { sleep: "source", body: "source" },
   apple_health: { workouts: "source", sleep: "source", daily_activity: "source", body: "source" },
 };
 

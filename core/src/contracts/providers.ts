@@ -4,7 +4,7 @@ import { z } from "zod";
  * Partner platforms with an API and OAuth: each has an adapter speaking its API and an emulator in
  * providers-mock.
  */
-export const PARTNERS = ["strava", "garmin", "polar", "oura"] as const;
+export const PARTNERS = ["strava", "garmin", "polar", "oura", "withings"] as const;
 export type Partner = (typeof PARTNERS)[number];
 
 /**

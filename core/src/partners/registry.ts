@@ -10,6 +10,7 @@ import { createOuraAdapter } from "./oura.ts";
 import type { PartnerCallObserver } from "./PartnerHttp.ts";
 import { createPolarAdapter } from "./polar.ts";
 import { createStravaAdapter } from "./strava.ts";
+import { createWithingsAdapter } from "./withings.ts";
 
 export interface PartnerAdapters {
   /** The provider's adapter for one data type (workouts unless asked); a type it does not serve throws. */
@@ -19,7 +20,13 @@ export interface PartnerAdapters {
 
 export type { BuiltPartner } from "./adapterSupport.ts";
 
-const FACTORIES = { strava: createStravaAdapter, garmin: createGarminAdapter, polar: createPolarAdapter, oura: createOuraAdapter } as const;
+const FACTORIES = {
+  strava: createStravaAdapter,
+  garmin: createGarminAdapter,
+  polar: createPolarAdapter,
+  oura: createOuraAdapter,
+  withings: createWithingsAdapter,
+} as const;
 
 /** Where a service that reads no device uploads ends up if a job asks it to: a configuration bug, said so. */
 const NO_BATCH_STORE: BatchStore = {

@@ -64,6 +64,11 @@ const OuraEvent = z.object({
   user_id: z.string().min(1).max(128),
 });
 
+/** Withings' notification categories (`appli`) SyncWell syncs, as SyncWell's data types. */
+const WITHINGS_APPLIS: Record<string, DataType> = { "1": "body", "44": "sleep" };
+/** appli 46: the user's own events; `unlink` and `delete` end SyncWell's access. */
+const WITHINGS_USER_APPLI = "46";
+
 function parseJson<S extends z.ZodType>(schema: S, raw: Buffer): z.infer<S> {
   let json: unknown;
   try {
@@ -213,13 +218,48 @@ export function webhookRoutes(deps: GatewayDeps, options: WebhookOptions): expre
     res.status(200).json({});
   });
 
+  // ── Withings: unsigned, form-encoded notifications (userid, appli, startdate, enddate) ──
+  // Withings checks a callback URL with a HEAD before it registers a subscription.
+  router.head("/webhooks/withings", (_req, res) => void res.status(200).end());
+  // Nothing in a notification can be verified (Withings signs none): it is a hint that data of a
+  // category changed in a range, and the job re-reads by modification time over OAuth. One for an
+  // account no connection holds is acknowledged and dropped; Withings wants a 200 at once either way.
+  router.post("/webhooks/withings", raw, async (req, res) => {
+    const form = new URLSearchParams(body(req).toString("utf8"));
+    const ownerId = form.get("userid") ?? "";
+    const appli = form.get("appli") ?? "";
+    const [start, end] = [form.get("startdate") ?? "", form.get("enddate") ?? ""];
+    if (!/^\d{1,20}$/.test(ownerId) || !/^\d{1,4}$/.test(appli))
+      return refuse("withings", "malformed", 400, "not a Withings notification: userid and appli are required");
+    const dataType = WITHINGS_APPLIS[appli];
+    const unlinked = appli === WITHINGS_USER_APPLI && ["unlink", "delete"].includes(form.get("action") ?? "");
+    if (!dataType && !unlinked) {
+      deps.metrics.webhookEvents.inc({ provider: "withings", result: "ignored" });
+      return void res.status(200).json({});
+    }
+    if (dataType && (!/^\d{1,12}$/.test(start) || !/^\d{1,12}$/.test(end)))
+      return refuse("withings", "malformed", 400, "startdate and enddate must be unix timestamps");
+    if ((await deps.store.findConnectionsByOwner("withings", ownerId)).length === 0) {
+      deps.metrics.webhookEvents.inc({ provider: "withings", result: "unknown_account" });
+      return void res.status(200).json({});
+    }
+    await enqueue("withings", [
+      unlinked
+        ? { eventId: `unlink:${ownerId}`, ownerId, kind: "deauthorized" as const }
+        : { eventId: `appli${appli}:${ownerId}:${start}:${end}`, ownerId, kind: "data" as const, dataType },
+    ]);
+    res.status(200).json({});
+  });
+
   router.all("/webhooks/:provider", (req) =>
     refuse(String(req.params.provider).slice(0, 16), "unknown_provider", 404, "no webhooks for this provider"),
   );
   // Bodies that are too large or not the partner's JSON are refused too, and counted once.
   router.use("/webhooks/:provider", ((error, req, _res, next) => {
     if (!(error instanceof HttpProblem && error.counted)) {
-      const provider = ["strava", "garmin", "oura"].includes(String(req.params.provider)) ? String(req.params.provider) : "unknown";
+      const provider = ["strava", "garmin", "oura", "withings"].includes(String(req.params.provider))
+        ? String(req.params.provider)
+        : "unknown";
       deps.metrics.webhookEvents.inc({
         provider,
         result: (error as { type?: string }).type === "entity.too.large" ? "too_large" : "malformed",

@@ -24,6 +24,7 @@ export interface PartnerOptions {
   polar: { limits: Record<string, number> };
   garmin: { limits: Record<string, number> };
   oura: { limits: Record<string, number> };
+  withings: { limits: Record<string, number> };
 }
 
 /** What a partner module gets from the app. */

@@ -19,6 +19,7 @@ export const ENV = {
   GARMIN_CLIENT_ID: "garmin-consumer-7f3a",
   POLAR_CLIENT_ID: "polar-client-9b2c",
   OURA_CLIENT_ID: "oura-client-4d1e",
+  WITHINGS_CLIENT_ID: "withings-client-2a61",
   STRAVA_SUBSCRIPTION_ID: "120475",
   OLLAMA_BASE_URL: "http://ollama.syncwell.internal:11434",
 };
