@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { GetQueueAttributesCommand } from "@aws-sdk/client-sqs";
 import { Then, When } from "@cucumber/cucumber";
 import { request } from "../support/http.ts";
 import { metric } from "../support/metrics.ts";
@@ -48,7 +49,30 @@ Then("every poll found nothing and cost one pre-flight call, and no job was queu
   );
 });
 
+/**
+ * Waits until no job is queued or running (an earlier scenario's last job, or its config's first
+ * poll, may still be reading a partner), so the partner's counters are this scenario's alone.
+ */
+async function quiet(): Promise<void> {
+  const queues = stack().queues;
+  if (!queues) return;
+  const deadline = Date.now() + 20_000;
+  for (let calm = 0; calm < 3; ) {
+    const { Attributes } = await queues.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queues.hotPathUrl,
+        AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
+      }),
+    );
+    const busy = Object.values(Attributes ?? {}).some((n) => Number(n) > 0);
+    calm = busy ? 0 : calm + 1;
+    assert.ok(Date.now() < deadline, "the hot-path queue did not go quiet");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 When("nothing has been polled yet", async function (this: SyncWellWorld) {
+  await quiet();
   (this as unknown as { pollJobsBefore: number }).pollJobsBefore = await metric(
     stack().poller ?? "",
     "syncwell_jobs_enqueued_total",

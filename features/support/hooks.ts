@@ -4,7 +4,7 @@ import type { SyncWellWorld } from "./world.ts";
 
 /** Partners deliver webhooks only in scenarios that ask for them, so no webhook job skews another scenario's costs. */
 Before(async function (this: SyncWellWorld) {
-  for (const provider of ["strava", "garmin", "oura"])
+  for (const provider of ["strava", "garmin", "oura", "withings"])
     await request(this.partner("/_admin/webhooks"), { json: { provider, enabled: false } });
 });
 

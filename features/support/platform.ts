@@ -66,7 +66,7 @@ BeforeAll({ timeout: PLATFORM_TIMEOUT_MS }, async () => {
   // The steps act as the partners (Oura's signatures, Strava's handshake, OAuth clients) with the
   // published development secrets, as against compose; npm start would make fresh ones.
   for (const [name, value] of Object.entries(DEVELOPMENT_PARTNER_SECRETS)) process.env[name] ??= value;
-  const config = await isolatedPlatformConfig(`features-${run}-`, { LOG_LEVEL: "error" });
+  const config = await isolatedPlatformConfig(`features-${run}-`, { LOG_LEVEL: process.env.FEATURES_LOG_LEVEL ?? "error" });
   running = await startPlatform(config);
   const sqs = createSqsClient({
     region: config.AWS_REGION,

@@ -1,30 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { ConfigError, signJwt } from "@syncwell/core";
 import { isolatedPlatformConfig, loadDemoConfig } from "./config.ts";
+import { healthDataDemo } from "./demoHealth.ts";
+import { http, info, step } from "./demoHttp.ts";
 import { PlatformError } from "./localServers.ts";
 import { type RunningPlatform, startPlatform } from "./platform.ts";
 
 // `npm run demo`: a scripted end-to-end scenario with visible progress. It starts its own platform
 // on free ports (or uses the one named by SYNCWELL_GATEWAY_URL and SYNCWELL_PROVIDERS_MOCK_URL),
 // syncs Strava workouts to Garmin and prints what each job cost the partners next to the minimum.
-
-const step = (text: string) => process.stdout.write(`\n▶ ${text}\n`);
-const info = (text: string) => process.stdout.write(`  ${text}\n`);
-
-async function http(url: string, init: { method?: string; json?: unknown; token?: string; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { ...init.headers };
-  if (init.json !== undefined) headers["content-type"] = "application/json";
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
-  const res = await fetch(url, {
-    method: init.method ?? (init.json !== undefined ? "POST" : "GET"),
-    headers,
-    body: init.json === undefined ? undefined : JSON.stringify(init.json),
-  });
-  const text = await res.text();
-  const body = text ? JSON.parse(text) : undefined;
-  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${url} → ${res.status} ${text}`);
-  return body;
-}
 
 type Stats = Record<string, Record<string, { calls: number; bytes: number }>>;
 const calls = (stats: Stats, provider: string, op: string) => stats[provider]?.[op]?.calls ?? 0;
@@ -127,7 +111,8 @@ async function run(gateway: string, partners: string, token: string): Promise<bo
   const cfg = await http(`${gateway}/v1/sync-configs/${config.syncConfigId}`, { token });
   info(`lastSyncTime is now ${cfg.lastSyncTime}`);
   const followed = await editsAndFilters({ gateway, partners, token, configId: config.syncConfigId, strava, garmin, now });
-  return first.minimal && second.minimal && sameJob && held.length === 3 && followed;
+  const health = await healthDataDemo({ gateway, partners, token, now });
+  return first.minimal && second.minimal && sameJob && held.length === 3 && followed && health;
 }
 
 /** SPEC §15: an edit follows its copy, a filtered record is skipped, and the sync log says why. */
