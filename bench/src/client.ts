@@ -53,9 +53,9 @@ export async function createSyncUser(
   urls: { gateway: string; providersMock: string },
   jwtSecret: string,
   userId: string,
-  options: { source?: string; destination?: string; strategy?: string } = {},
+  options: { source?: string; destination?: string; strategy?: string; dataType?: string } = {},
 ): Promise<SyncUser> {
-  const { source = "strava", destination = "garmin", strategy = "source_wins" } = options;
+  const { source = "strava", destination = "garmin", strategy = "source_wins", dataType = "workouts" } = options;
   const token = signJwt(jwtSecret, userId, 24 * 3600);
   const connect = async (provider: string) => {
     const partner = await ok<{ partnerUserId: string; authorizationCode: string }>(
@@ -74,7 +74,7 @@ export async function createSyncUser(
     json: {
       sourceConnectionId: s.connectionId,
       destinationConnectionId: d.connectionId,
-      dataType: "workouts",
+      dataType,
       conflictResolutionStrategy: strategy,
     },
   });

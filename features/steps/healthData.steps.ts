@@ -7,7 +7,13 @@ import type { SyncWellWorld } from "../support/world.ts";
 
 type HealthState = { night?: { startTime: string; endTime: string; id?: string }; deviceConnectionId?: string; body?: string };
 const states = new WeakMap<SyncWellWorld, HealthState>();
-const state = (w: SyncWellWorld): HealthState => states.get(w) ?? (states.set(w, {}), states.get(w) as HealthState);
+function state(w: SyncWellWorld): HealthState {
+  const known = states.get(w);
+  if (known) return known;
+  const fresh: HealthState = {};
+  states.set(w, fresh);
+  return fresh;
+}
 
 const provider = (name: string) => (name === "Apple Health" ? "apple_health" : name.toLowerCase());
 

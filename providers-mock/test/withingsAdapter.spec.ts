@@ -8,7 +8,7 @@ import {
   type ProviderCredentials,
   valuesOf,
 } from "@syncwell/core";
-import { startTestMock } from "./helpers.ts";
+import { startHookReceiver, startTestMock } from "./helpers.ts";
 
 /**
  * The Withings adapter against the Withings mock: records added through test control come out
@@ -84,9 +84,18 @@ describe("withings adapter against providers-mock", () => {
       updatedAt: "2026-03-01T07:02:00.000Z",
       private: false,
       values: valuesOf({ body: { weightKg: 72.45, fatPercent: 21.3 } }),
+      sourceRef: JSON.stringify({ weightKg: 72.45, fatPercent: 21.3 }),
     });
     assert.equal(sorted[1]?.values, "kg=72.10");
+    // The listing carried the measurements: the payloads cost no call (SPEC §12's minimum).
+    const before = (await mock.api.call("GET", "/_admin/stats")).body.withings?.list_metadata?.calls ?? 0;
     const payloads = await records().body.fetchPayloads(creds, sorted);
+    assert.equal((await mock.api.call("GET", "/_admin/stats")).body.withings?.list_metadata?.calls ?? 0, before);
+    const reread = await records().body.fetchPayloads(
+      creds,
+      sorted.map(({ sourceRef: _ref, ...r }) => r),
+    );
+    assert.deepEqual(reread, payloads, "a record listed without its measurement is read again: the same payload");
     assert.deepEqual(
       payloads.map((p) => [p.id, p.samples, p.body]),
       [
@@ -194,6 +203,51 @@ describe("withings adapter against providers-mock", () => {
     assert.equal(await withings.oauth.verifyAccess(live), "authorized");
     await withings.oauth.revoke?.(live);
     assert.equal(await withings.oauth.verifyAccess(live), "revoked");
+  });
+
+  it("notifications: subscribes the user to appli 1, 44 and 46 at the callback, later only what is missing; refusals are classified", async () => {
+    const hooks = await startHookReceiver();
+    try {
+      const creds = await connect();
+      const callback = `${hooks.url}/withings`;
+      const subscribe = (credentials: ProviderCredentials, url: string) => {
+        assert.ok(withings.oauth.subscribeNotifications, "withings subscribes per user");
+        return withings.oauth.subscribeNotifications(credentials, url);
+      };
+      const subscribed = async () => {
+        const reply = await mock.api.call("POST", "/withings/notify", { form: { action: "list" }, token: creds.accessToken });
+        return (reply.body.body.profiles as { appli: number; callbackurl: string }[]).map((p) => [p.appli, p.callbackurl]).sort();
+      };
+      const calls = async (operation: string) => (await mock.api.call("GET", "/_admin/stats")).body.withings?.[operation]?.calls ?? 0;
+
+      await subscribe(creds, callback);
+      assert.deepEqual(await subscribed(), [
+        [1, callback],
+        [44, callback],
+        [46, callback],
+      ]);
+      assert.equal(hooks.received.filter((h) => h.method === "HEAD").length, 3, "Withings checked the callback for each");
+
+      await mock.api.call("POST", "/withings/notify", {
+        form: { action: "revoke", callbackurl: callback, appli: "44" },
+        token: creds.accessToken,
+      });
+      await mock.api.call("POST", "/_admin/stats/reset");
+      await subscribe(creds, callback);
+      assert.equal(await calls("create"), 1, "only the missing sleep subscription is made again");
+      assert.equal((await subscribed()).length, 3);
+
+      const unreachable = await rejection(subscribe(creds, "http://127.0.0.1:9/withings"));
+      assert.equal(unreachable.category, "permanent", "a callback Withings cannot reach");
+      assert.equal(unreachable.details.status, 293);
+      const expired = await rejection(subscribe({ ...creds, accessToken: "revoked-token" }, callback));
+      assert.equal(expired.category, "auth");
+      await mock.api.call("POST", "/_admin/faults", { json: { provider: "withings", operation: "create", status: 429, times: 1 } });
+      const limited = await rejection(subscribe(creds, `${hooks.url}/elsewhere`));
+      assert.equal(limited.category, "rate_limited");
+    } finally {
+      await hooks.close();
+    }
   });
 
   it("workouts: refused, permanently, naming what Withings serves", async () => {

@@ -16,6 +16,7 @@ export interface JobCost {
 }
 
 const RECORDS = 5;
+const span = (start: number, ms: number) => ({ startTime: new Date(start).toISOString(), endTime: new Date(start + ms).toISOString() });
 const slot = (n: number) => {
   const start = Math.floor((Date.now() - (n + 1) * 3 * 3600_000) / 1000) * 1000;
   return { startTime: new Date(start).toISOString(), endTime: new Date(start + 45 * 60_000).toISOString() };
@@ -39,6 +40,22 @@ export async function partnerCosts(
       ...slot(n),
       samples: Array.from({ length: 60 }, (_, s) => ({ offsetSeconds: s * 60, heartRate: 120 + (s % 30) })),
     }));
+  const nights = () =>
+    Array.from({ length: RECORDS }, (_, n) => {
+      const start = Math.floor((Date.now() - (n + 1) * 86400_000 - 8 * 3600_000) / 1000) * 1000;
+      const stages = [
+        { stage: "light", startOffsetSeconds: 0, seconds: 5400 },
+        { stage: "deep", startOffsetSeconds: 5400, seconds: 3600 },
+        { stage: "rem", startOffsetSeconds: 9000, seconds: 1800 },
+        { stage: "light", startOffsetSeconds: 10800, seconds: 16200 },
+      ];
+      return { kind: "sleep", type: "other", name: "Sleep", ...span(start, 7.5 * 3600_000), sleep: { stages } };
+    });
+  const weighIns = () =>
+    Array.from({ length: RECORDS }, (_, n) => {
+      const at = Math.floor((Date.now() - (n + 1) * 86400_000) / 1000) * 1000;
+      return { kind: "body", type: "other", name: "Weigh-in", ...span(at, 0), body: { weightKg: 72 + n / 10, fatPercent: 18 } };
+    });
   let counter = 0;
   const unique = () => `${Date.now()}-${counter++}`;
   const runJob = async (user: SyncUser): Promise<{ stats: Stats; recordsWritten: number }> => {
@@ -99,6 +116,15 @@ export async function partnerCosts(
   await deps.redis.set(`sync:confidence:${confident.userId}:garmin`, "10");
   await record("strava", confident.sourceUserId, workouts("Confident"));
   const confidenceSkip = await runJob(confident);
+  // SPEC §18: the other data types, each to the destination that takes it.
+  progress(`  ${RECORDS} nights of sleep, Oura → Garmin …`);
+  const sleeper = await createSyncUser(deps.urls, deps.jwtSecret, `bench-cost-sleep-${unique()}`, { source: "oura", dataType: "sleep" });
+  await record("oura", sleeper.sourceUserId, nights());
+  const nightsJob = await runJob(sleeper);
+  progress(`  ${RECORDS} weigh-ins, Withings → Garmin …`);
+  const weigher = await createSyncUser(deps.urls, deps.jwtSecret, `bench-cost-body-${unique()}`, { source: "withings", dataType: "body" });
+  await record("withings", weigher.sourceUserId, weighIns());
+  const weighInsJob = await runJob(weigher);
 
   const payload = average(allNew.stats, "strava", "get_payload");
   const sourceList = average(allNew.stats, "strava", "list_metadata");
@@ -108,6 +134,16 @@ export async function partnerCosts(
     calls: 1 + listed + 1 + pushes,
     bytes: Math.round(sourceList + listed * payload + destinationList + pushes * push),
   });
+  /** The naive job for another data type, from that job's own per-call sizes (its reads stand for a payload read). */
+  const naiveOf = (stats: Stats, source: string): Cost => {
+    const read = average(stats, source, "get_payload") || average(stats, source, "list_metadata");
+    return {
+      calls: 1 + RECORDS + 1 + RECORDS,
+      bytes: Math.round(
+        average(stats, source, "list_metadata") + RECORDS * read + destinationList + RECORDS * average(stats, "garmin", "create"),
+      ),
+    };
+  };
   const cost = (job: { stats: Stats }, minimumCalls: number, naiveCost: Cost): JobCost => {
     const { calls, bytes, perOperation } = flatten(job.stats);
     return { measured: { calls, bytes }, minimumCalls, naive: naiveCost, perOperation };
@@ -119,10 +155,15 @@ export async function partnerCosts(
     newAmongTwentySynced: cost(newAmongSynced, 1 + 2 * RECORDS, naive(RECORDS + 20, RECORDS)),
     allConflictingDestWins: cost(allConflicting, 2, naive(RECORDS, 0)),
     confidenceSkip: cost(confidenceSkip, 1 + 2 * RECORDS, naive(RECORDS, RECORDS)),
+    // A night's stages are read per night written; a weigh-in's listing carries its values (no payload read).
+    sleep: cost(nightsJob, 1 + 2 * RECORDS, naiveOf(nightsJob.stats, "oura")),
+    body: cost(weighInsJob, 1 + RECORDS, naiveOf(weighInsJob.stats, "withings")),
     recordsWritten: {
       allNew: allNew.recordsWritten,
       allConflicting: allConflicting.recordsWritten,
       confidenceSkip: confidenceSkip.recordsWritten,
+      sleep: nightsJob.recordsWritten,
+      body: weighInsJob.recordsWritten,
     },
   };
 }

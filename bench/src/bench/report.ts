@@ -107,6 +107,8 @@ export function printReport(results: {
     "5 new + 20 synced in lookback": row(costs.newAmongTwentySynced),
     "5 conflicting (dest_wins)": row(costs.allConflictingDestWins),
     "5 new, confidence skip": row(costs.confidenceSkip),
+    "5 nights of sleep, Oura → Garmin": row(costs.sleep),
+    "5 weigh-ins, Withings → Garmin": row(costs.body),
   });
   const { webhooks, polling } = results;
   console.log("\nWebhooks and polling");

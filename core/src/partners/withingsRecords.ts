@@ -1,5 +1,5 @@
 import type { ActivityMetadata, ActivityPayload } from "../contracts/activity.ts";
-import { type Body, type Sleep, valuesOf } from "../contracts/healthData.ts";
+import { type Body, BodySchema, type Sleep, valuesOf } from "../contracts/healthData.ts";
 import { PartnerError } from "../errors/PartnerError.ts";
 import type { DataProvider } from "../ports/DataProvider.ts";
 import { iso, notADestination, SOURCE_ONLY } from "./adapterSupport.ts";
@@ -59,7 +59,19 @@ function bodyMetadata(group: MeasureGroup, body: Body): ActivityMetadata {
     updatedAt: iso(group.modified),
     private: false,
     values: valuesOf({ body }) as string,
+    // The listing carries the whole measurement: the payload is built from it, with no second read.
+    sourceRef: JSON.stringify(body),
   };
+}
+
+/** The measurement a listed weigh-in carries in its `sourceRef`, or undefined (a record listed elsewhere). */
+function listedBody(record: ActivityMetadata): Body | undefined {
+  try {
+    const parsed = BodySchema.safeParse(JSON.parse(record.sourceRef ?? ""));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function sleepMetadata(s: SleepSummary): ActivityMetadata {
@@ -144,7 +156,12 @@ export function createWithingsRecords(
     fetchOverlapping: async () => notADestination("withings"),
     async fetchPayloads({ accessToken }, records) {
       if (records.length === 0) return [];
-      // One read of the span the records were measured in: a weigh-in is its values, read again here.
+      // A weigh-in is its values, which its listing carried: no call. Else one read of the span they were measured in.
+      if (records.every((r) => listedBody(r)))
+        return records.map((record): ActivityPayload => {
+          const { sourceRef: _ref, ...metadata } = record;
+          return { ...metadata, samples: [], body: listedBody(record) as Body };
+        });
       const dates = records.map((r) => seconds(r.startTime));
       const groups = await measureGroups(accessToken, { startdate: Math.min(...dates), enddate: Math.max(...dates) + 1 });
       const found = new Map(weighIns(groups).map((w) => [String(w.group.grpid), w]));
@@ -155,7 +172,8 @@ export function createWithingsRecords(
             provider: "withings",
             operation: "get_payload",
           });
-        return { ...bodyMetadata(w.group, w.body), samples: [], body: w.body };
+        const { sourceRef: _ref, ...metadata } = bodyMetadata(w.group, w.body);
+        return { ...metadata, samples: [], body: w.body };
       });
     },
     pushData: async () => notADestination("withings"),
