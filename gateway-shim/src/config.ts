@@ -5,6 +5,7 @@ import {
   env,
   issuerNeedsAudience,
   loadConfig,
+  localDefault,
   modeEnv,
   partnerEnv,
   secret,
@@ -23,6 +24,14 @@ export const GatewayEnv = z
     ...deviceUploadEnv,
     GATEWAY_PORT: env.port(8080).describe("HTTP port of the gateway"),
     GATEWAY_HOST: env.host().describe("Interface to bind (0.0.0.0 in containers)"),
+    GATEWAY_PUBLIC_URL: localDefault(
+      z
+        .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+        .describe(
+          "SyncWell's public URL as partners reach it: the callbacks it subscribes a user to on connect (Withings) are <GATEWAY_PUBLIC_URL>/webhooks/<provider>; https outside development mode (the stack sets its API Gateway stage URL)",
+        ),
+      "http://127.0.0.1:8080",
+    ),
     ...userAuthEnv,
     IDEMPOTENCY_TTL_SECONDS: env.int(86400, 300).describe("How long an Idempotency-Key is remembered"),
     GATEWAY_RATE_LIMIT_PER_MINUTE: env.int(120, 1).describe("Requests per user per minute"),
@@ -47,7 +56,12 @@ export const GatewayEnv = z
     POLL_INITIAL_INTERVAL_SECONDS: env.int(900, 1).describe("Poll interval given to a new config whose source is polled"),
     LOG_LEVEL: env.logLevel().describe("pino log level"),
   })
-  .superRefine(issuerNeedsAudience("AUTH_ISSUER", "AUTH_AUDIENCE"));
+  .superRefine(issuerNeedsAudience("AUTH_ISSUER", "AUTH_AUDIENCE"))
+  .superRefine((c, ctx) => {
+    // Partners call https callbacks only (Withings refuses others outside its test mode).
+    if (c.SYNCWELL_MODE !== "development" && !c.GATEWAY_PUBLIC_URL.startsWith("https://"))
+      ctx.addIssue({ code: "custom", path: ["GATEWAY_PUBLIC_URL"], message: "must be an https URL outside development mode" });
+  });
 export type GatewayConfig = z.infer<typeof GatewayEnv>;
 
 export function loadGatewayConfig(source: Record<string, string | undefined> = process.env): GatewayConfig {

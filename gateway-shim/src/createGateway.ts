@@ -41,7 +41,7 @@ export function createGateway(deps: GatewayDeps, options: GatewayOptions): Expre
   api.use(...authenticate, rejectImpossibleIds());
   const configs = new ConfigCache(deps.store, options.configCacheSeconds ?? 30);
   api.use(
-    connectionRoutes(deps, configs),
+    connectionRoutes(deps, { callbackBaseUrl: `${options.publicUrl}/webhooks` }, configs),
     syncConfigRoutes(deps, { initialPollIntervalSeconds: options.initialPollIntervalSeconds }, configs),
     syncJobRoutes(deps, options, configs),
     syncLogRoutes(deps, options, configs, new SyncLogCursors(options.cursorSecret)),

@@ -20,6 +20,12 @@ export interface GatewayDeps {
 }
 
 export interface GatewayOptions {
+  /**
+   * SyncWell's public URL as partners reach it (no trailing slash): a partner that notifies only the
+   * callbacks an app subscribed per user (Withings) is told, on connect, to call
+   * `<publicUrl>/webhooks/<provider>`.
+   */
+  publicUrl: string;
   webhooks: WebhookOptions;
   initialPollIntervalSeconds: number;
   /** Verifies users' bearer tokens (Cognito's JWKS in production, HS256 in development mode). */

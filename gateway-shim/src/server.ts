@@ -32,6 +32,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const app = createGateway(
     { store, adapters, sqs, queues, dynamoDb, tableName: names.table, redis, metrics, logger, batches },
     {
+      publicUrl: config.GATEWAY_PUBLIC_URL.replace(/\/+$/, ""),
       webhooks: {
         stravaVerifyToken: config.STRAVA_VERIFY_TOKEN,
         stravaSubscriptionId: config.STRAVA_SUBSCRIPTION_ID,

@@ -64,6 +64,8 @@ describe("POST /v1/device-uploads", () => {
         batches: new S3BatchStore({ s3 }, { bucket }),
       },
       {
+        // Connects no partner that subscribes per user: nothing calls this URL.
+        publicUrl: "http://127.0.0.1:9",
         webhooks: {} as never,
         initialPollIntervalSeconds: 900,
         verifier: new Hs256Verifier(DEV_JWT_SECRET),

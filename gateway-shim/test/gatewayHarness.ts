@@ -54,6 +54,8 @@ export class GatewayHarness {
         logger: createLogger("gateway-test", "silent"),
       },
       {
+        // Connects no partner that subscribes per user: nothing calls this URL.
+        publicUrl: "http://127.0.0.1:9",
         webhooks: {} as never,
         initialPollIntervalSeconds: 900,
         verifier: new Hs256Verifier(DEV_JWT_SECRET),

@@ -36,6 +36,10 @@ export class PartnerGatewayHarness {
     this.adapters = createPartnerAdapters(
       Object.fromEntries((Object.keys(CLIENTS) as Partner[]).map((p) => [p, { baseUrl: `${this.mock.url}/${p}`, ...CLIENTS[p] }])) as never,
     );
+    // Listening first: the gateway's public URL (where the partners' per-user subscriptions point) is its own.
+    this.#server = createServer();
+    await new Promise<void>((resolve) => this.#server?.listen(0, "127.0.0.1", resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
     const app = createGateway(
       {
         store: this.stack.store,
@@ -49,6 +53,7 @@ export class PartnerGatewayHarness {
         logger: createLogger("gateway-test", process.env.TEST_LOG_LEVEL ?? "silent"),
       },
       {
+        publicUrl: this.url,
         webhooks: {} as never,
         initialPollIntervalSeconds: 900,
         verifier: new Hs256Verifier(DEV_JWT_SECRET),
@@ -56,9 +61,7 @@ export class PartnerGatewayHarness {
         rateLimitPerMinute: 100_000,
       },
     );
-    this.#server = createServer(app);
-    await new Promise<void>((resolve) => this.#server?.listen(0, "127.0.0.1", resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    this.#server.on("request", app);
     return this;
   }
 

@@ -28,6 +28,12 @@ export const PlatformEnv = z.object({
     .enum(["127.0.0.1", "0.0.0.0"], { message: "must be 127.0.0.1 or 0.0.0.0" })
     .default("127.0.0.1")
     .describe("Interface every server npm start runs binds: the emulators and each service (0.0.0.0 opens them to the network)"),
+  GATEWAY_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .optional()
+    .describe(
+      "The gateway's URL as the partners reach it (a tunnel to it, say): Withings is told on connect to call <url>/webhooks/withings; unset = http://127.0.0.1:<GATEWAY_PORT>",
+    ),
   GATEWAY_JWT_SECRET: secretOrFresh("HS256 secret of users' tokens (npm start signs the demo token with it)"),
   SUPPORT_JWT_SECRET: secretOrFresh("HS256 secret of support agents' tokens (npm start signs the support token with it)"),
   ...partnerSecretsOrFresh(),
@@ -99,13 +105,15 @@ export function platformConfigWith(overrides: Record<string, string>, defaults: 
 
 /**
  * A configuration for a second platform beside any running one: every port free, its own
- * resource prefix, other values from the environment (or `defaults`).
+ * resource prefix, the partners' callbacks at its own gateway, other values from the environment
+ * (or `defaults`).
  */
 export async function isolatedPlatformConfig(resourcePrefix: string, defaults: Record<string, string> = {}): Promise<PlatformConfig> {
   const [g, p, w, c, q, s] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   return platformConfigWith(
     {
       GATEWAY_PORT: String(g),
+      GATEWAY_PUBLIC_URL: `http://127.0.0.1:${g}`,
       PROVIDERS_MOCK_PORT: String(p),
       WORKER_PORT: String(w),
       COALESCER_PORT: String(c),

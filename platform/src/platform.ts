@@ -104,12 +104,14 @@ export async function startPlatform(config: PlatformConfig, progress: (line: str
       PROVIDERS_MOCK_PORT: String(config.PROVIDERS_MOCK_PORT),
       PARTNER_API_BASE_URL: `http://127.0.0.1:${config.PROVIDERS_MOCK_PORT}`,
       GATEWAY_PORT: String(config.GATEWAY_PORT),
+      // Where the gateway subscribes a Withings user's notifications on connect (the mock checks it with a HEAD).
+      GATEWAY_PUBLIC_URL: config.GATEWAY_PUBLIC_URL ?? `http://127.0.0.1:${config.GATEWAY_PORT}`,
       ...serviceSecurityEnv(config),
       WORKER_PORT: String(config.WORKER_PORT),
       COALESCER_PORT: String(config.COALESCER_PORT),
       POLLER_PORT: String(config.POLLER_PORT),
       SUPPORT_PORT: String(config.SUPPORT_PORT),
-      // Each partner delivers its webhooks to the gateway, as its subscription would.
+      // Each partner with an app-wide subscription delivers its webhooks to the gateway, as that subscription would.
       WEBHOOK_BASE_URL: `http://127.0.0.1:${config.GATEWAY_PORT}/webhooks`,
       LOG_LEVEL: config.LOG_LEVEL,
     };

@@ -61,6 +61,8 @@ describe("Idempotency-Key replays after SQS's 5-minute window (gateway on a fake
         logger: createLogger("replay", "silent"),
       },
       {
+        // Connects no partner that subscribes per user: nothing calls this URL.
+        publicUrl: "http://127.0.0.1:9",
         webhooks: {} as never,
         initialPollIntervalSeconds: 900,
         verifier: new Hs256Verifier(DEV_JWT_SECRET),

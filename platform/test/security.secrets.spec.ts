@@ -44,6 +44,7 @@ const SERVICES: Record<string, string[]> = {
     "AUTH_AUDIENCE",
     "STRAVA_VERIFY_TOKEN",
     "OURA_VERIFICATION_TOKEN",
+    "GATEWAY_PUBLIC_URL",
   ],
   "worker/src/main.ts": [
     "TOKEN_ENCRYPTION_KEY",
@@ -87,6 +88,7 @@ describe("no built-in secret outside development mode", () => {
       AUTH_ISSUER: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool",
       AUTH_AUDIENCE: "appclient",
       DEVICE_UPLOAD_BUCKET: "syncwell-prod-device-uploads",
+      GATEWAY_PUBLIC_URL: "https://api.example.com/prod",
     };
     const published = await run("gateway-shim/src/main.ts", { ...production, TOKEN_ENCRYPTION_KEY: DEV_TOKEN_ENCRYPTION_KEY });
     assert.equal(published.code, 78);

@@ -20,7 +20,9 @@ export const ProvidersMockEnv = z.object({
   WEBHOOK_BASE_URL: env
     .url()
     .optional()
-    .describe("Where partners deliver webhooks: <base>/<provider> (the gateway's /webhooks); unset = no webhooks"),
+    .describe(
+      "Where partners with an app-wide subscription (Strava, Garmin, Oura) deliver webhooks: <base>/<provider> (the gateway's /webhooks); unset = none. Withings notifies only the callbacks each user was subscribed to",
+    ),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce
     .number()
     .int()

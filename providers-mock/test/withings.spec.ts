@@ -304,18 +304,44 @@ describe("withings mock", () => {
     }
   });
 
-  it("a user without a subscription of their own is notified at the app's default callback", async () => {
-    const { partnerUserId } = await connect();
+  it("notifies only subscribed callbacks: a user without a subscription hears nothing, not even at WEBHOOK_BASE_URL", async () => {
+    const { partnerUserId, token } = await connect();
     const before = hooks.received.length;
     await mock.api.addActivities("withings", partnerUserId, [weighIn("2026-03-07T07:00:00Z", 69.8)]);
-    const [hook] = (await hooks.waitFor(before + 1)).slice(before);
-    assert.equal(hook?.url, "/webhooks/withings");
-    assert.equal(hook?.headers["content-type"], "application/x-www-form-urlencoded");
-    assert.equal(new URLSearchParams(hook?.body).get("userid"), partnerUserId);
-    assert.equal(new URLSearchParams(hook?.body).get("appli"), "1");
+    await mock.mock.webhooks.drain();
+    assert.equal(hooks.received.length, before, "no app-wide default callback");
+
+    const callback = `${hooks.url}/withings`;
+    assert.equal((await call("/notify", { action: "subscribe", callbackurl: callback, appli: 1 }, token)).body.status, 0);
+    const heads = hooks.received.length;
+    await mock.api.addActivities("withings", partnerUserId, [weighIn("2026-03-08T07:00:00Z", 69.6), night("2026-03-07T23:00:00Z", 7)]);
+    await mock.mock.webhooks.drain();
+    const delivered = hooks.received.slice(heads);
+    assert.deepEqual(
+      delivered.map((h) => [h.method, h.url, new URLSearchParams(h.body).get("appli")]),
+      [["POST", "/webhooks/withings", "1"]],
+      "the weigh-in at the subscribed callback; the night (appli 44, not subscribed) nowhere",
+    );
+    assert.equal(delivered[0]?.headers["content-type"], "application/x-www-form-urlencoded");
+    assert.equal(new URLSearchParams(delivered[0]?.body).get("userid"), partnerUserId);
   });
 
-  it("revoke: a signed call with a fresh nonce ends the user's tokens; a bad signature or a reused nonce is refused", async () => {
+  it("a user who withdraws SyncWell's access at Withings: an unlink at the appli 46 subscription, then no notification", async () => {
+    const { partnerUserId, token } = await connect();
+    const callback = `${hooks.url}/withings`;
+    for (const appli of [1, 46])
+      assert.equal((await call("/notify", { action: "subscribe", callbackurl: callback, appli }, token)).body.status, 0);
+    const before = hooks.received.length;
+    assert.equal((await mock.api.call("POST", `/withings/_admin/users/${partnerUserId}/revoke`)).status, 204);
+    await mock.api.addActivities("withings", partnerUserId, [weighIn("2026-03-09T07:00:00Z", 69.4)]);
+    await mock.mock.webhooks.drain();
+    assert.deepEqual(
+      hooks.received.slice(before).map((h) => Object.fromEntries(new URLSearchParams(h.body))),
+      [{ userid: partnerUserId, appli: "46", action: "unlink" }],
+    );
+  });
+
+  it("revoke: a signed call with a fresh nonce ends the user's tokens and subscriptions; a bad signature or a reused nonce is refused", async () => {
     const { partnerUserId, token } = await connect();
     const nonce = async () => {
       const timestamp = String(Math.floor(Date.now() / 1000));
@@ -338,9 +364,17 @@ describe("withings mock", () => {
       });
     assert.equal((await revoke(await nonce(), "wrong-secret")).body.status, 503);
     assert.equal((await call("/measure", { action: "getmeas" }, token)).body.status, 0, "still connected");
+    const callback = `${hooks.url}/withings`;
+    assert.equal((await call("/notify", { action: "subscribe", callbackurl: callback, appli: 1 }, token)).body.status, 0);
     const n = await nonce();
     assert.equal((await revoke(n)).body.status, 0);
     assert.equal((await call("/measure", { action: "getmeas" }, token)).body.status, 401);
     assert.equal((await revoke(n)).body.status, 503, "a nonce is used once");
+
+    // The revoke ended the user's notification subscriptions too.
+    const before = hooks.received.length;
+    await mock.api.addActivities("withings", partnerUserId, [weighIn("2026-03-10T07:00:00Z", 69.1)]);
+    await mock.mock.webhooks.drain();
+    assert.equal(hooks.received.length, before, "no notification after the revoke");
   });
 });

@@ -11,7 +11,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic/index.js";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription/index.js";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue/index.js";
 import { MAX_RECEIVE_COUNT, resourceNames } from "@syncwell/core";
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { Lazy, LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { SyncApi } from "./api.ts";
 import type { StackConfig } from "./config.ts";
@@ -178,6 +178,9 @@ export class SyncWellStack extends TerraformStack {
         },
         worker: { ...tuning.workerEnv, DEVICE_UPLOAD_BUCKET: deviceUploads.bucket.bucket },
         gateway: {
+          // The API's stage URL, where partners reach /webhooks/{provider}: Withings is told it on connect.
+          // Lazy, as the API is built after the services (it fronts their load balancer).
+          GATEWAY_PUBLIC_URL: Lazy.stringValue({ produce: () => this.api.stage.invokeUrl }),
           AUTH_ISSUER: identity.users.issuer,
           AUTH_AUDIENCE: identity.users.client.id,
           STRAVA_SUBSCRIPTION_ID: String(config.STRAVA_SUBSCRIPTION_ID),

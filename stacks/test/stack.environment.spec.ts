@@ -31,8 +31,11 @@ const secretValue = (name: string) =>
       ? "postgres://support:s3cret@syncwell-prod.cluster-abc.eu-west-1.rds.amazonaws.com:5432/support"
       : randomBytes(24).toString("hex");
 
-/** Terraform references (`${aws_….id}`) resolve to ids at apply time; stand one in. */
-const resolve = (value: string) => value.replace(/\$\{[^}]+\}/g, "tfref0");
+/** Terraform references (`${aws_….id}`) resolve to ids at apply time; stand one in (a stage's invoke_url is its https URL). */
+const resolve = (value: string) =>
+  value
+    .replace(/\$\{aws_api_gateway_stage\.[\w-]+\.invoke_url\}/g, "https://tfref0.execute-api.eu-west-1.amazonaws.com/prod")
+    .replace(/\$\{[^}]+\}/g, "tfref0");
 
 /** The development value a variable takes when it is unset, where core's mode rules say so (SPEC §17). */
 function developmentValues(): Map<string, string> {
@@ -100,6 +103,24 @@ describe("each ECS task's environment, read by its service's own config schema i
     }
     const support = (tasks.find((t) => t.service === "support") as (typeof tasks)[number]).environment;
     assert.equal(support.PARTNER_API_BASE_URL, undefined, "support calls no partner");
+  });
+
+  it("tells the gateway its public URL: the API's stage, which routes /webhooks/{provider} to it unauthenticated", () => {
+    const { deref } = resources(stack());
+    const gateway = all("aws_ecs_task_definition").find((t) => t.family === "syncwell-prod-gateway");
+    const env = Object.fromEntries(JSON.parse(gateway.container_definitions)[0].environment.map((e: Json) => [e.name, e.value]));
+    assert.match(env.GATEWAY_PUBLIC_URL, /^\$\{aws_api_gateway_stage\.[\w-]+\.invoke_url\}$/);
+    const stage = deref(env.GATEWAY_PUBLIC_URL.replace(".invoke_url}", ".id}"));
+    assert.equal(stage.type, "aws_api_gateway_stage");
+    const api = deref(stage.value.rest_api_id).name;
+    const providerPath = all("aws_api_gateway_resource").find(
+      (r) => r.path_part === "{provider}" && r.rest_api_id.includes(`.${api}.`) && deref(r.parent_id).value.path_part === "webhooks",
+    );
+    assert.ok(providerPath, "the stage's API has /webhooks/{provider}");
+    assert.ok(
+      all("aws_api_gateway_method").some((m) => m.authorization === "NONE" && deref(m.resource_id).value === providerPath),
+      "partners call it without a user's token",
+    );
   });
 
   it("verifies users' tokens with the users' pool and agents' tokens with the agents' pool", () => {

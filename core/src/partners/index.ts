@@ -8,5 +8,5 @@ export * from "./PartnerHttp.ts";
 export { createPolarAdapter } from "./polar.ts";
 export * from "./registry.ts";
 export { createStravaAdapter } from "./strava.ts";
-export { createWithingsAdapter } from "./withings.ts";
+export { createWithingsAdapter, WITHINGS_NOTIFY_APPLIS } from "./withings.ts";
 export { classifyWithingsStatus, withingsSignature } from "./withingsApi.ts";

@@ -21,6 +21,13 @@ function noWorkouts(): never {
   );
 }
 
+/**
+ * The notification categories (`appli`) SyncWell subscribes each user to on connect: 1 weight and
+ * body composition, 44 sleep — the types it reads — and 46 the user's own actions, whose `unlink`
+ * tells SyncWell that its access ended. Withings notifies only what was subscribed.
+ */
+export const WITHINGS_NOTIFY_APPLIS = [1, 44, 46] as const;
+
 interface TokenBody {
   userid: string | number;
   access_token: string;
@@ -87,6 +94,26 @@ export function createWithingsAdapter(options: AdapterOptions): BuiltPartner {
       } catch (error) {
         if (error instanceof PartnerError && error.category === "auth") return "revoked";
         throw error;
+      }
+    },
+    // Notify - List, then Notify - Subscribe for each category this callback lacks: a reconnect or a
+    // retry after a partial failure subscribes only what is missing (the docs do not say what a second
+    // subscribe of the same URL and category answers). Withings checks the URL with a HEAD first and
+    // answers status 293 when it does not answer: permanent, like its other refusals.
+    async subscribeNotifications({ accessToken }, callbackUrl) {
+      const { profiles = [] } = await withingsCall<{ profiles?: { appli: number; callbackurl: string }[] }>(
+        http,
+        deps,
+        "list_metadata",
+        "/notify",
+        { action: "list" },
+        accessToken,
+      );
+      const subscribed = new Set(profiles.filter((p) => p.callbackurl === callbackUrl).map((p) => Number(p.appli)));
+      for (const appli of WITHINGS_NOTIFY_APPLIS) {
+        if (subscribed.has(appli)) continue;
+        const form = { action: "subscribe", callbackurl: callbackUrl, appli, comment: "SyncWell" };
+        await withingsCall(http, deps, "create", "/notify", form, accessToken);
       }
     },
     // OAuth 2.0 - Revoke user access: a signed call (a nonce from Signature v2 - Getnonce, then the

@@ -142,6 +142,13 @@ export interface OAuthClient {
    * classified, a token the partner no longer honours as `auth` (the caller refreshes and retries).
    */
   revoke?(credentials: ProviderCredentials): Promise<void>;
+  /**
+   * Subscribes the user to the partner's notifications at `callbackUrl`, for a partner that notifies
+   * only the callbacks an app subscribed per user (Withings' Notify - Subscribe, one per category);
+   * absent where the partner's webhooks are set up once per app. Resolves once every subscription is
+   * registered; failures throw classified.
+   */
+  subscribeNotifications?(credentials: ProviderCredentials, callbackUrl: string): Promise<void>;
 }
 
 /** Whether a partner still honours an access token. */

@@ -50,11 +50,22 @@ const view = (c: Pick<ConnectionRecord, "connectionId" | "provider" | "status" |
   createdAt: c.createdAt,
 });
 
+/** Where partners are told to deliver a user's notifications. */
+export interface ConnectionRouteOptions {
+  /** SyncWell's public webhooks root (no trailing slash): a partner's callback is `<callbackBaseUrl>/<provider>`. */
+  callbackBaseUrl: string;
+}
+
 /**
- * Connect a provider account (exchange the OAuth code at the partner and keep the tokens encrypted),
- * list and read the user's connections, and disconnect one. Another user's connection answers 404.
+ * Connect a provider account (exchange the OAuth code at the partner, subscribe the user to its
+ * notifications where it wants that per user, and keep the tokens encrypted), list and read the
+ * user's connections, and disconnect one. Another user's connection answers 404.
  */
-export function connectionRoutes(deps: GatewayDeps, configs?: Pick<ConfigCache, "forgetUser">): express.Router {
+export function connectionRoutes(
+  deps: GatewayDeps,
+  options: ConnectionRouteOptions,
+  configs?: Pick<ConfigCache, "forgetUser">,
+): express.Router {
   const router = express.Router();
   const tokens = new TokenManager({ store: deps.store, adapters: deps.adapters, redis: deps.redis, logger: deps.logger });
   const disconnector = new Disconnector({ store: deps.store, adapters: deps.adapters, tokens, logger: deps.logger });
@@ -63,6 +74,7 @@ export function connectionRoutes(deps: GatewayDeps, configs?: Pick<ConfigCache, 
     const { provider, authorizationCode } = parseOrThrow(ConnectBody, req.body);
     const userId = userOf(res);
     const grant = isDeviceSource(provider) ? deviceGrant(userId) : await exchange(provider, authorizationCode ?? "");
+    if (!isDeviceSource(provider)) await subscribe(provider, grant);
     const existing = (await deps.store.findConnectionsByOwner(provider, grant.providerUserId)).find((c) => c.userId === userId);
     const connection: ConnectionRecord = {
       connectionId: existing?.connectionId ?? randomUUID(),
@@ -89,6 +101,37 @@ export function connectionRoutes(deps: GatewayDeps, configs?: Pick<ConfigCache, 
       }
       deps.logger.warn({ provider, err: (error as Error).message }, "code exchange failed");
       throw new HttpProblem(502, `${provider} is not answering; try again`);
+    }
+  };
+
+  /**
+   * A partner that notifies only the callbacks an app subscribed per user (Withings) is told where,
+   * before the connection is stored. A subscription that fails fails the connect: 502, and no
+   * connection is stored (a reconnect of the same account keeps the one it had), so a connection
+   * never looks fine while its notifications go nowhere. The user connects again with a new code;
+   * what was subscribed before the failure is kept, and the next attempt adds only what is missing.
+   * Nothing is rolled back at the partner: the unused grant is replaced by the next one, and a
+   * notification for an account no connection holds is acknowledged and dropped.
+   */
+  const subscribe = async (provider: Provider, grant: TokenGrant): Promise<void> => {
+    const oauth = deps.adapters.oauth(provider);
+    if (!oauth.subscribeNotifications) return;
+    try {
+      await oauth.subscribeNotifications(grant, `${options.callbackBaseUrl}/${provider}`);
+    } catch (error) {
+      if (!(error instanceof PartnerError)) throw error;
+      // The partner's reply may echo what it was sent: its category and status only, never its text.
+      const seen = { provider, category: error.category, status: error.details.status };
+      // Refused (a callback URL the partner cannot reach, say) is SyncWell's configuration to fix.
+      if (error.category === "permanent") deps.logger.error(seen, "the partner refused the notification subscription: not connected");
+      else deps.logger.warn(seen, "notification subscription failed: not connected");
+      const retryAfter = error.retryAfterSeconds;
+      throw new HttpProblem(
+        502,
+        `${provider} did not accept SyncWell's notification subscription, so nothing was connected; connect again`,
+        {},
+        retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) },
+      );
     }
   };
 

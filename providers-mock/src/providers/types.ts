@@ -15,7 +15,10 @@ export interface ClientCredentials {
 export interface PartnerOptions {
   /** Base URL the partner is reachable at (used in URLs it hands out, e.g. Garmin callbackURL). */
   publicUrl: string;
-  /** Where webhooks go: `${webhookBaseUrl}/${provider}`; undefined = the partner sends none. */
+  /**
+   * Where the webhooks of an app-wide subscription go (Strava, Garmin, Oura): `${webhookBaseUrl}/${provider}`;
+   * undefined = those partners send none. Withings notifies only the callbacks each user was subscribed to.
+   */
   webhookBaseUrl?: string | undefined;
   /** Overrides every partner's access-token lifetime (tests, demos). */
   accessTokenTtlSeconds?: number | undefined;

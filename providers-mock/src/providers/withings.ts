@@ -32,8 +32,9 @@ interface Action {
  * measurements from `/measure` getmeas, sleep from `/v2/sleep` getsummary and get, both paged with
  * `more`/`offset`; per-user notification subscriptions (`/notify`, an `appli` per category) delivered as
  * form-encoded POSTs of `userid, appli, startdate, enddate`; the signed revoke of OAuth 2.0 - Revoke
- * user access. A user without a subscription of their own is notified at the app's default callback,
- * `<webhookBaseUrl>/withings` (what `npm start` wires to the gateway) for appli 1, 44 and 46.
+ * user access, which ends the user's subscriptions too. As at Withings, only the callbacks a user was
+ * subscribed to are notified: there is no app-wide default (`webhookBaseUrl` plays no part here), so
+ * an app that never subscribes hears nothing.
  */
 export function createWithings(ctx: PartnerContext): PartnerModule {
   const client = ctx.options.clients.withings;
@@ -290,12 +291,10 @@ export function createWithings(ctx: PartnerContext): PartnerModule {
     },
   });
 
-  /** A notification, form-encoded, to every callback the user subscribed for the category (else the app's default). */
+  /** A notification, form-encoded, to every callback the user subscribed for the category, and nowhere else. */
   const notify = (userid: string, appli: number, fields: Record<string, string>) => {
-    const own = [...(subscriptions.get(userid)?.get(appli)?.keys() ?? [])];
-    const fallback = ctx.options.webhookBaseUrl ? [`${ctx.options.webhookBaseUrl}/withings`] : [];
     const body = new URLSearchParams({ userid, appli: String(appli), ...fields }).toString();
-    for (const url of own.length > 0 ? own : fallback)
+    for (const url of subscriptions.get(userid)?.get(appli)?.keys() ?? [])
       ctx.webhooks.send("withings", { url, headers: { "content-type": "application/x-www-form-urlencoded" }, body });
   };
   /** New or changed data of a category in a time range: the callback names the range, never a record. */
