@@ -231,7 +231,9 @@ export function createAdminRouter(deps: {
     if (Object.keys(edit).length === 0) throw new HttpProblem(400, `request body: give at least one of ${EDITABLE.join(", ")}`);
     const startTime = edit.startTime ? new Date(edit.startTime) : activity.startTime;
     const endTime = edit.endTime ? new Date(edit.endTime) : activity.endTime;
-    if (endTime <= startTime) throw new HttpProblem(400, "endTime: must be after startTime");
+    // A body measurement is a moment (start = end); everything else lasts.
+    if (endTime < startTime || (endTime.getTime() === startTime.getTime() && activity.kind !== "body"))
+      throw new HttpProblem(400, "endTime: must be after startTime");
     const now = deps.now();
     const updatedAt = new Date(Math.max(now.getTime(), activity.updatedAt.getTime() + 1));
     const updated = await store.updateActivity(

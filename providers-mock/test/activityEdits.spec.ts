@@ -26,6 +26,21 @@ describe("editing and deleting activities at the partner", () => {
     return hooks.received.slice(before).map((h) => ({ path: h.url, headers: h.headers, event: JSON.parse(h.body) }));
   };
 
+  it("a body measurement (a moment: start = end) can be moved; a workout cannot be made a moment", async () => {
+    const { partnerUserId } = await mock.api.newUser("garmin");
+    const at = "2026-11-29T07:00:00.000Z";
+    const [weighIn, run] = await mock.api.addActivities("garmin", partnerUserId, [
+      { kind: "body", type: "other", name: "Weigh-in", startTime: at, endTime: at, body: { weightKg: 72 } },
+      activity(3),
+    ]);
+    const later = "2026-11-29T07:05:00.000Z";
+    const moved = await mock.api.call("PATCH", path("garmin", partnerUserId, weighIn.id), { json: { startTime: later, endTime: later } });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.equal(moved.body.startTime, later);
+    const refused = await mock.api.call("PATCH", path("garmin", partnerUserId, run.id), { json: { endTime: run.startTime } });
+    assert.equal(refused.status, 400);
+  });
+
   it("stores privacy and the local offset, private false by default", async () => {
     const { partnerUserId } = await mock.api.newUser("garmin");
     const [plain, hidden] = await mock.api.addActivities("garmin", partnerUserId, [

@@ -207,7 +207,12 @@ describe("token refresh on the hot path (SPEC §4)", () => {
   it("a 401 refreshes the token once and the call is tried again", async () => {
     let refreshed = 0;
     const hot = new HotPath();
-    hot.handler = hot.withTokens({ refreshed: async (c) => (++refreshed, { accessToken: "fresh", providerUserId: c.providerUserId }) });
+    hot.handler = hot.withTokens({
+      refreshed: async (c) => {
+        refreshed += 1;
+        return { accessToken: "fresh", providerUserId: c.providerUserId };
+      },
+    });
     const strava = hot.connect(new InMemoryPartner("strava", STRAVA));
     hot.connect(new InMemoryPartner("garmin", GARMIN));
     strava.add(hot.workout(0, 45));
