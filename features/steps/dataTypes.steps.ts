@@ -31,4 +31,6 @@ When(
 Then("the answer is 201 with the config's type {string}", function (this: SyncWellWorld, dataType: string) {
   assert.equal(this.lastReply.status, 201, this.lastReply.text);
   assert.equal(this.lastReply.body.dataType, dataType);
+  // The After hook deletes it: a config left behind (a polled Polar one) would keep reading its partner in later scenarios.
+  this.syncConfigId = this.lastReply.body.syncConfigId;
 });
